@@ -1,0 +1,39 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { ConversationSettings, readSettings } from "../config/env.ts";
+import { PROJECT_ROOT } from "../app/runtime.ts";
+import { checkFlows } from "../flows/catalog.ts";
+import { flowJsonSchema } from "../flows/json-schema.ts";
+import { formatProblem } from "../flows/problems.ts";
+import { Texts } from "../i18n/texts.ts";
+
+/** `inloco flows check` and `inloco flows schema`. */
+export function registerFlows(program: Command): void {
+  const flows = program.command("flows").description("work with flow files");
+  flows
+    .command("check")
+    .description("report every problem in every flow at once (exit 1 when anything is wrong)")
+    .argument("[dir]", "folder of flow files", join(PROJECT_ROOT, "flows"))
+    .option("--locales <dir>", "folder of locale files", join(PROJECT_ROOT, "locales"))
+    .action((dir: string, opts: { locales: string }) => {
+      const settings = readSettings(ConversationSettings);
+      const texts = Texts.load(opts.locales, settings.INLOCO_LANGUAGES);
+      const { catalog, problems } = checkFlows(dir, { languages: settings.INLOCO_LANGUAGES, hasText: (l, k) => texts.has(l, k) });
+      for (const p of problems) console.log(formatProblem(p));
+      const gaps = texts.gaps();
+      for (const [lang, keys] of gaps) console.log(`locales/${lang}: ${keys.length} keys missing, e.g. ${keys.slice(0, 3).join(", ")}`);
+      const count = problems.length + gaps.size;
+      console.log(count === 0 ? `${catalog.ids().length} flows OK in ${settings.INLOCO_LANGUAGES.join(", ")}` : `${count} problem${count === 1 ? "" : "s"}`);
+      process.exitCode = count === 0 ? 0 : 1;
+    });
+  flows
+    .command("schema")
+    .description("write the JSON Schema of flow files (flows/flow.schema.json) for editors")
+    .option("--stdout", "print it instead of writing the file")
+    .action((opts: { stdout?: boolean }) => {
+      const schema = flowJsonSchema();
+      if (opts.stdout) process.stdout.write(schema);
+      else writeFileSync(join(PROJECT_ROOT, "flows", "flow.schema.json"), schema);
+    });
+}

@@ -1,0 +1,35 @@
+import type { Flow } from "./definition/flow.ts";
+
+/** Where the engine finds flows by id (the host loads them from `flows/`). */
+export interface FlowSource {
+  get(id: string): Flow | undefined;
+}
+
+/**
+ * Localized words the engine needs to understand people: number words, yes/no, command words,
+ * option labels. The host backs it with the locale files; the engine never loads text itself.
+ */
+export interface Lexicon {
+  /** The text of `key` in `lang`, or undefined when it has none. */
+  text(lang: string, key: string): string | undefined;
+}
+
+/** Everything the engine may use besides the session and the input: given, never global. */
+export interface EngineContext {
+  flows: FlowSource;
+  lexicon: Lexicon;
+  /** Languages offered, in menu order; the first is the default. */
+  languages: readonly string[];
+  /** The flow a new conversation (or START) begins. */
+  entryFlow: string;
+  /** The clock. */
+  now: () => Date;
+  /** A new unique id (run ids). */
+  newId: () => string;
+  /** Time zone that turns "today" into a date. */
+  timeZone: string;
+  /** Nodes visited per input before the engine calls it a loop. */
+  maxSteps?: number;
+  /** Sub-flows deep before the engine calls it a loop. */
+  maxDepth?: number;
+}

@@ -1,0 +1,246 @@
+import type { Said } from "./answers/index.ts";
+import { readLanguage, readYesNo } from "./answers/index.ts";
+import { globalCommand, questionCommand, type GlobalCommand } from "./commands.ts";
+import type { EngineContext } from "./context.ts";
+import { startNode, type Flow } from "./definition/flow.ts";
+import { EngineError } from "./errors.ts";
+import type { Input, InputOf, Turn } from "./io.ts";
+import { answerConsent, askConsent } from "./nodes/consent.ts";
+import { answerQuestion, askQuestion, skipQuestion } from "./nodes/question.ts";
+import { walk } from "./nodes/walk.ts";
+import { newSession, type Session } from "./session.ts";
+import { Sprint } from "./sprint.ts";
+
+/**
+ * Move a conversation on by one input: from one wait to the next. Pure: it returns the new session,
+ * the messages to send and the events that happened, and changes nothing it was given.
+ * An input that changes nothing (a stale timer, a message after STOP) returns the session as it was.
+ */
+export function resume(session: Session | null, input: Input, ctx: EngineContext): Turn<Session> {
+  if (!ctx.flows.get(ctx.entryFlow)) {
+    throw new EngineError("unknown_entry_flow", `entry flow "${ctx.entryFlow}" is not loaded`, { flow: ctx.entryFlow });
+  }
+  const before = session ?? newSession(ctx.languages[0] ?? "en");
+  const s = new Sprint(structuredClone(before), ctx);
+  s.session.turn += 1;
+  const handled = input.type === "timeout" ? onTimeout(s, input) : input.type === "start" ? onStart(s, input) : onSaid(s, input);
+  if (!handled) return { session: before, messages: [], events: s.events };
+  return { session: s.session, messages: s.messages, events: s.events };
+}
+
+type Handled = boolean;
+
+function onSaid(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>): Handled {
+  const reader = s.reader();
+  const command = globalCommand(input, reader);
+  if (s.session.status === "stopped") {
+    // After STOP nothing is sent until the person writes START again.
+    if (command === "start") return onStart(s, { type: "start", params: {} });
+    s.emit({ type: "input.ignored", reason: "stopped" });
+    return false;
+  }
+  if (s.session.dialog === "language") {
+    const code = readLanguage(input, s.answerEnv());
+    if (code) return pickLanguage(s, code);
+    if (!command) {
+      s.say("hints:choice", { max: s.ctx.languages.length });
+      return openLanguageMenu(s);
+    }
+  }
+  if (s.session.dialog === "confirm_delete" && !command) {
+    const answer = readYesNo(input, s.answerEnv());
+    s.session.dialog = null;
+    if (answer === "yes") return erase(s);
+    s.say("session:delete_cancelled");
+    return reask(s);
+  }
+  if (command) return onCommand(s, command);
+  if (s.session.status !== "active" || !s.session.wait) return startFlow(s, s.ctx.entryFlow, {});
+  if (outdated(s)) return true;
+  const run = s.run;
+  const flow = run && s.flowOf(run);
+  const wait = s.session.wait;
+  const node = flow?.nodes[wait.node];
+  if (!run || !flow || !node || (node.type !== "question" && node.type !== "consent")) return startFlow(s, s.ctx.entryFlow, {});
+  if ((input.type === "choice" || input.type === "choices") && input.node !== undefined && input.node !== wait.node) {
+    // A tap on the keyboard of an earlier question: harmless, ignored.
+    s.emit({ type: "input.ignored", reason: "stale_button" });
+    return false;
+  }
+  const local = questionCommand(input, reader);
+  if (local === "back") return goBack(s, flow);
+  let next: string | undefined;
+  if (node.type === "consent") next = answerConsent(s, flow, wait.node, node, input as Said);
+  else if (local === "skip") next = skipQuestion(s, flow, wait.node, node);
+  else next = answerQuestion(s, flow, wait.node, node, input as Said);
+  if (next !== undefined) walk(s, next);
+  return true;
+}
+
+function onCommand(s: Sprint, command: GlobalCommand): Handled {
+  s.session.dialog = null;
+  switch (command) {
+    case "start":
+      return onStart(s, { type: "start", params: {} });
+    case "stop":
+      s.session.status = "stopped";
+      s.emit({ type: "contact.stopped" });
+      s.say("session:stopped");
+      return true;
+    case "help":
+      s.say("session:help");
+      return reask(s);
+    case "language":
+      return openLanguageMenu(s);
+    case "delete":
+      s.session.dialog = "confirm_delete";
+      s.say("session:delete_confirm", {}, { choices: [
+        { id: "yes", key: "session:delete_yes" },
+        { id: "no", key: "session:delete_no" },
+      ], expects: "choice" });
+      return true;
+    case "restart":
+      s.exitAll("restart");
+      s.say("session:restarted");
+      return startFlow(s, s.ctx.entryFlow, {});
+  }
+}
+
+function onStart(s: Sprint, input: InputOf<"start">): Handled {
+  const wasStopped = s.session.status === "stopped";
+  if (wasStopped) {
+    s.session.status = "active";
+    s.emit({ type: "contact.resumed" });
+  }
+  s.session.dialog = null;
+  // Deep links carry a territory (a poster in one town) and sometimes a flow (an event's RSVP).
+  if (input.params.territory) s.setField("territory", input.params.territory);
+  const requested = input.flow && s.ctx.flows.get(input.flow) ? input.flow : undefined;
+  if (requested) {
+    if (s.session.runs.length > 0) s.exitAll("replaced");
+    return startFlow(s, requested, input.params);
+  }
+  if (s.session.status === "active" && s.session.wait && !outdatedRuns(s)) {
+    s.say(wasStopped ? "session:resumed" : "session:welcome_back");
+    return reask(s);
+  }
+  if (s.session.runs.length > 0) s.exitAll("restart");
+  return startFlow(s, s.ctx.entryFlow, input.params);
+}
+
+function onTimeout(s: Sprint, input: InputOf<"timeout">): Handled {
+  const wait = s.session.wait;
+  // The timer belongs to the turn that set it: anything said since makes it stale.
+  if (!wait || s.session.status !== "active" || input.turn !== s.session.turn - 1) {
+    s.emit({ type: "input.ignored", reason: "stale_timer" });
+    return false;
+  }
+  const run = s.run;
+  const flow = run && s.flowOf(run);
+  const node = flow?.nodes[wait.node];
+  if (!flow || !node) {
+    s.emit({ type: "input.ignored", reason: "stale_timer" });
+    return false;
+  }
+  if (node.type === "question" && node.timeout) {
+    s.session.wait = null;
+    walk(s, node.timeout.next);
+    return true;
+  }
+  if (wait.reminded) {
+    s.emit({ type: "input.ignored", reason: "stale_timer" });
+    return false;
+  }
+  // One reminder, in the person's language, with the question they stopped at.
+  wait.reminded = true;
+  s.say("session:reminder");
+  return reask(s);
+}
+
+function startFlow(s: Sprint, flowId: string, params: Record<string, string>): Handled {
+  const flow = s.ctx.flows.get(flowId) as Flow;
+  s.session.status = "active";
+  s.session.wait = null;
+  const start = startNode(flow);
+  s.pushRun(flow, start, params);
+  walk(s, start);
+  return true;
+}
+
+/** Ask the waiting question again (after help, a language change, a cancelled dialogue). */
+function reask(s: Sprint): Handled {
+  const wait = s.session.wait;
+  const run = s.run;
+  const flow = run && s.flowOf(run);
+  const node = flow?.nodes[wait?.node ?? ""];
+  if (!wait || !flow || !node) return true;
+  if (node.type === "question") askQuestion(s, flow, wait.node, node);
+  else if (node.type === "consent") askConsent(s, flow, wait.node, node);
+  return true;
+}
+
+function openLanguageMenu(s: Sprint): Handled {
+  s.session.dialog = "language";
+  s.say("session:choose_language", {}, { choices: s.languageChoices(), expects: "choice" });
+  return true;
+}
+
+function pickLanguage(s: Sprint, code: string): Handled {
+  s.session.dialog = null;
+  s.setField("language", code);
+  s.say("session:language_changed");
+  if (s.session.status === "active" && s.session.wait) return reask(s);
+  return startFlow(s, s.ctx.entryFlow, {});
+}
+
+function erase(s: Sprint): Handled {
+  s.exitAll("restart");
+  s.emit({ type: "erasure.requested" });
+  s.say("session:deleted");
+  const fresh = newSession(s.lang);
+  Object.assign(s.session, { ...fresh, turn: s.session.turn });
+  return true;
+}
+
+/** Go back to the previous question of this run, so the person can change that answer. */
+function goBack(s: Sprint, flow: Flow): Handled {
+  const run = s.run;
+  const wait = s.session.wait;
+  if (!run || !wait) return true;
+  const previous = run.trail.at(-1);
+  const node = previous === undefined ? undefined : flow.nodes[previous];
+  if (previous === undefined || !node || node.type !== "question") {
+    s.say("hints:no_back");
+    return reask(s);
+  }
+  run.trail.pop();
+  // The question we leave is now ahead of the person again: its old answer no longer stands.
+  const leaving = flow.nodes[wait.node];
+  const leavingResult = leaving?.type === "question" ? (leaving.result ?? wait.node) : undefined;
+  if (leavingResult && run.answers[leavingResult]) {
+    delete run.answers[leavingResult];
+    s.emit({ type: "answer.cleared", run: run.id, flow: run.flow, question: wait.node, result: leavingResult });
+  }
+  run.node = previous;
+  s.session.wait = { node: previous, attempts: 0, since: s.now, reminded: false };
+  s.emit({ type: "wait.started", node: previous, turn: s.session.turn });
+  askQuestion(s, flow, previous, node);
+  return true;
+}
+
+function outdatedRuns(s: Sprint): boolean {
+  return s.session.runs.some((run) => !s.flowOf(run) || !s.flowOf(run)?.nodes[run.node]);
+}
+
+/**
+ * A flow file changed under a running session: restart from the outermost changed flow with a
+ * clear message, so answers of two versions never mix in one run.
+ */
+function outdated(s: Sprint): boolean {
+  if (!outdatedRuns(s)) return false;
+  const outer = s.session.runs[0]?.flow;
+  s.exitAll("outdated");
+  s.say("session:flow_updated");
+  startFlow(s, outer && s.ctx.flows.get(outer) ? outer : s.ctx.entryFlow, {});
+  return true;
+}

@@ -1,0 +1,11 @@
+/** A caller broke the engine's contract (not a mistake in flow content, which becomes an `error` event). */
+export class EngineError extends Error {
+  override readonly name = "EngineError";
+  constructor(
+    readonly code: "unknown_entry_flow" | "invalid_session",
+    message: string,
+    readonly detail: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,19 @@
+import { qualifyKey, type Flow, type Node } from "../definition/flow.ts";
+import type { Sprint } from "../sprint.ts";
+
+/** Complete the run; go back to the flow that entered it, or complete the session. */
+export function enterEnd(s: Sprint, flow: Flow, node: Extract<Node, { type: "end" }>): string | undefined {
+  if (node.text) s.say(qualifyKey(flow, node.text), s.params(node.params));
+  const run = s.session.runs.pop();
+  if (run) s.emit({ type: "flow.completed", run: run.id, flow: run.flow, version: run.version });
+  s.session.wait = null;
+  const parent = s.run;
+  if (!parent) {
+    s.session.status = "completed";
+    return undefined;
+  }
+  const parentFlow = s.flowOf(parent);
+  const at = parentFlow?.nodes[parent.node];
+  // The parent stands at the `flow` node that entered this run.
+  return at?.type === "flow" ? at.next : undefined;
+}

@@ -1,0 +1,184 @@
+import type { Facts } from "./conditions.ts";
+import type { EngineContext } from "./context.ts";
+import { qualifyKey, type Flow, type ValueRef } from "./definition/flow.ts";
+import { dateIn, type AnswerEnv } from "./answers/index.ts";
+import type { Choice, Event, Message, Params } from "./io.ts";
+import type { Answered, AnswerValue, Run, Session } from "./session.ts";
+import { Reader } from "./text/reader.ts";
+
+const DEFAULT_MAX_STEPS = 200;
+const DEFAULT_MAX_DEPTH = 8;
+
+/**
+ * One turn in the making: a private copy of the session, the messages to send and the events that
+ * happened. Node handlers and dialogues change it; the engine hands the result back to the host.
+ */
+export class Sprint {
+  readonly messages: Message[] = [];
+  readonly events: Event[] = [];
+  readonly maxSteps: number;
+  readonly maxDepth: number;
+  steps = 0;
+  private readonly at: string;
+
+  constructor(
+    readonly session: Session,
+    readonly ctx: EngineContext,
+  ) {
+    this.maxSteps = ctx.maxSteps ?? DEFAULT_MAX_STEPS;
+    this.maxDepth = ctx.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.at = ctx.now().toISOString();
+  }
+
+  /** The time of this turn, ISO 8601. */
+  get now(): string {
+    return this.at;
+  }
+
+  get lang(): string {
+    return this.session.contact.language;
+  }
+
+  /** The innermost run: the flow being walked. */
+  get run(): Run | undefined {
+    return this.session.runs.at(-1);
+  }
+
+  flowOf(run: Run): Flow | undefined {
+    const flow = this.ctx.flows.get(run.flow);
+    return flow && flow.version === run.version ? flow : undefined;
+  }
+
+  reader(): Reader {
+    return new Reader(this.ctx, this.lang);
+  }
+
+  /** What answer parsers need; without a flow, keys are taken as already qualified (dialogues). */
+  answerEnv(flow?: Flow): AnswerEnv {
+    return { reader: this.reader(), qualify: flow ? (k) => qualifyKey(flow, k) : (k) => k, today: dateIn(this.ctx.now(), this.ctx.timeZone) };
+  }
+
+  say(key: string, params: Params = {}, more: Partial<Omit<Message, "key" | "params" | "lang">> = {}): void {
+    this.messages.push({ key, params, lang: this.lang, choices: [], ...more });
+  }
+
+  emit(event: Event): void {
+    this.events.push(event);
+  }
+
+  /** Change a contact field, telling the host only when it really changed. */
+  setField(field: string, value: string): void {
+    const contact = this.session.contact;
+    if (field === "language") {
+      if (!this.ctx.languages.includes(value) || contact.language === value) return;
+      contact.language = value;
+    } else {
+      if (contact.fields[field] === value) return;
+      contact.fields[field] = value;
+    }
+    this.emit({ type: "contact.changed", field, value });
+  }
+
+  /** Begin a run of a flow on top of the stack. */
+  pushRun(flow: Flow, node: string, params: Record<string, string>): Run {
+    const parent = this.run;
+    const run: Run = { id: this.ctx.newId(), flow: flow.id, version: flow.version, node, answers: {}, trail: [], params };
+    this.session.runs.push(run);
+    this.emit({ type: "flow.started", run: run.id, flow: flow.id, version: flow.version, ...(parent ? { parent: parent.id } : {}) });
+    return run;
+  }
+
+  /** Leave every run without completing it (restart, outdated flow, declined consent). */
+  exitAll(reason: Extract<Event, { type: "flow.exited" }>["reason"]): string[] {
+    const ids: string[] = [];
+    for (const run of [...this.session.runs].reverse()) {
+      this.emit({ type: "flow.exited", run: run.id, flow: run.flow, version: run.version, reason });
+      ids.push(run.id);
+    }
+    this.session.runs = [];
+    this.session.wait = null;
+    return ids;
+  }
+
+  /** Earlier answers (innermost run first) and contact fields, for conditions and references. */
+  facts(): Facts {
+    const runs = this.session.runs;
+    return {
+      answer: (name) => {
+        for (let i = runs.length - 1; i >= 0; i--) {
+          const a = runs[i]?.answers[name];
+          if (a) return a;
+        }
+        return undefined;
+      },
+      field: (name) => (name === "language" ? this.session.contact.language : this.session.contact.fields[name]),
+      param: (name) => {
+        for (let i = runs.length - 1; i >= 0; i--) {
+          const v = runs[i]?.params[name];
+          if (v !== undefined) return v;
+        }
+        return undefined;
+      },
+    };
+  }
+
+  /** The value a reference points at, as a scalar, or undefined when there is none. */
+  resolve(ref: ValueRef): string | number | boolean | undefined {
+    if (typeof ref !== "object") return ref;
+    if ("param" in ref) return this.facts().param(ref.param);
+    if ("field" in ref) return this.facts().field(ref.field);
+    const a = this.facts().answer(ref.answer);
+    return a?.value ? scalarOf(a.value) : undefined;
+  }
+
+  /** Message params with references resolved. */
+  params(refs: Record<string, ValueRef> | undefined): Params {
+    const out: Params = {};
+    for (const [k, ref] of Object.entries(refs ?? {})) {
+      const v = this.resolve(ref);
+      if (v !== undefined) out[k] = typeof v === "boolean" ? String(v) : v;
+    }
+    return out;
+  }
+
+  recordAnswer(run: Run, question: string, result: string, answered: Omit<Answered, "lang" | "at">): void {
+    const full: Answered = { ...answered, lang: this.lang, at: this.now };
+    run.answers[result] = full;
+    if (!run.trail.includes(question)) run.trail.push(question);
+    this.emit({
+      type: "answer.recorded",
+      run: run.id,
+      flow: run.flow,
+      version: run.version,
+      question,
+      result,
+      value: full.value,
+      skipped: full.skipped,
+      lang: full.lang,
+      at: full.at,
+    });
+  }
+
+  /** The language menu: every offered language, named in its own script. */
+  languageChoices(): Choice[] {
+    return this.ctx.languages.map((code) => ({ id: code, key: "meta:name", lang: code }));
+  }
+}
+
+/** An answer as one scalar: for references in messages, events and `set`. */
+export function scalarOf(v: AnswerValue): string | number {
+  switch (v.kind) {
+    case "text":
+      return v.text;
+    case "number":
+      return v.number;
+    case "choice":
+      return v.choices.join(",");
+    case "date":
+      return v.date;
+    case "location":
+      return v.place ?? `${v.lat},${v.lon}`;
+    case "media":
+      return v.ref;
+  }
+}

@@ -1,0 +1,81 @@
+import i18next, { type i18n } from "i18next";
+import type { Lexicon, Params } from "../engine/index.ts";
+import { keysOf, readLocales, type Resources } from "./locales.ts";
+
+// Unicode isolates keep a value of another direction (a Latin name, a number) from scrambling
+// a right-to-left sentence around it.
+const FSI = "\u2068";
+const PDI = "\u2069";
+
+/** All the bot's text, from `locales/`, through i18next. Also the engine's lexicon. */
+export class Texts implements Lexicon {
+  readonly languages: readonly string[];
+  private readonly i18n: i18n;
+  private readonly rtl: ReadonlySet<string>;
+  private readonly keys = new Map<string, Set<string>>();
+
+  constructor(
+    readonly resources: Resources,
+    languages?: readonly string[],
+  ) {
+    this.languages = languages ?? Object.keys(resources);
+    this.i18n = i18next.createInstance();
+    void this.i18n.init({
+      resources,
+      initAsync: false,
+      fallbackLng: "en",
+      supportedLngs: Object.keys(resources),
+      ns: [...new Set(Object.values(resources).flatMap((r) => Object.keys(r)))],
+      interpolation: { escapeValue: false },
+      returnNull: false,
+      returnEmptyString: false,
+    });
+    this.rtl = new Set(Object.keys(resources).filter((l) => (resources[l]?.meta as { dir?: string } | undefined)?.dir === "rtl"));
+    for (const lang of Object.keys(resources)) this.keys.set(lang, keysOf(resources, lang));
+  }
+
+  /** Load `locales/` (or another folder), offering the given languages (default: all found). */
+  static load(dir: string, languages?: readonly string[]): Texts {
+    return new Texts(readLocales(dir), languages);
+  }
+
+  /** The text of a key in a language, with params interpolated (isolated in right-to-left languages). */
+  t(lang: string, key: string, params: Params = {}): string {
+    const isolate = this.isRtl(lang);
+    const values: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(params)) values[k] = isolate ? `${FSI}${v}${PDI}` : v;
+    return this.i18n.t(key, { ...values, lng: lang });
+  }
+
+  /** The raw text of a key in exactly this language (no fallback), for the engine's lexicon. */
+  text(lang: string, key: string): string | undefined {
+    if (!this.keys.get(lang)?.has(key)) return undefined;
+    const value = this.i18n.t(key, { lng: lang, fallbackLng: false, interpolation: { skipOnVariables: true } });
+    return typeof value === "string" ? value : undefined;
+  }
+
+  /** Whether a language has a key (no fallback). */
+  has(lang: string, key: string): boolean {
+    return this.keys.get(lang)?.has(key) ?? false;
+  }
+
+  isRtl(lang: string): boolean {
+    return this.rtl.has(lang);
+  }
+
+  /** Wrap a piece of text so it keeps its own direction inside a line of the given language. */
+  isolate(lang: string, text: string): string {
+    return this.isRtl(lang) ? `${FSI}${text}${PDI}` : text;
+  }
+
+  /** Keys that some language has and another lacks: language → missing keys. */
+  gaps(): Map<string, string[]> {
+    const all = new Set([...this.keys.values()].flatMap((k) => [...k]));
+    const out = new Map<string, string[]>();
+    for (const [lang, keys] of this.keys) {
+      const missing = [...all].filter((k) => !keys.has(k)).sort();
+      if (missing.length > 0) out.set(lang, missing);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,20 @@
+import type { Message } from "../engine/index.ts";
+import type { Texts } from "../i18n/texts.ts";
+
+/**
+ * A message as plain text, with choices as numbered lines: for the terminal and WhatsApp, where
+ * buttons are unreliable, and for people who prefer typing a number.
+ */
+export function plainText(message: Message, texts: Texts): string {
+  const lines = [texts.t(message.lang, message.key, message.params)];
+  message.choices.forEach((choice, i) => {
+    const n = choice.n ?? i + 1;
+    const label = texts.t(choice.lang ?? message.lang, choice.key, choice.params ?? {});
+    // A scale point without a label of its own is just its number.
+    if (label === String(n)) lines.push(String(n));
+    else lines.push(texts.t(message.lang, "common:choice_line", { n, label }));
+  });
+  if (message.expects === "multiple_choice") lines.push(texts.t(message.lang, "common:multiple_line"));
+  if (message.optional) lines.push(texts.t(message.lang, "common:skip_line"));
+  return lines.join("\n");
+}
