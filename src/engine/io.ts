@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AnswerValue } from "./session.ts";
+import { type AnswerValue } from "./session.ts";
 
 /** What a person did, as any channel reports it. */
 export const Input = z.discriminatedUnion("type", [

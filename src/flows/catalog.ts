@@ -32,22 +32,22 @@ export function checkFlows(dir: string, options: CheckOptions): { catalog: FlowC
     .filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith(".schema.json"))
     .sort();
   const problems: Problem[] = [];
+  const parsed: Array<{ flow: Flow; file: string }> = [];
   const flows = new Map<string, { flow: Flow; file: string }>();
   for (const name of files) {
     const path = join(dir, name);
     const file = relative(base, path) || path;
-    const parsed = parseFlowText(file, readFileSync(path, "utf8"));
-    problems.push(...parsed.problems);
-    if (!parsed.flow) continue;
-    const other = flows.get(parsed.flow.id);
-    if (other) {
-      problems.push({ file, path: "id", message: `flow id "${parsed.flow.id}" is already used by ${other.file}` });
-      continue;
-    }
-    flows.set(parsed.flow.id, { flow: parsed.flow, file });
+    const result = parseFlowText(file, readFileSync(path, "utf8"));
+    problems.push(...result.problems);
+    if (!result.flow) continue;
+    parsed.push({ flow: result.flow, file });
+    const other = flows.get(result.flow.id);
+    if (other) problems.push({ file, path: "id", message: `flow id "${result.flow.id}" is already used by ${other.file}` });
+    else flows.set(result.flow.id, { flow: result.flow, file });
   }
+  // Every file is checked, duplicates too, so one run shows everything to fix.
   const world: FlowWorld = { flows, languages: options.languages, hasText: options.hasText };
-  for (const { flow, file } of flows.values()) problems.push(...validateFlow(flow, file, world));
+  for (const { flow, file } of parsed) problems.push(...validateFlow(flow, file, world));
   return { catalog: new FlowCatalog(new Map([...flows].map(([id, f]) => [id, f.flow]))), problems };
 }
 

@@ -59,7 +59,8 @@ export function normalize(text: string): string {
   for (const ch of folded) out += ARABIC_FOLD[ch] ?? ch;
   return out
     .replace(/\s+/g, " ")
-    .replace(/^[\s.,;:!?¡¿"'«»“”()[\]*_~-]+|[\s.,;:!?¡¿"'«»“”()[\]*_~-]+$/gu, "")
+    // Not "-": it is a minus sign, and a word of its own ("-" to skip).
+    .replace(/^[\s.,;:!?¡¿"'«»“”()[\]*_~]+|[\s.,;:!?¡¿"'«»“”()[\]*_~]+$/gu, "")
     .trim();
 }
 
