@@ -47,7 +47,7 @@ describe("broken flows", () => {
     for (const name of ["unknown-target", "loop-without-wait", "duplicate-choice-id"]) {
       cpSync(join(BROKEN, name, "needs.yaml"), join(dir, `${name}.yaml`));
     }
-    const run = promisify(execFile)(process.execPath, [join(PROJECT_ROOT, "bin", "inloco.js"), "flows", "check", dir], {
+    const run = promisify(execFile)(process.execPath, [join(PROJECT_ROOT, "src", "cli", "inloco.js"), "flows", "check", dir], {
       env: { ...process.env, INLOCO_LANGUAGES: "en" },
       cwd: dir,
     });
@@ -65,7 +65,7 @@ describe("broken flows", () => {
   });
 
   it("inloco flows check passes on the shipped flows", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(PROJECT_ROOT, "bin", "inloco.js"), "flows", "check"], {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(PROJECT_ROOT, "src", "cli", "inloco.js"), "flows", "check"], {
       env: { ...process.env, INLOCO_LANGUAGES: "en" },
     });
     expect(stdout).toMatch(/5 flows OK/);

@@ -2,4 +2,4 @@
 // The published CLI runs the TypeScript sources through tsx, so there is no build step to forget.
 import { register } from "tsx/esm/api";
 register();
-await import("../src/cli/main.ts");
+await import("./main.ts");
