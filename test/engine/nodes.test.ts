@@ -130,7 +130,7 @@ describe("node kinds", () => {
 
   it("skipped: true holds for a skipped optional question", () => {
     const flow = branchFlow({ answer: "ask", skipped: true });
-    (flow.nodes.ask as Record<string, unknown>).optional = true;
+    ((flow.nodes as Record<string, unknown>).ask as Record<string, unknown>).optional = true;
     const { last } = talk(withFlows([flow]), [start, "skip"]);
     expect(keys(last).at(-1)).toBe("needs:thanks");
   });

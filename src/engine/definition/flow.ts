@@ -1,9 +1,10 @@
 import { z } from "zod";
 
-/** A node id: lower_snake_case, unique within its flow. */
+/** A node id: lower_snake_case, unique within its flow; short, because buttons carry it (64 bytes in all). */
 export const NodeId = z
   .string()
-  .regex(/^[a-z][a-z0-9_]*$/, "must be lower_snake_case (a-z, 0-9, _), starting with a letter");
+  .regex(/^[a-z][a-z0-9_]*$/, "must be lower_snake_case (a-z, 0-9, _), starting with a letter")
+  .max(32);
 
 /** A flow id, as other flows and deep links refer to it. */
 export const FlowId = z

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { Input, type Message } from "../engine/index.ts";
+
+/** The channels newcomers reach us on. */
+export const ChannelName = z.enum(["terminal", "telegram", "whatsapp"]);
+export type ChannelName = z.infer<typeof ChannelName>;
+
+/**
+ * What a person sent, as a channel reports it, before anything is stored. The address (chat id,
+ * phone number) is raw only here, in transit; the store keeps it hashed and encrypted.
+ */
+export const Inbound = z.object({
+  channel: ChannelName,
+  address: z.string().min(1),
+  /** The provider's id of this delivery (Telegram update_id, WhatsApp message id): a repeat is processed once. */
+  messageId: z.string().min(1),
+  input: Input,
+  /** The platform's guess of the person's language (Telegram's language_code), for new contacts. */
+  language: z.string().optional(),
+  /** When the channel received it, ISO 8601. */
+  at: z.string(),
+});
+export type Inbound = z.infer<typeof Inbound>;
+
+/** Takes inbound messages from a channel. It must return quickly: the channel acknowledges after it. */
+export type InboundHandler = (inbound: Inbound) => Promise<void>;
+
+/** The platform said: too fast, wait this long. */
+export class RateLimitedError extends Error {
+  override readonly name = "RateLimitedError";
+  constructor(
+    readonly channel: ChannelName,
+    readonly retryAfterSeconds: number,
+    readonly detail = "",
+  ) {
+    super(`${channel}: rate limited, retry after ${retryAfterSeconds}s${detail ? ` (${detail})` : ""}`);
+  }
+}
+
+/** The person can't be reached any more (blocked the bot, deleted the account): stop sending. */
+export class RecipientGoneError extends Error {
+  override readonly name = "RecipientGoneError";
+  constructor(
+    readonly channel: ChannelName,
+    readonly detail = "",
+  ) {
+    super(`${channel}: recipient can't be reached${detail ? ` (${detail})` : ""}`);
+  }
+}
+
+/** A send failed in a way retrying won't fix (bad request): record it as failed. */
+export class PermanentSendError extends Error {
+  override readonly name = "PermanentSendError";
+  constructor(
+    readonly channel: ChannelName,
+    readonly detail: string,
+  ) {
+    super(`${channel}: ${detail}`);
+  }
+}
+
+/** Sends our messages on one channel. Throws the errors above; anything else is treated as transient. */
+export interface ChannelSender {
+  readonly channel: ChannelName;
+  /** Send one message to an address; resolves with the provider's id of the sent message. */
+  send(address: string, message: Message): Promise<{ providerMessageId: string }>;
+}
+
+/** The state of a channel, for /healthz. */
+export interface ChannelHealth {
+  channel: ChannelName;
+  state: "starting" | "ready" | "reconnecting" | "stopped" | "failed";
+  detail?: string;
+}
+
+/** A running channel: receives (handing inbound messages over) and sends. */
+export interface Channel extends ChannelSender {
+  start(onInbound: InboundHandler): Promise<void>;
+  stop(): Promise<void>;
+  health(): ChannelHealth;
+}
