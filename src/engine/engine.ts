@@ -1,5 +1,5 @@
 import type { Said } from "./answers/index.ts";
-import { readLanguage, readYesNo } from "./answers/index.ts";
+import { parseAnswer, readLanguage, readYesNo } from "./answers/index.ts";
 import { globalCommand, questionCommand, type GlobalCommand } from "./commands.ts";
 import type { EngineContext } from "./context.ts";
 import { startNode, type Flow } from "./definition/flow.ts";
@@ -8,7 +8,7 @@ import type { Input, InputOf, Turn } from "./io.ts";
 import { answerConsent, askConsent } from "./nodes/consent.ts";
 import { answerQuestion, askQuestion, skipQuestion } from "./nodes/question.ts";
 import { walk } from "./nodes/walk.ts";
-import { newSession, type Session } from "./session.ts";
+import { copySession, newSession, type Session } from "./session.ts";
 import { Sprint } from "./sprint.ts";
 
 /**
@@ -21,7 +21,7 @@ export function resume(session: Session | null, input: Input, ctx: EngineContext
     throw new EngineError("unknown_entry_flow", `entry flow "${ctx.entryFlow}" is not loaded`, { flow: ctx.entryFlow });
   }
   const before = session ?? newSession(ctx.languages[0] ?? "en");
-  const s = new Sprint(structuredClone(before), ctx);
+  const s = new Sprint(copySession(before), ctx);
   s.session.turn += 1;
   const handled = input.type === "timeout" ? onTimeout(s, input) : input.type === "start" ? onStart(s, input) : onSaid(s, input);
   if (!handled) return { session: before, messages: [], events: s.events };
@@ -32,7 +32,10 @@ type Handled = boolean;
 
 function onSaid(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>): Handled {
   const reader = s.reader();
-  const command = globalCommand(input, reader);
+  let command = globalCommand(input, reader);
+  // "Language" may be an answer too (a topic to choose): help, language and restart give way to a
+  // valid answer. STOP, START and DELETE never do: leaving must always work.
+  if (command && SOFT_COMMANDS.has(command) && !s.session.dialog && answersWait(s, input)) command = undefined;
   if (s.session.status === "stopped") {
     // After STOP nothing is sent until the person writes START again.
     if (command === "start") return onStart(s, { type: "start", params: {} });
@@ -75,6 +78,17 @@ function onSaid(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>)
   else next = answerQuestion(s, flow, wait.node, node, input as Said);
   if (next !== undefined) walk(s, next);
   return true;
+}
+
+const SOFT_COMMANDS = new Set<GlobalCommand>(["help", "language", "restart"]);
+
+/** Whether the input is a valid answer to the question the session waits at. */
+function answersWait(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>): boolean {
+  const run = s.run;
+  const flow = run && s.flowOf(run);
+  const node = s.session.wait && flow?.nodes[s.session.wait.node];
+  if (!flow || !node || node.type !== "question" || input.type !== "text") return false;
+  return parseAnswer(node.answer, input, s.answerEnv(flow)).ok;
 }
 
 function onCommand(s: Sprint, command: GlobalCommand): Handled {

@@ -78,3 +78,16 @@ export type Session = z.infer<typeof Session>;
 export function newSession(language: string, fields: Record<string, string> = {}): Session {
   return { format: SESSION_FORMAT, turn: 0, status: "new", contact: { language, fields }, runs: [], wait: null, dialog: null };
 }
+
+/**
+ * A copy of a session that the engine may change freely. Answers are never changed in place, so
+ * they are shared rather than copied: a turn costs the same at question 50 as at question 1.
+ */
+export function copySession(s: Session): Session {
+  return {
+    ...s,
+    contact: { ...s.contact, fields: { ...s.contact.fields } },
+    runs: s.runs.map((r) => ({ ...r, answers: { ...r.answers }, trail: [...r.trail], params: { ...r.params } })),
+    wait: s.wait ? { ...s.wait } : null,
+  };
+}

@@ -55,7 +55,14 @@ export class Sprint {
 
   /** What answer parsers need; without a flow, keys are taken as already qualified (dialogues). */
   answerEnv(flow?: Flow): AnswerEnv {
-    return { reader: this.reader(), qualify: flow ? (k) => qualifyKey(flow, k) : (k) => k, today: dateIn(this.ctx.now(), this.ctx.timeZone) };
+    const ctx = this.ctx;
+    return {
+      reader: this.reader(),
+      qualify: flow ? (k) => qualifyKey(flow, k) : (k) => k,
+      get today() {
+        return dateIn(ctx.now(), ctx.timeZone);
+      },
+    };
   }
 
   say(key: string, params: Params = {}, more: Partial<Omit<Message, "key" | "params" | "lang">> = {}): void {

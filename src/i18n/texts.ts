@@ -13,6 +13,8 @@ export class Texts implements Lexicon {
   private readonly i18n: i18n;
   private readonly rtl: ReadonlySet<string>;
   private readonly keys = new Map<string, Set<string>>();
+  // Most texts have no parameters: render each once per language (i18next's lookup is not cheap).
+  private readonly plain = new Map<string, string>();
 
   constructor(
     readonly resources: Resources,
@@ -41,6 +43,17 @@ export class Texts implements Lexicon {
 
   /** The text of a key in a language, with params interpolated (isolated in right-to-left languages). */
   t(lang: string, key: string, params: Params = {}): string {
+    let hasParams = false;
+    for (const _ in params) {
+      hasParams = true;
+      break;
+    }
+    if (!hasParams) {
+      const id = `${lang}\u0000${key}`;
+      let text = this.plain.get(id);
+      if (text === undefined) this.plain.set(id, (text = this.i18n.t(key, { lng: lang })));
+      return text;
+    }
     const isolate = this.isRtl(lang);
     const values: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(params)) values[k] = isolate ? `${FSI}${v}${PDI}` : v;
@@ -66,6 +79,11 @@ export class Texts implements Lexicon {
   /** Wrap a piece of text so it keeps its own direction inside a line of the given language. */
   isolate(lang: string, text: string): string {
     return this.isRtl(lang) ? `${FSI}${text}${PDI}` : text;
+  }
+
+  /** Wrap text in a first-strong isolate whatever the language (text of another language inside a line). */
+  isolateAlways(text: string): string {
+    return text.startsWith(FSI) ? text : `${FSI}${text}${PDI}`;
   }
 
   /** Keys that some language has and another lacks: language → missing keys. */

@@ -11,8 +11,12 @@ export function plainText(message: Message, texts: Texts): string {
     const n = choice.n ?? i + 1;
     const label = texts.t(choice.lang ?? message.lang, choice.key, choice.params ?? {});
     // A scale point without a label of its own is just its number.
-    if (label === String(n)) lines.push(String(n));
-    else lines.push(texts.t(message.lang, "common:choice_line", { n, label }));
+    if (label.replace(/[\u2068\u2069]/g, "") === String(n)) lines.push(String(n));
+    else {
+      // A label in another language (the language menu) keeps its own direction on the line.
+      const shown = choice.lang && choice.lang !== message.lang ? texts.isolateAlways(label) : label;
+      lines.push(texts.t(message.lang, "common:choice_line", { n, label: shown }));
+    }
   });
   if (message.expects === "multiple_choice") lines.push(texts.t(message.lang, "common:multiple_line"));
   if (message.optional) lines.push(texts.t(message.lang, "common:skip_line"));

@@ -31,7 +31,12 @@ export function readDate(text: string, env: AnswerEnv): string | undefined {
   m = /^(\d{1,2})[-/. ](\d{1,2})(?:[-/. ](\d{2}|\d{4}))?$/.exec(text);
   if (m) return make(fullYear(m[3], thisYear), Number(m[2]), Number(m[1]));
   // Words: "21 march 2024", "march 21, 2024", "21 marzo", "21 de marzo de 2024".
-  const words = text.replace(/,/g, " ").split(/\s+/).filter((w) => !env.reader.is("parse:dates.filler", w));
+  let words = text.replace(/,/g, " ").split(/\s+/).filter((w) => !env.reader.is("parse:dates.filler", w));
+  // Some month names are two words (Levantine "كانون الثاني", "تشرين الأول"): join them first.
+  for (let i = 0; i + 1 < words.length; i++) {
+    const pair = `${words[i]} ${words[i + 1]}`;
+    if (monthOf(pair, env) !== undefined) words = [...words.slice(0, i), pair, ...words.slice(i + 2)];
+  }
   const month = words.findIndex((w) => monthOf(w, env) !== undefined);
   if (month < 0) return undefined;
   const numbers = words.filter((_, i) => i !== month);
@@ -66,8 +71,16 @@ function addDays(iso: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+// Building an Intl.DateTimeFormat costs ~100 µs: one per time zone, made once.
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's date in a time zone, YYYY-MM-DD. */
 export function dateIn(now: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  let format = formats.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    formats.set(timeZone, format);
+  }
+  return format.format(now);
 }

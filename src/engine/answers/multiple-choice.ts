@@ -28,7 +28,9 @@ function readList(options: readonly Option[], text: string, env: AnswerEnv): Opt
   if (whole) return [whole];
   // Split on commas and "and" first, so labels of several words still match; then on spaces.
   const andWords = env.reader.andWords();
+  // Arabic and Persian write "and" (و) joined to the next word: "1و3".
   const parts = text
+    .replace(/(\d)\s*\u0648(?=\s*\d)/g, "$1,")
     .split(/\s*[,;/+&]\s*/)
     .flatMap((p) => p.split(new RegExp(`\\s+(?:${[...andWords].map(escape).join("|") || "\\u0000"})\\s+`)))
     .map((p) => p.trim())

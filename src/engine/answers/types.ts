@@ -23,8 +23,8 @@ export interface AnswerEnv {
   reader: Reader;
   /** Qualify a flow-relative text key. */
   qualify: (key: string) => string;
-  /** Today in the conversation's time zone, YYYY-MM-DD. */
-  today: string;
+  /** Today in the conversation's time zone, YYYY-MM-DD (a getter: only date questions need it). */
+  readonly today: string;
 }
 
 export const ok = (value: AnswerValue): Parsed => ({ ok: true, value });

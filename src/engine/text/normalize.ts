@@ -38,6 +38,10 @@ const ARABIC_FOLD: Record<string, string> = {
   "\u061b": ";", // Arabic semicolon
   "\u061f": "?", // Arabic question mark
   "\u0640": "", // tatweel
+  "\u1363": ",", // Ethiopic comma ፣
+  "\u1364": ";", // Ethiopic semicolon ፤
+  "\u1362": ".", // Ethiopic full stop ።
+  "\u1367": "?", // Ethiopic question mark ፧
   "\u2019": "'", // apostrophes (Ukrainian, Italian, French)
   "\u02bc": "'",
   "\u2018": "'",
