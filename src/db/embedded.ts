@@ -34,10 +34,12 @@ export interface EmbeddedOptions {
 /** Opens (creating if needed) the embedded database in `dataDir`, holding the folder's lock while open. */
 export async function openEmbeddedPostgres(dataDir: string, options: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
   const dir = resolve(dataDir);
+  // 0700: the folder holds personal data and, in embedded mode, the keys that protect addresses.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const lock = lockDataFolder(dir);
   try {
     const pgliteDir = join(dir, PGLITE_FOLDER);
-    mkdirSync(pgliteDir, { recursive: true });
+    mkdirSync(pgliteDir, { recursive: true, mode: 0o700 });
     return await serve(await PGlite.create({ dataDir: pgliteDir }), dir, options, () => lock.release());
   } catch (error) {
     lock.release();

@@ -1,6 +1,6 @@
 // A pid lock file for the embedded database's data folder. PGlite takes no lock of its own, and two
 // processes opening the same folder would both "succeed" and corrupt it.
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DataFolderLockedError } from "./errors.ts";
 
@@ -16,10 +16,9 @@ export interface DataFolderLock {
   release(): void;
 }
 
-/** Takes the data folder's lock, taking over a lock left by a dead process. */
+/** Takes the (existing) data folder's lock, taking over a lock left by a dead process. */
 export function lockDataFolder(folder: string): DataFolderLock {
   const dir = resolve(folder);
-  mkdirSync(dir, { recursive: true });
   const lockFile = join(dir, LOCK_FILE_NAME);
 
   // Two rounds: the second one runs after removing a stale lock.

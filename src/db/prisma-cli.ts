@@ -5,12 +5,16 @@
 //  - it calls the `adapter` function more than once per command: the result is memoized (opening
 //    the embedded folder twice would fail on its lock);
 //  - it never disposes the adapter and waits for the event loop to empty, while PGlite and the
-//    schema engine leave timers behind: timers are unref'd, so is every socket we open, and the
-//    embedded database is closed on `beforeExit` (PGlite must be closed to flush its files).
+//    schema engine leave timers behind: timers are unref'd, so are the pool's idle connections and the
+//    embedded server's sockets, and the embedded database is closed on `beforeExit` (PGlite must be
+//    closed to flush its files).
 import { openEmbeddedPostgres } from "./embedded.ts";
 import { schemaEngineAdapterFactory, type SchemaEngineAdapterFactory } from "./schema-engine-adapter.ts";
 import type { DatabaseSettings } from "./settings.ts";
 import { fixedShadow, inMemoryShadow, temporaryShadow } from "./shadow.ts";
+
+/** The real timer functions, before unrefFutureTimers() replaces them. */
+const { setTimeout: refTimeout, setInterval: refInterval } = globalThis;
 
 /** Placeholder for the schema's `env("DATABASE_URL")` in embedded mode; nothing connects to it. */
 export const EMBEDDED_PLACEHOLDER_URL = "postgresql://embedded@127.0.0.1:5432/embedded";
@@ -37,20 +41,21 @@ async function createFactory(settings: DatabaseSettings): Promise<SchemaEngineAd
   process.on("beforeExit", () => {
     if (closed) return;
     closed = true;
-    void embedded.close();
+    // Everything is unref'd by now: hold the process with a real timer until PGlite is closed.
+    const hold = refInterval(() => {}, 60_000);
+    void embedded.close().finally(() => clearInterval(hold));
   });
   return schemaEngineAdapterFactory(embedded.url, inMemoryShadow, poolOptions);
 }
 
-/** Makes every timer and socket created from now on in this process unable to keep it alive. */
+/** Makes every timer created from now on in this process unable to keep it alive. */
 function unrefFutureTimers(): void {
-  const { setTimeout: originalTimeout, setInterval: originalInterval } = globalThis;
   globalThis.setTimeout = Object.assign(
-    (...args: Parameters<typeof originalTimeout>) => originalTimeout(...args).unref(),
-    originalTimeout,
+    (...args: Parameters<typeof refTimeout>) => refTimeout(...args).unref(),
+    refTimeout,
   ) as typeof setTimeout;
   globalThis.setInterval = Object.assign(
-    (...args: Parameters<typeof originalInterval>) => originalInterval(...args).unref(),
-    originalInterval,
+    (...args: Parameters<typeof refInterval>) => refInterval(...args).unref(),
+    refInterval,
   ) as typeof setInterval;
 }

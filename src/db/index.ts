@@ -1,0 +1,18 @@
+// The database layer's public surface. Import from here, not from the files behind it.
+export { openDatabase, type Database, type OpenDatabaseOptions } from "./database.ts";
+export { IdentityVault } from "./crypto.ts";
+export { generateKey, loadIdentityKeys, type IdentityKeys, type LoadKeysOptions } from "./keys.ts";
+export { databaseSettings, type DatabaseSettings } from "./settings.ts";
+export { applyMigrations, readMigrations } from "./migrate.ts";
+export {
+  DatabaseLayerError,
+  DataFolderLockedError,
+  DecryptionError,
+  FailedMigrationPendingError,
+  InvalidEnvironmentError,
+  InvalidKeyError,
+  MigrationError,
+  MissingKeyError,
+} from "./errors.ts";
+export type { PrismaClient } from "../generated/prisma/client.ts";
+export { Prisma } from "../generated/prisma/client.ts";
