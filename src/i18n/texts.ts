@@ -6,6 +6,7 @@ import { keysOf, readLocales, type Resources } from "./locales.ts";
 // a right-to-left sentence around it.
 const FSI = "\u2068";
 const PDI = "\u2069";
+const SLOT = /\{\{\s*(\w+)\s*\}\}/g;
 
 /** All the bot's text, from `locales/`, through i18next. Also the engine's lexicon. */
 export class Texts implements Lexicon {
@@ -13,8 +14,7 @@ export class Texts implements Lexicon {
   private readonly i18n: i18n;
   private readonly rtl: ReadonlySet<string>;
   private readonly keys = new Map<string, Set<string>>();
-  // Most texts have no parameters: render each once per language (i18next's lookup is not cheap).
-  private readonly plain = new Map<string, string>();
+  private readonly templates = new Map<string, string | null>();
 
   constructor(
     readonly resources: Resources,
@@ -43,21 +43,39 @@ export class Texts implements Lexicon {
 
   /** The text of a key in a language, with params interpolated (isolated in right-to-left languages). */
   t(lang: string, key: string, params: Params = {}): string {
-    let hasParams = false;
-    for (const _ in params) {
-      hasParams = true;
-      break;
-    }
-    if (!hasParams) {
-      const id = `${lang}\u0000${key}`;
-      let text = this.plain.get(id);
-      if (text === undefined) this.plain.set(id, (text = this.i18n.t(key, { lng: lang })));
-      return text;
-    }
+    const template = this.template(lang, key);
     const isolate = this.isRtl(lang);
+    if (template !== null) {
+      // The common case, done without i18next's per-call overhead: a text with plain {{name}} slots.
+      return template.replace(SLOT, (_, name: string) => {
+        const v = params[name];
+        if (v === undefined) return `{{${name}}}`;
+        return isolate ? `${FSI}${v}${PDI}` : String(v);
+      });
+    }
     const values: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(params)) values[k] = isolate ? `${FSI}${v}${PDI}` : v;
     return this.i18n.t(key, { ...values, lng: lang });
+  }
+
+  // The raw text of a key (falling back to English), when only plain {{name}} slots are in it; null
+  // when i18next's own features are needed (plurals, nesting, formats) or the key is missing.
+  private template(lang: string, key: string): string | null {
+    const id = `${lang}\u0000${key}`;
+    let t = this.templates.get(id);
+    if (t === undefined) {
+      t = null;
+      const [ns, path] = key.includes(":") ? (key.split(/:(.*)/s, 2) as [string, string]) : ["translation", key];
+      for (const l of lang === "en" ? ["en"] : [lang, "en"]) {
+        const raw: unknown = this.i18n.getResource(l, ns, path);
+        if (typeof raw === "string") {
+          t = /\$t\(|\{\{[^}]*[,-]/.test(raw) || this.keys.get(l)?.has(`${ns}:${path}_other`) ? null : raw;
+          break;
+        }
+      }
+      this.templates.set(id, t);
+    }
+    return t;
   }
 
   /** The raw text of a key in exactly this language (no fallback), for the engine's lexicon. */
