@@ -1,10 +1,7 @@
-import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Conversations } from "../../src/conversation/conversations.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
-import type { Input } from "../../src/engine/index.ts";
-import { terminalInput } from "./inbound.ts";
-import { terminalOutput } from "./outbound.ts";
+import { TerminalChannel } from "./channel.ts";
 
 export interface ChatOptions {
   conversations: Conversations;
@@ -21,24 +18,12 @@ export interface ChatOptions {
 
 /** A conversation with the bot in the terminal: one message per line in, the bot's replies out. */
 export async function runChat(o: ChatOptions): Promise<void> {
-  const address = { channel: "terminal" as const, id: o.user };
-  const write = (text: string) => o.output.write(`${text}\n`);
-  const say = async (input: Input) => {
-    const reply = await o.conversations.receive(address, input, o.lang);
-    for (const m of reply.messages) write(`${o.interactive ? "\n🤖 " : ""}${terminalOutput(m, o.texts)}\n`);
-  };
-  if (o.interactive) write(`In Loco terminal chat — you are "${o.user}". Type /quit to leave.\n`);
-  // Like tapping Start in Telegram: the bot speaks first (or picks up where the person left off).
-  await say({ type: "start", params: {} });
-  const lines = createInterface({ input: o.input, terminal: o.interactive, crlfDelay: Infinity });
-  if (o.interactive) {
-    lines.setPrompt("> ");
-    lines.prompt();
-  }
-  for await (const line of lines) {
-    if (line.trim() === "/quit") break;
-    if (line.trim() !== "") await say(terminalInput(line));
-    if (o.interactive) lines.prompt();
-  }
-  lines.close();
+  const channel = new TerminalChannel(o);
+  // The smallest host: each line is one turn, its replies printed before the next line is read.
+  await channel.start(async (inbound) => {
+    const reply = await o.conversations.receive({ channel: "terminal", id: inbound.address }, inbound.input, { language: inbound.language });
+    for (const message of reply.messages) await channel.send(inbound.address, message);
+  });
+  await channel.finished();
+  await channel.stop();
 }

@@ -1,10 +1,12 @@
 import { Command } from "commander";
 import { registerChat } from "./chat.ts";
 import { registerFlows } from "./flows.ts";
+import { registerPoster } from "./poster.ts";
 import { reportAndExit } from "./errors.ts";
 
 const program = new Command("inloco").description("In Loco Outreach: surveys and feedback with newcomers, in their language");
 registerChat(program);
 registerFlows(program);
+registerPoster(program);
 
 program.parseAsync(process.argv).catch(reportAndExit);

@@ -32,8 +32,8 @@ export function testHost(engine: EngineContext, channel: Pick<Channel, "send">):
       const key = `${inbound.channel}:${inbound.messageId}`;
       if (seen.has(key)) return;
       seen.add(key);
-      const reply = await conversations.receive({ channel: inbound.channel, id: inbound.address }, inbound.input, inbound.language);
-      contacts.set(`${inbound.channel}:${inbound.address}`, reply.contactId);
+      const reply = await conversations.receive({ channel: inbound.channel, id: inbound.address }, inbound.input, { language: inbound.language });
+      if (reply.contactId) contacts.set(`${inbound.channel}:${inbound.address}`, reply.contactId);
       for (const message of reply.messages) {
         try {
           await channel.send(inbound.address, message);

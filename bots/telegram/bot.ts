@@ -1,0 +1,315 @@
+// The Telegram channel's wiring: the only file that runs grammY. Updates arrive by long polling (default)
+// or by webhook; each is converted (inbound.ts) and handed over; our messages are rendered (outbound.ts)
+// and sent. Queueing, ordering and rate limits belong to the pipeline, not here.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { Bot, GrammyError } from "grammy";
+import type { CallbackQuery, LanguageCode, Update, UserFromGetMe } from "grammy/types";
+import {
+  PermanentSendError,
+  RateLimitedError,
+  RecipientGoneError,
+  type Channel,
+  type ChannelHealth,
+  type InboundHandler,
+} from "../../src/channel/contract.ts";
+import type { Message } from "../../src/engine/index.ts";
+import type { Texts } from "../../src/i18n/texts.ts";
+import { DEFAULT_PATIENCE, describe, handOverPatiently, type Patience } from "../handover.ts";
+import { isIgnored } from "../ignored.ts";
+import { telegramInbound, type TelegramIgnored } from "./inbound.ts";
+import { tapEdit, telegramOutbound } from "./outbound.ts";
+
+/** The updates we act on; everything else (edits, reactions, channel posts) is never even fetched. */
+export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
+/** The commands shown in Telegram's menu, described in `locales/<lang>/telegram.json`. */
+export const BOT_COMMANDS = ["start", "language", "help", "stop", "delete"] as const;
+const SECRET_HEADER = "x-telegram-bot-api-secret-token";
+// A Telegram update is a few kilobytes at most.
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface TelegramWebhookOptions {
+  /** The public https URL Telegram posts updates to; its path is the one served. */
+  url: string;
+  /** Sent by Telegram in X-Telegram-Bot-Api-Secret-Token: requests without it are refused. */
+  secret: string;
+  /** Port of the local HTTP server (0: any free port, see `address()`). */
+  port: number;
+  host?: string;
+}
+
+export interface TelegramChannelOptions {
+  token: string;
+  texts: Texts;
+  /** A self-hosted Bot API server (or a test's fake), without a trailing slash. */
+  apiRoot?: string;
+  /** Who the bot is, when known: saves the getMe call at start. */
+  botInfo?: UserFromGetMe;
+  /** Receive by webhook instead of long polling. */
+  webhook?: TelegramWebhookOptions;
+  /** Long-polling timeout in seconds (default 30). */
+  pollTimeoutSeconds?: number;
+  /** When handing an update over fails while polling, retry after this long, doubling up to `maxMs`. */
+  retry?: Patience;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+/** Telegram as a channel: receives updates, hands inbound messages over, sends our messages. */
+export class TelegramChannel implements Channel {
+  readonly channel = "telegram" as const;
+  private readonly bot: Bot;
+  private readonly log: (line: string) => void;
+  private readonly now: () => Date;
+  private onInbound: InboundHandler | undefined;
+  private state: ChannelHealth["state"] = "stopped";
+  private detail: string | undefined;
+  private polling: Promise<void> | undefined;
+  private server: Server | undefined;
+  private stopping = new AbortController();
+
+  constructor(private readonly options: TelegramChannelOptions) {
+    this.bot = new Bot(options.token, {
+      ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+      client: options.apiRoot ? { apiRoot: options.apiRoot.replace(/\/+$/, "") } : {},
+    });
+    this.log = options.log ?? ((line) => console.error(line));
+    this.now = options.now ?? (() => new Date());
+    this.bot.use((ctx) => this.receive(ctx.update, "polling"));
+    this.bot.catch((e) => this.log(`telegram: update ${e.ctx.update.update_id} failed: ${describe(e.error)}`));
+  }
+
+  /** The bot's @username (known once started, or when botInfo was given). */
+  get username(): string | undefined {
+    return this.bot.isInited() ? this.bot.botInfo.username : undefined;
+  }
+
+  /** The webhook server's address (after start in webhook mode). */
+  address(): { port: number } | undefined {
+    const a = this.server?.address();
+    return a && typeof a === "object" ? { port: a.port } : undefined;
+  }
+
+  async start(onInbound: InboundHandler): Promise<void> {
+    this.onInbound = onInbound;
+    this.stopping = new AbortController();
+    this.state = "starting";
+    try {
+      await this.bot.init();
+      await this.setCommands();
+      if (this.options.webhook) await this.startWebhook(this.options.webhook);
+      else await this.startPolling();
+      this.state = "ready";
+      this.detail = undefined;
+      this.log(`telegram: @${this.bot.botInfo.username} ready (${this.options.webhook ? `webhook on port ${this.address()?.port}` : "long polling"})`);
+    } catch (e) {
+      this.fail(e);
+      throw e;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    if (this.polling) {
+      await this.bot.stop().catch((e: unknown) => this.log(`telegram: stopping: ${describe(e)}`));
+      await this.polling;
+      this.polling = undefined;
+    }
+    if (this.server) {
+      const server = this.server;
+      this.server = undefined;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests still running get a moment to finish; Telegram delivers again whatever we don't answer.
+        setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      });
+    }
+    this.state = "stopped";
+  }
+
+  health(): ChannelHealth {
+    return { channel: "telegram", state: this.state, ...(this.detail ? { detail: this.detail } : {}) };
+  }
+
+  async send(address: string, message: Message): Promise<{ providerMessageId: string }> {
+    let sent: { message_id: number } | undefined;
+    for (const call of telegramOutbound(message, this.options.texts)) {
+      try {
+        sent = await this.bot.api.raw.sendMessage({ chat_id: address, ...call.payload });
+      } catch (e) {
+        throw sendError(e);
+      }
+    }
+    return { providerMessageId: String(sent?.message_id ?? "") };
+  }
+
+  /** The webhook endpoint as a request listener, to mount on a server of one's own. */
+  webhookListener(): RequestListener {
+    const webhook = this.options.webhook;
+    if (!webhook) throw new Error("telegram: webhook mode is not configured");
+    const path = new URL(webhook.url).pathname;
+    const secret = digest(webhook.secret);
+    return (req, res) => {
+      void this.serveWebhook(req, res, path, secret).catch((e: unknown) => {
+        this.log(`telegram: webhook request failed: ${describe(e)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    };
+  }
+
+  private async serveWebhook(req: IncomingMessage, res: ServerResponse, path: string, secret: Buffer): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (req.method === "GET" && url.pathname === "/healthz") {
+      const health = this.health();
+      return void res.writeHead(health.state === "ready" ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(health));
+    }
+    if (url.pathname !== path) return refuse(req, res, 404);
+    if (req.method !== "POST") return refuse(req, res, 405);
+    const given = req.headers[SECRET_HEADER];
+    if (typeof given !== "string" || !timingSafeEqual(digest(given), secret)) return refuse(req, res, 401);
+    const body = await readBody(req);
+    if (body === undefined) return refuse(req, res, 413);
+    let update: Update;
+    try {
+      update = JSON.parse(body) as Update;
+    } catch {
+      return void res.writeHead(400).end();
+    }
+    if (typeof update !== "object" || update === null || typeof update.update_id !== "number") return void res.writeHead(400).end();
+    try {
+      await this.receive(update, "webhook");
+    } catch (e) {
+      // Not handed over: a 5xx makes Telegram deliver the update again later.
+      this.log(`telegram: update ${update.update_id} not handed over: ${describe(e)}`);
+      return void res.writeHead(500).end();
+    }
+    res.writeHead(200, { "content-type": "application/json" }).end("{}");
+  }
+
+  private async startWebhook(webhook: TelegramWebhookOptions): Promise<void> {
+    const server = createServer(this.webhookListener());
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(webhook.port, webhook.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    // Listening first, so the first delivery finds us.
+    await this.bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
+  }
+
+  private async startPolling(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.polling = this.bot
+        .start({
+          allowed_updates: [...ALLOWED_UPDATES],
+          timeout: this.options.pollTimeoutSeconds ?? 30,
+          onStart: () => resolve(),
+        })
+        .catch((e: unknown) => {
+          // 401: the token is wrong; 409: another process polls with the same token.
+          this.fail(e);
+          this.log(`telegram: polling stopped: ${describe(e)}`);
+          reject(e);
+        });
+    });
+  }
+
+  /** Telegram's menu of commands, in each language that has its own descriptions; the first language is the default. */
+  private async setCommands(): Promise<void> {
+    const { texts } = this.options;
+    const commands = (lang: string) => BOT_COMMANDS.map((command) => ({ command, description: texts.t(lang, `telegram:commands.${command}`) }));
+    const [first] = texts.languages;
+    const calls: Array<{ commands: ReturnType<typeof commands>; language_code?: LanguageCode }> = [
+      ...(first ? [{ commands: commands(first) }] : []),
+      ...texts.languages
+        .filter((lang) => texts.has(lang, "telegram:commands.start"))
+        .map((lang) => ({ commands: commands(lang), language_code: lang as LanguageCode })),
+    ];
+    for (const call of calls) {
+      // The menu is a convenience: a failure is worth a line in the log, not a channel that won't start.
+      await this.bot.api.raw
+        .setMyCommands(call)
+        .catch((e: unknown) => this.log(`telegram: setMyCommands ${call.language_code ?? "(default)"}: ${describe(e)}`));
+    }
+  }
+
+  private async receive(update: Update, via: "polling" | "webhook"): Promise<void> {
+    const result = telegramInbound(update, this.now());
+    if (update.callback_query) await this.acknowledgeTap(update.callback_query);
+    if (isIgnored<TelegramIgnored>(result)) {
+      if (result.greetGroup) await this.greetGroup(result.greetGroup);
+      return;
+    }
+    const onInbound = this.onInbound;
+    if (!onInbound) throw new Error("telegram: not started");
+    // A webhook update not taken is delivered again by Telegram (we answer 500). While polling it would
+    // be lost: retry, and the next updates wait, keeping the order.
+    if (via === "webhook") return onInbound(result);
+    await handOverPatiently(onInbound, result, { patience: this.options.retry ?? DEFAULT_PATIENCE, signal: this.stopping.signal, log: this.log });
+  }
+
+  /** Stop the button's spinner, then show the tap in the message itself (see tapEdit). Best effort. */
+  private async acknowledgeTap(query: CallbackQuery): Promise<void> {
+    await this.bot.api.answerCallbackQuery(query.id).catch((e: unknown) => this.log(`telegram: answerCallbackQuery: ${describe(e)}`));
+    const edit = tapEdit(query);
+    if (!edit) return;
+    // "message is not modified" (a repeated tap) and "message can't be edited" (too old) change nothing.
+    await (edit.method === "editMessageText" ? this.bot.api.raw.editMessageText(edit.payload) : this.bot.api.raw.editMessageReplyMarkup(edit.payload)).catch(
+      (e: unknown) => this.log(`telegram: ${edit.method}: ${describe(e)}`),
+    );
+  }
+
+  /** One polite message when someone adds the bot to a group; the group is ignored after that. */
+  private async greetGroup(greet: { chatId: string; language?: string }): Promise<void> {
+    const { texts } = this.options;
+    const lang = greet.language && texts.languages.includes(greet.language) ? greet.language : (texts.languages[0] ?? "en");
+    const text = texts.t(lang, "telegram:group_added", { bot: `@${this.bot.botInfo.username}` });
+    await this.bot.api.sendMessage(greet.chatId, text).catch((e: unknown) => this.log(`telegram: greeting group ${greet.chatId}: ${describe(e)}`));
+  }
+
+  private fail(e: unknown): void {
+    this.state = "failed";
+    this.detail = describe(e);
+  }
+}
+
+/** A failed send as the contract's typed errors; anything else (network, 5xx) stays as it is: transient. */
+export function sendError(e: unknown): unknown {
+  if (!(e instanceof GrammyError)) return e;
+  if (e.error_code === 429) return new RateLimitedError("telegram", e.parameters.retry_after ?? 1, e.description);
+  if (e.error_code === 403) return new RecipientGoneError("telegram", e.description);
+  if (e.error_code === 400) return new PermanentSendError("telegram", e.description);
+  return e;
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, status: number): void {
+  // Nothing of the body is read or kept.
+  req.resume();
+  res.writeHead(status).end();
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Fixed-length digests, so comparing them takes the same time whatever was sent. */
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}
+
+/** The bot's @username (without @), asked from Telegram: for posters when TELEGRAM_BOT_USERNAME is unset. */
+export async function fetchBotUsername(token: string, apiRoot?: string): Promise<string> {
+  const bot = new Bot(token, { client: apiRoot ? { apiRoot: apiRoot.replace(/\/+$/, "") } : {} });
+  return (await bot.api.getMe()).username;
+}
