@@ -1,36 +1,77 @@
 import { resume, type EngineContext, type Input, type Session, type Turn } from "../engine/index.ts";
-import { StaleTurnError, type Address, type ConversationStore } from "./store.ts";
+import {
+  DuplicateDeliveryError,
+  StaleTurnError,
+  turnKey,
+  type Address,
+  type ConversationStore,
+  type Delivery,
+  type OutboxItem,
+} from "./store.ts";
 
 /** What one input led to, for the caller to deliver. */
-export interface Reply extends Turn<Session> {
-  contactId: string;
-  /** The turn was stored (false when the input changed nothing, e.g. after STOP). */
+export interface Reply {
+  /** Undefined for a repeated delivery (nothing was loaded). */
+  contactId: string | undefined;
+  /** The session after the turn; undefined for a repeated delivery. */
+  session: Session | undefined;
+  messages: Turn<Session>["messages"];
+  events: Turn<Session>["events"];
+  /** The turn was stored (false when the input changed nothing, e.g. after STOP, or was a repeat). */
   saved: boolean;
+  /** The delivery had been processed before: nothing was done again; `outbox` is the first time's. */
+  duplicate: boolean;
+  /** What the turn left for later (messages to send, events to ingest, timers), already stored. */
+  outbox: OutboxItem[];
+}
+
+/** Turns a turn into the outbox items to store with it. */
+export type OutboxPlanner = (turn: Turn<Session>, context: { contactId: string; address: Address; key: string }) => OutboxItem[];
+
+export interface ReceiveOptions {
+  /** The channel's guess of the language, used for new contacts only. */
+  language?: string;
+  /** The delivery this input came in: a repeat of it is recognised and not applied twice. */
+  delivery?: Delivery;
 }
 
 // Two inputs of one person racing each other: the loser loads again and redoes its turn.
 const MAX_ATTEMPTS = 5;
 
-/** The host of the engine: load a person's session, move it on by one input, store the turn. */
+/** The host of the engine: load a person's session, move it on by one input, store the turn and its outbox. */
 export class Conversations {
   constructor(
     private readonly engine: EngineContext,
     private readonly store: ConversationStore,
+    private readonly plan: OutboxPlanner = () => [],
   ) {}
 
-  /** Take one input from a person; the language hint (from the channel) is used for new contacts only. */
-  async receive(address: Address, input: Input, languageHint?: string): Promise<Reply> {
-    const language = languageHint && this.engine.languages.includes(languageHint) ? languageHint : (this.engine.languages[0] ?? "en");
+  /** Take one input from a person. */
+  async receive(address: Address, input: Input, options: ReceiveOptions = {}): Promise<Reply> {
+    const { delivery } = options;
+    const hint = options.language && this.engine.languages.includes(options.language) ? options.language : undefined;
+    const language = hint ?? this.engine.languages[0] ?? "en";
+    if (delivery) {
+      const seen = await this.store.replay(delivery);
+      if (seen) return repeat(seen);
+    }
     for (let attempt = 1; ; attempt++) {
       const { contactId, session } = await this.store.open(address, language);
       const turn = resume(session, input, this.engine);
-      if (turn.session === session) return { contactId, ...turn, saved: false };
+      // Nothing changed (after STOP, a stale timer): nothing to store. A repeat of it changes nothing either.
+      if (turn.session === session) return { contactId, ...turn, saved: false, duplicate: false, outbox: [] };
+      const outbox = this.plan(turn, { contactId, address, key: turnKey(contactId, turn.session.turn, delivery) });
       try {
-        await this.store.saveTurn(contactId, session.turn, turn);
-        return { contactId, ...turn, saved: true };
+        await this.store.saveTurn({ contactId, previousTurn: session.turn, turn, ...(delivery ? { delivery } : {}), outbox });
+        return { contactId, ...turn, saved: true, duplicate: false, outbox };
       } catch (e) {
+        if (e instanceof DuplicateDeliveryError) return repeat((await this.store.replay(e.delivery)) ?? []);
         if (!(e instanceof StaleTurnError) || attempt >= MAX_ATTEMPTS) throw e;
       }
     }
   }
+}
+
+function repeat(outbox: OutboxItem[]): Reply {
+  return { contactId: undefined, session: undefined, messages: [], events: [], saved: false, duplicate: true, outbox };
 }

@@ -1,29 +1,47 @@
-import { newSession, type Event, type Session, type Turn } from "../engine/index.ts";
-import { StaleTurnError, type Address, type ConversationStore, type StoredSession } from "./store.ts";
+import { newSession, type Event, type Session } from "../engine/index.ts";
+import {
+  DuplicateDeliveryError,
+  StaleTurnError,
+  type Address,
+  type ConversationStore,
+  type Delivery,
+  type OutboxItem,
+  type StoredSession,
+  type TurnRecord,
+} from "./store.ts";
 
 /** Conversations in memory: for tests, benchmarks and a chat that needn't remember. */
 export class MemoryStore implements ConversationStore {
   private readonly contacts = new Map<string, string>();
   private readonly sessions = new Map<string, Session>();
+  private readonly deliveries = new Map<string, OutboxItem[]>();
   /** Every event saved, in order, so tests can see what a host would have applied. */
   readonly events: Array<{ contactId: string; event: Event }> = [];
   private nextId = 1;
 
-  async open(address: Address, language: string): Promise<StoredSession & { created: boolean }> {
+  async open(address: Address, language: string): Promise<StoredSession> {
     const key = `${address.channel}:${address.id}`;
     let contactId = this.contacts.get(key);
-    const created = contactId === undefined;
     if (contactId === undefined) {
       contactId = `contact-${this.nextId++}`;
       this.contacts.set(key, contactId);
     }
-    return { contactId, session: this.sessions.get(contactId) ?? newSession(language), created };
+    return { contactId, session: this.sessions.get(contactId) ?? newSession(language) };
   }
 
-  async saveTurn(contactId: string, previousTurn: number, turn: Turn<Session>): Promise<void> {
-    const stored = this.sessions.get(contactId);
-    if ((stored?.turn ?? 0) !== previousTurn) throw new StaleTurnError(contactId, previousTurn);
-    this.sessions.set(contactId, turn.session);
-    for (const event of turn.events) this.events.push({ contactId, event });
+  async saveTurn(r: TurnRecord): Promise<void> {
+    const deliveryKey = r.delivery && `${r.delivery.channel}:${r.delivery.messageId}`;
+    if (deliveryKey && this.deliveries.has(deliveryKey)) throw new DuplicateDeliveryError(r.delivery as Delivery);
+    if ((this.sessions.get(r.contactId)?.turn ?? 0) !== r.previousTurn) throw new StaleTurnError(r.contactId, r.previousTurn);
+    if (r.turn.events.some((e) => e.type === "erasure.requested")) {
+      this.sessions.delete(r.contactId);
+      for (const [k, v] of this.contacts) if (v === r.contactId) this.contacts.delete(k);
+    } else this.sessions.set(r.contactId, r.turn.session);
+    if (deliveryKey) this.deliveries.set(deliveryKey, r.outbox);
+    for (const event of r.turn.events) this.events.push({ contactId: r.contactId, event });
+  }
+
+  async replay(delivery: Delivery): Promise<OutboxItem[] | undefined> {
+    return this.deliveries.get(`${delivery.channel}:${delivery.messageId}`);
   }
 }

@@ -24,6 +24,14 @@ export class IdentityVault {
     return createHmac("sha256", this.#hashKey).update(`${channel}\u0000${address}`, "utf8").digest("hex");
   }
 
+  /**
+   * An opaque key for a provider's message id. Some ids hold the sender's address (WhatsApp's
+   * `false_39…@c.us_3EB0…`), and these keys end up in dedupe tables and queue job ids.
+   */
+  hashDelivery(channel: Channel, providerMessageId: string): string {
+    return createHmac("sha256", this.#hashKey).update(`delivery\u0000${channel}\u0000${providerMessageId}`, "utf8").digest("hex").slice(0, 40);
+  }
+
   /** AES-256-GCM with a random IV; returns iv (12 bytes) ‖ tag (16) ‖ ciphertext. */
   encrypt(plaintext: string): Uint8Array<ArrayBuffer> {
     const iv = randomBytes(IV_BYTES);

@@ -39,7 +39,7 @@ export class TestClock {
 }
 
 /** An engine context with deterministic clock and ids. */
-export function testContext(options: { languages?: readonly string[]; clock?: TestClock; entryFlow?: string; flows?: EngineContext["flows"] } = {}): EngineContext & { texts: Texts } {
+export function testContext(options: { languages?: readonly string[]; clock?: TestClock; entryFlow?: string; flows?: EngineContext["flows"]; newId?: () => string } = {}): EngineContext & { texts: Texts } {
   const texts = shippedTexts(options.languages);
   let id = 0;
   const clock = options.clock ?? new TestClock();
@@ -50,7 +50,7 @@ export function testContext(options: { languages?: readonly string[]; clock?: Te
     languages: texts.languages,
     entryFlow: options.entryFlow ?? "main",
     now: clock.now,
-    newId: () => `run-${++id}`,
+    newId: options.newId ?? (() => `run-${++id}`),
     timeZone: "Europe/Rome",
   };
 }

@@ -1,0 +1,22 @@
+import { IdentityVault, loadIdentityKeys, openDatabase, type Database, type OpenDatabaseOptions } from "../db/index.ts";
+import { PrismaConversationStore } from "../store/conversation-store.ts";
+
+/** The stakeholder database opened for the app: the database, the identity vault and the conversation store. */
+export interface StakeholderDatabase {
+  db: Database;
+  vault: IdentityVault;
+  store: PrismaConversationStore;
+  close(): Promise<void>;
+}
+
+/** Open (and migrate) the database from the environment: PostgreSQL with DATABASE_URL, else embedded. */
+export async function openStakeholderDatabase(options: OpenDatabaseOptions = {}): Promise<StakeholderDatabase> {
+  const db = await openDatabase(options);
+  try {
+    const vault = new IdentityVault(loadIdentityKeys({ ...(options.env ? { env: options.env } : {}), ...(db.dataDir ? { dataDir: db.dataDir } : {}) }));
+    return { db, vault, store: new PrismaConversationStore(db.prisma, vault), close: () => db.close() };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,189 @@
+// The engine meets the database: turns stored atomically in a real PostgreSQL.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Conversations } from "../../src/conversation/conversations.ts";
+import { StaleTurnError, type Address } from "../../src/conversation/store.ts";
+import { generateKey, IdentityVault } from "../../src/db/index.ts";
+import { newSession, resume, type Input } from "../../src/engine/index.ts";
+import { PrismaConversationStore } from "../../src/store/conversation-store.ts";
+import { seedDemo } from "../../src/store/seed.ts";
+import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import { testContext } from "../support/engine.ts";
+
+let db: TestDatabase;
+let store: PrismaConversationStore;
+let vault: IdentityVault;
+const keys = () => ({ hashKey: Buffer.from(generateKey(), "base64"), encryptionKey: Buffer.from(generateKey(), "base64") });
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedDemo(db.prisma);
+  vault = new IdentityVault(keys());
+  store = new PrismaConversationStore(db.prisma, vault);
+});
+afterAll(async () => db?.drop());
+
+let seq = 0;
+function person(): { address: Address; conversations: Conversations; say: (text: string | Input, id?: string) => ReturnType<Conversations["receive"]> } {
+  const address: Address = { channel: "telegram", id: String(700000000 + ++seq) };
+  const conversations = new Conversations(testContext({ languages: ["en", "ar"], newId: randomUUID }), store);
+  let n = 0;
+  return {
+    address,
+    conversations,
+    say: (text, id) =>
+      conversations.receive(address, typeof text === "string" ? { type: "text", text } : text, {
+        // As the pipeline does: provider ids are hashed before anything stores them.
+        delivery: { channel: "telegram", messageId: vault.hashDelivery("telegram", id ?? `${address.id}-${++n}`) },
+      }),
+  };
+}
+const contactOf = async (address: Address) =>
+  db.prisma.channelIdentity.findUniqueOrThrow({
+    where: { channel_addressHash: { channel: address.channel, addressHash: vault.hashAddress(address.channel, address.id) } },
+    include: { contact: true },
+  });
+
+describe("conversations in the stakeholder database", () => {
+  it("stores onboarding and a whole needs survey: typed answers, runs, contact fields", async () => {
+    const p = person();
+    for (const text of ["/start", "1", "yes", "2", "yes", "1", "2", "no", "3", "1 2", "y", "4", "2", "yes", "5", "1", "3", "2", "4,5", "1", "skip", "2", "1 3", "1"]) {
+      await p.say(text);
+    }
+    const { contact } = await contactOf(p.address);
+    expect(contact).toMatchObject({ language: "en", territoryId: "valsusa", consentVersion: "2026-11", contactPreference: "all", status: "active" });
+    const runs = await db.prisma.surveyRun.findMany({ where: { contactId: contact.id }, orderBy: { startedAt: "asc" } });
+    expect(runs.map((r) => [r.flowId, r.status])).toEqual(
+      expect.arrayContaining([["main", "in_progress"], ["onboarding", "completed"], ["needs", "in_progress"]]),
+    );
+    const answers = await db.prisma.answer.findMany({ where: { contactId: contact.id, flowId: "needs" } });
+    const byName = Object.fromEntries(answers.map((a) => [a.resultName, a]));
+    expect(byName.housing).toMatchObject({ kind: "choice", valueChoices: ["reception"], skipped: false, language: "en", flowVersion: "1" });
+    expect(byName.skills).toMatchObject({ kind: "choice", valueChoices: ["degree", "vocational"] });
+    expect(byName.language_level).toMatchObject({ kind: "number", valueNumber: 4 });
+    expect(byName.children).toMatchObject({ kind: "number", valueNumber: 3 });
+    expect(byName.childcare).toMatchObject({ kind: "choice", valueChoices: ["nursery"] });
+    expect(byName.own_study).toMatchObject({ kind: "choice", valueChoices: ["yes"] });
+    expect(byName.social).toMatchObject({ skipped: true, valueNumber: null, valueChoices: [] });
+    expect(byName.priority).toMatchObject({ valueChoices: ["housing"] });
+  });
+
+  it("keeps a partial survey and marks it as such", async () => {
+    const p = person();
+    for (const text of ["/start", "1", "yes", "1", "yes", "1", "3"]) await p.say(text);
+    const { contact } = await contactOf(p.address);
+    const needs = await db.prisma.surveyRun.findFirstOrThrow({ where: { contactId: contact.id, flowId: "needs" }, include: { answers: true } });
+    expect(needs.status).toBe("in_progress");
+    expect(needs.answers.map((a) => a.resultName)).toEqual(["housing"]);
+  });
+
+  it("the same delivery five times records one answer", async () => {
+    const p = person();
+    for (const text of ["/start", "1", "yes", "1", "yes", "1"]) await p.say(text);
+    const replies = await Promise.all([1, 2, 3, 4, 5].map(() => p.say("2", "same-update")));
+    expect(replies.filter((r) => !r.duplicate)).toHaveLength(1);
+    const { contact } = await contactOf(p.address);
+    const answers = await db.prisma.answer.findMany({ where: { contactId: contact.id, flowId: "needs" } });
+    expect(answers.map((a) => [a.resultName, a.valueChoices])).toEqual([["housing", ["reception"]]]);
+    // A repeat hands back what the first delivery left to do, so nothing it owed is lost.
+    const again = await p.say("2", "same-update");
+    expect(again.duplicate).toBe(true);
+    expect(again.outbox).toEqual(replies.find((r) => !r.duplicate)?.outbox);
+  });
+
+  it("two messages of one person at once are both applied, one after the other", async () => {
+    const p = person();
+    for (const text of ["/start", "1", "yes", "1", "yes", "1"]) await p.say(text);
+    await Promise.all([p.say("1"), p.say("1")]);
+    const { contact } = await contactOf(p.address);
+    const session = await db.prisma.session.findUniqueOrThrow({ where: { contactId: contact.id } });
+    const answers = await db.prisma.answer.findMany({ where: { contactId: contact.id, flowId: "needs" } });
+    // The first answered the housing question, the second the next one; nothing lost, nothing mixed.
+    expect(answers.map((a) => [a.resultName, a.valueChoices]).sort()).toEqual([["housing", ["stable"]], ["work", ["employed"]]]);
+    expect(session.turn).toBe(8);
+  });
+
+  it("refuses a turn written on top of a stale session", async () => {
+    const p = person();
+    await p.say("/start");
+    const { contactId, session } = await store.open(p.address, "en");
+    const turn = resume(session, { type: "text", text: "1" }, testContext({ languages: ["en", "ar"], newId: randomUUID }));
+    await store.saveTurn({ contactId, previousTurn: session.turn, turn, outbox: [] });
+    await expect(store.saveTurn({ contactId, previousTurn: session.turn, turn, outbox: [] })).rejects.toBeInstanceOf(StaleTurnError);
+  });
+
+  it("declining consent stores no answers", async () => {
+    const p = person();
+    for (const text of ["/start", "1", "no"]) await p.say(text);
+    const { contact } = await contactOf(p.address);
+    expect(await db.prisma.answer.count({ where: { contactId: contact.id } })).toBe(0);
+    expect(await db.prisma.surveyRun.count({ where: { contactId: contact.id } })).toBe(0);
+    expect(contact.consentVersion).toBeNull();
+  });
+
+  it("no table holds a raw address", async () => {
+    const p = person();
+    for (const text of ["/start", "1", "yes"]) await p.say(text);
+    const columns = await db.prisma.$queryRaw<Array<{ table_name: string; column_name: string }>>`
+      SELECT table_name::text AS table_name, column_name::text AS column_name FROM information_schema.columns
+      WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'jsonb', 'ARRAY')`;
+    expect(columns.length).toBeGreaterThan(20);
+    for (const { table_name, column_name } of columns) {
+      const rows = await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(
+        `SELECT count(*) AS n FROM "${table_name}" WHERE "${column_name}"::text LIKE $1`,
+        `%${p.address.id}%`,
+      );
+      expect(Number(rows[0]?.n), `${table_name}.${column_name}`).toBe(0);
+    }
+    const { addressEncrypted } = await contactOf(p.address);
+    expect(vault.decrypt(addressEncrypted)).toBe(p.address.id);
+  });
+
+  it("DELETE erases the person: identity, answers (language, territory, contact preference, housing), sessions; feedback keeps no text; the audit log says how much, not what", async () => {
+    const p = person();
+    for (const text of ["/start", "1", "yes", "1", "yes", "1", "2"]) await p.say(text);
+    const { contact } = await contactOf(p.address);
+    await db.prisma.feedback.create({
+      data: { contactId: contact.id, text: "my neighbour Ahmed at via Roma 5", category: "housing", language: "en", sourceEventId: `fb-${contact.id}` },
+    });
+    await p.say("delete");
+    const erased = await p.say("yes");
+    expect(erased.messages.map((m) => m.key)).toEqual(["session:deleted"]);
+    expect(await db.prisma.contact.findUnique({ where: { id: contact.id } })).toBeNull();
+    expect(await db.prisma.channelIdentity.count({ where: { contactId: contact.id } })).toBe(0);
+    expect(await db.prisma.answer.count({ where: { contactId: contact.id } })).toBe(0);
+    expect(await db.prisma.session.count({ where: { contactId: contact.id } })).toBe(0);
+    const feedback = await db.prisma.feedback.findUniqueOrThrow({ where: { sourceEventId: `fb-${contact.id}` } });
+    expect(feedback).toMatchObject({ contactId: null, text: null, category: "housing" });
+    const audit = await db.prisma.auditLog.findFirstOrThrow({ where: { action: "erase", subject: contact.id } });
+    expect(audit).toMatchObject({ actor: "contact", details: { answers: 5, feedback: 1, identities: 1 } });
+    expect(JSON.stringify(audit)).not.toContain("Ahmed");
+    // Writing again is a new person, with nothing of the old one.
+    await p.say("/start");
+    const fresh = await contactOf(p.address);
+    expect(fresh.contactId).not.toBe(contact.id);
+  });
+
+  it("an unreadable stored session starts afresh instead of failing", async () => {
+    const p = person();
+    await p.say("/start");
+    const { contact } = await contactOf(p.address);
+    await db.prisma.session.update({ where: { contactId: contact.id }, data: { state: { format: 99 } } });
+    const reply = await p.say("hello");
+    expect(reply.saved).toBe(true);
+    expect(reply.messages[0]?.key).toBe("onboarding:language");
+  });
+});
+
+describe("session state in the database", () => {
+  it("round-trips the engine's session exactly", async () => {
+    const p = person();
+    for (const text of ["/start", "2"]) await p.say(text);
+    const { contact } = await contactOf(p.address);
+    const row = await db.prisma.session.findUniqueOrThrow({ where: { contactId: contact.id } });
+    const { session } = await store.open(p.address, "en");
+    expect(row.state).toEqual(session);
+    expect(row.turn).toBe(session.turn);
+    expect(newSession("en").turn).toBe(0);
+  });
+});
