@@ -1,0 +1,28 @@
+// `npm run bench [-- name…]`: runs every benchmark, or those whose name contains one of the arguments.
+import { engineBench } from "./engine.ts";
+import { grammyBench } from "./grammy-conversations.ts";
+
+/** A benchmark: a name to pick it by, and a function that measures and prints its own section. */
+export interface Benchmark {
+  name: string;
+  run: () => Promise<void>;
+}
+
+// Add new benchmarks here (database, queue, …): each prints its own section with its goals.
+const BENCHMARKS: Benchmark[] = [
+  { name: "engine", run: engineBench },
+  { name: "grammy", run: grammyBench },
+];
+
+const filters = process.argv.slice(2).filter((a) => a !== "--");
+const chosen = BENCHMARKS.filter((b) => filters.length === 0 || filters.some((f) => b.name.includes(f)));
+if (chosen.length === 0) {
+  console.error(`no benchmark matches ${filters.join(", ")}; known: ${BENCHMARKS.map((b) => b.name).join(", ")}`);
+  process.exit(2);
+}
+console.log(`Node ${process.version}, ${process.platform}/${process.arch}; benchmarks: ${chosen.map((b) => b.name).join(", ")}`);
+for (const b of chosen) {
+  const t0 = performance.now();
+  await b.run();
+  console.log(`\n(${b.name}: ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}
