@@ -21,8 +21,14 @@ export async function runChat(o: ChatOptions): Promise<void> {
   const channel = new TerminalChannel(o);
   // The smallest host: each line is one turn, its replies printed before the next line is read.
   await channel.start(async (inbound) => {
-    const reply = await o.conversations.receive({ channel: "terminal", id: inbound.address }, inbound.input, { language: inbound.language });
-    for (const message of reply.messages) await channel.send(inbound.address, message);
+    try {
+      const reply = await o.conversations.receive({ channel: "terminal", id: inbound.address }, inbound.input, { language: inbound.language });
+      for (const message of reply.messages) await channel.send(inbound.address, message);
+    } catch (e) {
+      // Nothing was half-saved (a turn is one transaction): say so briefly and let the person retry.
+      console.error(`chat: turn failed: ${(e as Error).message}`);
+      await channel.send(inbound.address, { key: "session:try_again", params: {}, lang: inbound.language ?? o.lang ?? "en", choices: [] });
+    }
   });
   await channel.finished();
   await channel.stop();

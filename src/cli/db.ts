@@ -1,0 +1,32 @@
+import type { Command } from "commander";
+import { openStakeholderDatabase } from "../app/database.ts";
+import { openDatabase } from "../db/index.ts";
+import { seedDemo } from "../store/seed.ts";
+
+/** `inloco db migrate` and `inloco db seed`. */
+export function registerDb(program: Command): void {
+  const db = program.command("db").description("the stakeholder database (PostgreSQL with DATABASE_URL, else embedded in INLOCO_DATA_DIR)");
+  db.command("migrate")
+    .description("apply pending migrations from prisma/migrations")
+    .action(async () => {
+      const database = await openDatabase();
+      try {
+        const applied = database.migrationsApplied;
+        console.log(applied.length ? `applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}` : "database is up to date");
+        console.log(database.embedded ? `embedded database in ${database.dataDir}` : "PostgreSQL server from DATABASE_URL");
+      } finally {
+        await database.close();
+      }
+    });
+  db.command("seed")
+    .description("load demo territories, task forces, organisations and an event (safe to run again)")
+    .action(async () => {
+      const { db: database, close } = await openStakeholderDatabase();
+      try {
+        const counts = await seedDemo(database.prisma);
+        console.log(`seeded ${counts.territories} territories, ${counts.taskForces} task forces, ${counts.organisations} organisations, ${counts.events} event`);
+      } finally {
+        await close();
+      }
+    });
+}
