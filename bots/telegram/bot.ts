@@ -33,8 +33,8 @@ export interface TelegramWebhookOptions {
   url: string;
   /** Sent by Telegram in X-Telegram-Bot-Api-Secret-Token: requests without it are refused. */
   secret: string;
-  /** Port of the local HTTP server (0: any free port, see `address()`). */
-  port: number;
+  /** Port of the local HTTP server (0: any free port, see `address()`); null when the app mounts `webhookListener()` on its own server. */
+  port: number | null;
   host?: string;
 }
 
@@ -188,10 +188,15 @@ export class TelegramChannel implements Channel {
   }
 
   private async startWebhook(webhook: TelegramWebhookOptions): Promise<void> {
+    const port = webhook.port;
+    if (port === null) {
+      await this.bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
+      return;
+    }
     const server = createServer(this.webhookListener());
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(webhook.port, webhook.host, () => {
+      server.listen(port, webhook.host, () => {
         server.off("error", reject);
         resolve();
       });

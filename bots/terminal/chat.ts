@@ -1,10 +1,9 @@
 import type { Readable, Writable } from "node:stream";
-import type { Conversations } from "../../src/conversation/conversations.ts";
+import type { Inbound } from "../../src/channel/contract.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
 import { TerminalChannel } from "./channel.ts";
 
 export interface ChatOptions {
-  conversations: Conversations;
   texts: Texts;
   /** Who is chatting: each name is a separate person with their own conversation. */
   user: string;
@@ -14,22 +13,16 @@ export interface ChatOptions {
   output: Writable;
   /** A person at a keyboard (prompt and banner), rather than a script piping lines in. */
   interactive: boolean;
+  /** Hand a typed line over and wait until its replies have been printed (the pipeline, or a direct turn). */
+  handle: (inbound: Inbound, channel: TerminalChannel) => Promise<void>;
 }
 
 /** A conversation with the bot in the terminal: one message per line in, the bot's replies out. */
-export async function runChat(o: ChatOptions): Promise<void> {
+export async function runChat(o: ChatOptions): Promise<TerminalChannel> {
   const channel = new TerminalChannel(o);
-  // The smallest host: each line is one turn, its replies printed before the next line is read.
-  await channel.start(async (inbound) => {
-    try {
-      const reply = await o.conversations.receive({ channel: "terminal", id: inbound.address }, inbound.input, { language: inbound.language });
-      for (const message of reply.messages) await channel.send(inbound.address, message);
-    } catch (e) {
-      // Nothing was half-saved (a turn is one transaction): say so briefly and let the person retry.
-      console.error(`chat: turn failed: ${(e as Error).message}`);
-      await channel.send(inbound.address, { key: "session:try_again", params: {}, lang: inbound.language ?? o.lang ?? "en", choices: [] });
-    }
-  });
+  // Each line waits for its replies, as a person reads before typing the next answer.
+  await channel.start((inbound) => o.handle(inbound, channel));
   await channel.finished();
   await channel.stop();
+  return channel;
 }

@@ -1,40 +1,55 @@
 import type { Command } from "commander";
+import { TerminalChannel } from "../../bots/terminal/channel.ts";
 import { runChat } from "../../bots/terminal/chat.ts";
-import { openStakeholderDatabase, type StakeholderDatabase } from "../app/database.ts";
+import { startApp } from "../app/app.ts";
 import { loadRuntime } from "../app/runtime.ts";
 import { Conversations } from "../conversation/conversations.ts";
 import { MemoryStore } from "../conversation/memory-store.ts";
+import { waitIdle } from "../pipeline/idle.ts";
 import { seedDemo } from "../store/seed.ts";
 
-/** `inloco chat`: talk to the bot in the terminal, with answers kept in the database. */
+/** `inloco chat`: talk to the bot in the terminal, through the real pipeline and database. */
 export function registerChat(program: Command): void {
   program
     .command("chat")
     .description("chat with the bot in this terminal (reads one message per line when piped)")
     .option("--user <name>", "who you are: each name is a separate person", "demo")
     .option("--lang <code>", "starting language, e.g. ar")
-    .option("--memory", "keep nothing: no database")
+    .option("--memory", "keep nothing: no database, no queues (the engine alone)")
     .action(async (opts: { user: string; lang?: string; memory?: boolean }) => {
       const runtime = loadRuntime();
-      let database: StakeholderDatabase | undefined;
-      if (!opts.memory) {
-        database = await openStakeholderDatabase();
-        // A fresh embedded database gets the demo territories, so answers link to them.
-        if (database.db.embedded && (await database.db.prisma.territory.count()) === 0) await seedDemo(database.db.prisma);
-      }
-      try {
-        const conversations = new Conversations(runtime.engine, database?.store ?? new MemoryStore());
+      const person = {
+        texts: runtime.texts,
+        user: opts.user,
+        ...(opts.lang ? { lang: opts.lang } : {}),
+        input: process.stdin,
+        output: process.stdout,
+        interactive: Boolean(process.stdin.isTTY),
+      };
+      if (opts.memory) {
+        const conversations = new Conversations(runtime.engine, new MemoryStore());
         await runChat({
-          conversations,
-          texts: runtime.texts,
-          user: opts.user,
-          ...(opts.lang ? { lang: opts.lang } : {}),
-          input: process.stdin,
-          output: process.stdout,
-          interactive: Boolean(process.stdin.isTTY),
+          ...person,
+          handle: async (inbound, channel) => {
+            const reply = await conversations.receive({ channel: "terminal", id: inbound.address }, inbound.input, inbound.language ? { language: inbound.language } : {});
+            for (const m of reply.messages) await channel.send(inbound.address, m);
+          },
         });
+        return;
+      }
+      const terminal = new TerminalChannel(person);
+      const app = await startApp({ mode: "chat", extraChannels: [terminal], health: false, log: () => undefined });
+      try {
+        // A fresh embedded database gets the demo territories and event, so answers link to them.
+        if (app.database.db.embedded && (await app.database.db.prisma.territory.count()) === 0) await seedDemo(app.database.db.prisma);
+        await terminal.start(async (inbound) => {
+          await app.pipeline.accept(inbound);
+          await waitIdle(app.broker);
+        });
+        await terminal.finished();
       } finally {
-        await database?.close();
+        await terminal.stop();
+        await app.stop();
       }
     });
 }

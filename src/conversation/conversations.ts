@@ -3,8 +3,8 @@ import {
   DuplicateDeliveryError,
   StaleTurnError,
   turnKey,
-  type Address,
   type ConversationStore,
+  type Who,
   type Delivery,
   type OutboxItem,
 } from "./store.ts";
@@ -26,13 +26,25 @@ export interface Reply {
 }
 
 /** Turns a turn into the outbox items to store with it. */
-export type OutboxPlanner = (turn: Turn<Session>, context: { contactId: string; address: Address; key: string }) => OutboxItem[];
+export type OutboxPlanner = (turn: Turn<Session>, context: PlanContext) => OutboxItem[];
+
+/** What a planner knows of the turn besides the turn itself. */
+export interface PlanContext {
+  contactId: string;
+  who: Who;
+  /** Unique per turn; outbox ids are made from it. */
+  key: string;
+  /** The inbound shard of the person (timers come back on it). */
+  shard: number;
+}
 
 export interface ReceiveOptions {
   /** The channel's guess of the language, used for new contacts only. */
   language?: string;
   /** The delivery this input came in: a repeat of it is recognised and not applied twice. */
   delivery?: Delivery;
+  /** The person's inbound shard, for the planner. */
+  shard?: number;
 }
 
 // Two inputs of one person racing each other: the loser loads again and redoes its turn.
@@ -46,8 +58,8 @@ export class Conversations {
     private readonly plan: OutboxPlanner = () => [],
   ) {}
 
-  /** Take one input from a person. */
-  async receive(address: Address, input: Input, options: ReceiveOptions = {}): Promise<Reply> {
+  /** Take one input from a person (an address), or for a known contact (a timer); nothing happens for an erased contact. */
+  async receive(who: Who, input: Input, options: ReceiveOptions = {}): Promise<Reply> {
     const { delivery } = options;
     const hint = options.language && this.engine.languages.includes(options.language) ? options.language : undefined;
     const language = hint ?? this.engine.languages[0] ?? "en";
@@ -56,11 +68,13 @@ export class Conversations {
       if (seen) return repeat(seen);
     }
     for (let attempt = 1; ; attempt++) {
-      const { contactId, session } = await this.store.open(address, language);
+      const stored = await this.store.open(who, language);
+      if (!stored) return { contactId: undefined, session: undefined, messages: [], events: [], saved: false, duplicate: false, outbox: [] };
+      const { contactId, session } = stored;
       const turn = resume(session, input, this.engine);
       // Nothing changed (after STOP, a stale timer): nothing to store. A repeat of it changes nothing either.
       if (turn.session === session) return { contactId, ...turn, saved: false, duplicate: false, outbox: [] };
-      const outbox = this.plan(turn, { contactId, address, key: turnKey(contactId, turn.session.turn, delivery) });
+      const outbox = this.plan(turn, { contactId, who, key: turnKey(contactId, turn.session.turn, delivery), shard: options.shard ?? 0 });
       try {
         await this.store.saveTurn({ contactId, previousTurn: session.turn, turn, ...(delivery ? { delivery } : {}), outbox });
         return { contactId, ...turn, saved: true, duplicate: false, outbox };

@@ -2,8 +2,10 @@ import { newSession, type Event, type Session } from "../engine/index.ts";
 import {
   DuplicateDeliveryError,
   StaleTurnError,
+  isKnownContact,
   type Address,
   type ConversationStore,
+  type Who,
   type Delivery,
   type OutboxItem,
   type StoredSession,
@@ -19,7 +21,14 @@ export class MemoryStore implements ConversationStore {
   readonly events: Array<{ contactId: string; event: Event }> = [];
   private nextId = 1;
 
-  async open(address: Address, language: string): Promise<StoredSession> {
+  open(who: Address, language: string): Promise<StoredSession>;
+  open(who: Who, language: string): Promise<StoredSession | undefined>;
+  async open(who: Who, language: string): Promise<StoredSession | undefined> {
+    if (isKnownContact(who)) {
+      const session = this.sessions.get(who.contactId);
+      return session ? { contactId: who.contactId, session } : undefined;
+    }
+    const address = who;
     const key = `${address.channel}:${address.id}`;
     let contactId = this.contacts.get(key);
     if (contactId === undefined) {

@@ -8,6 +8,16 @@ export interface Address {
   id: string;
 }
 
+/** A contact already known by id (timers): no address needed. */
+export interface KnownContact {
+  contactId: string;
+  /** The channel to answer on. */
+  channel: ChannelName;
+}
+
+/** Whom a turn is for: an address from a channel, or a known contact. */
+export type Who = Address | KnownContact;
+
 /** One delivery of an inbound message by a channel: a repeat of it is recognised. */
 export interface Delivery {
   channel: ChannelName;
@@ -66,15 +76,20 @@ export class DuplicateDeliveryError extends Error {
  * only if nobody saved a turn of this contact in between.
  */
 export interface ConversationStore {
-  /** The session of an address, creating the contact on first contact. */
-  open(address: Address, language: string): Promise<StoredSession>;
+  /** The session of an address (creating the contact on first contact) or of a known contact (undefined once erased). */
+  open(who: Address, language: string): Promise<StoredSession>;
+  open(who: Who, language: string): Promise<StoredSession | undefined>;
   /** Store a turn; throws StaleTurnError or DuplicateDeliveryError and then stores nothing. */
   saveTurn(record: TurnRecord): Promise<void>;
   /** The outbox of a delivery already processed (to hand over again), or undefined if it never was. */
   replay(delivery: Delivery): Promise<OutboxItem[] | undefined>;
 }
 
-/** The key of a turn in outbox ids: its delivery, or the contact and turn number (timers). */
+/** The key of a turn in outbox ids and queue job ids (no ":"): its delivery, or the contact and turn number. */
 export function turnKey(contactId: string, turn: number, delivery?: Delivery): string {
-  return delivery ? `${delivery.channel}:${delivery.messageId}` : `${contactId}:${turn}`;
+  return delivery ? `${delivery.channel}-${delivery.messageId}` : `${contactId}-${turn}`;
+}
+
+export function isKnownContact(who: Who): who is KnownContact {
+  return "contactId" in who;
 }

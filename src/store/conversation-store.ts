@@ -4,12 +4,15 @@ import { newSession, Session } from "../engine/index.ts";
 import {
   DuplicateDeliveryError,
   StaleTurnError,
+  isKnownContact,
   type Address,
   type ConversationStore,
+  type Who,
   type Delivery,
   type OutboxItem,
   type StoredSession,
   type TurnRecord,
+  turnKey,
 } from "../conversation/store.ts";
 import { eraseContact } from "./erase.ts";
 import { applyEvents } from "./events.ts";
@@ -22,7 +25,15 @@ export class PrismaConversationStore implements ConversationStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async open(address: Address, language: string): Promise<StoredSession> {
+  open(who: Address, language: string): Promise<StoredSession>;
+  open(who: Who, language: string): Promise<StoredSession | undefined>;
+  async open(who: Who, language: string): Promise<StoredSession | undefined> {
+    if (isKnownContact(who)) {
+      const row = await this.prisma.contact.findUnique({ where: { id: who.contactId }, select: { language: true, session: { select: { state: true, turn: true } } } });
+      if (!row) return undefined;
+      return { contactId: who.contactId, session: readState(row.session?.state) ?? { ...newSession(row.language), turn: row.session?.turn ?? 0 } };
+    }
+    const address = who;
     const addressHash = this.vault.hashAddress(address.channel, address.id);
     const where = { channel_addressHash: { channel: address.channel, addressHash } };
     const found = await this.prisma.channelIdentity.findUnique({
@@ -72,7 +83,7 @@ export class PrismaConversationStore implements ConversationStore {
         await tx.outboxItem.createMany({
           data: r.outbox.map((o) => ({
             id: o.id,
-            turnKey: r.delivery ? `${r.delivery.channel}:${r.delivery.messageId}` : `${r.contactId}:${session.turn}`,
+            turnKey: turnKey(r.contactId, session.turn, r.delivery),
             contactId: r.contactId,
             kind: o.kind,
             payload: o.payload as Prisma.InputJsonValue,
@@ -89,7 +100,7 @@ export class PrismaConversationStore implements ConversationStore {
       select: { processedAt: true },
     });
     if (!seen) return undefined;
-    const items = await this.prisma.outboxItem.findMany({ where: { turnKey: `${delivery.channel}:${delivery.messageId}` }, orderBy: { id: "asc" } });
+    const items = await this.prisma.outboxItem.findMany({ where: { turnKey: turnKey("", 0, delivery) }, orderBy: { id: "asc" } });
     return items.map((i) => ({
       id: i.id,
       kind: i.kind,

@@ -13,7 +13,18 @@ async function chat(lines: string, interactive: boolean): Promise<string> {
   let printed = "";
   output.on("data", (c: Buffer) => (printed += c.toString("utf8")));
   input.end(lines);
-  await runChat({ conversations: new Conversations(channelContext(), new MemoryStore()), texts: channelTexts(), user: "demo", input, output, interactive });
+  const conversations = new Conversations(channelContext(), new MemoryStore());
+  await runChat({
+    texts: channelTexts(),
+    user: "demo",
+    input,
+    output,
+    interactive,
+    handle: async (inbound, channel) => {
+      const reply = await conversations.receive({ channel: "terminal", id: inbound.address }, inbound.input);
+      for (const m of reply.messages) await channel.send(inbound.address, m);
+    },
+  });
   return printed;
 }
 

@@ -15,7 +15,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 /** Run the CLI with lines on stdin; resolves with stdout, stderr and the exit code. */
 function inloco(args: string[], stdin = ""): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
-    const env = { ...process.env, INLOCO_DATA_DIR: dataDir, INLOCO_LANGUAGES: "en,it,ar" };
+    const env: NodeJS.ProcessEnv = { ...process.env, INLOCO_DATA_DIR: dataDir, INLOCO_LANGUAGES: "en,it,ar" };
     delete env.DATABASE_URL;
     const child = execFile(process.execPath, [CLI, ...args], { env, cwd: dataDir, timeout: 90_000 }, (error, stdout, stderr) =>
       resolve({ stdout, stderr, code: error ? Number(error.code ?? 1) : 0 }),

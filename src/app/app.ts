@@ -1,0 +1,139 @@
+import type { Server } from "node:http";
+import { TelegramChannel } from "../../bots/telegram/bot.ts";
+import { WhatsAppChannel, whatsappWebClient } from "../../bots/whatsapp/client.ts";
+import type { Channel, ChannelName, ChannelSender } from "../channel/contract.ts";
+import { plannedChannels, readChannelSettings } from "../config/channels.ts";
+import { readPipelineSettings } from "../config/pipeline.ts";
+import { openBroker, readQueueSettings } from "../config/queue.ts";
+import { Conversations } from "../conversation/conversations.ts";
+import { outboxPlanner } from "../pipeline/plan.ts";
+import { Pipeline } from "../pipeline/pipeline.ts";
+import type { Broker } from "../queue/types.ts";
+import { openStakeholderDatabase, type StakeholderDatabase } from "./database.ts";
+import { startHealthServer } from "./health.ts";
+import { loadRuntime, type Runtime } from "./runtime.ts";
+
+/** A running process: what it started, and how to stop it gracefully. */
+export interface RunningApp {
+  runtime: Runtime;
+  database: StakeholderDatabase;
+  broker: Broker;
+  pipeline: Pipeline;
+  channels: Channel[];
+  /** Stop receiving, finish the jobs in hand, close everything. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** `start`: channels and workers; `worker`: workers only (no channel receives); `chat`: only the extra (terminal) channel. */
+  mode: "start" | "worker" | "chat";
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+  /** Extra channels to run (the terminal chat). */
+  extraChannels?: Channel[];
+  /** Serve /healthz (default true). */
+  health?: boolean;
+}
+
+const ALL_CHANNELS: readonly ChannelName[] = ["telegram", "whatsapp", "terminal"];
+
+/** Assemble and start the app: settings checked first, then database, queues, workers, channels. */
+export async function startApp(o: AppOptions): Promise<RunningApp> {
+  const env = o.env ?? process.env;
+  const log = o.log ?? ((line: string) => console.error(line));
+  // Every setting is read (and refused with a clear message) before anything is opened.
+  const runtime = loadRuntime({ env });
+  const pipelineSettings = readPipelineSettings(env);
+  const queueSettings = readQueueSettings(env);
+  const plan = plannedChannels(readChannelSettings(env));
+
+  const database = await openStakeholderDatabase({ env });
+  const cleanup: Array<() => Promise<void>> = [() => database.close()];
+  try {
+    const broker = await openBroker(queueSettings);
+    cleanup.unshift(() => broker.close());
+    if (broker.kind === "memory" && o.mode === "worker") log("inloco: REDIS_URL is not set: queues live inside this process, so nothing else can hand work to this worker");
+
+    const conversations = new Conversations(
+      runtime.engine,
+      database.store,
+      outboxPlanner({ reminderAfterSeconds: pipelineSettings.INLOCO_REMINDER_AFTER, entryFlow: runtime.settings.INLOCO_ENTRY_FLOW, now: () => new Date() }),
+    );
+    const pipeline = new Pipeline({
+      broker,
+      prisma: database.db.prisma,
+      vault: database.vault,
+      conversations,
+      rules: runtime.texts,
+      channels: ALL_CHANNELS,
+      shards: pipelineSettings.INLOCO_SHARDS,
+      log,
+    });
+    await pipeline.declare();
+
+    const channels: Channel[] = [...(o.extraChannels ?? [])];
+    const senders = new Map<ChannelName, ChannelSender>();
+    let telegram: TelegramChannel | undefined;
+    if (plan.telegram && o.mode !== "chat") {
+      const webhook = plan.telegram.webhook ? { ...plan.telegram.webhook, port: null } : undefined;
+      telegram = new TelegramChannel({ token: plan.telegram.token, texts: runtime.texts, ...(plan.telegram.apiRoot ? { apiRoot: plan.telegram.apiRoot } : {}), ...(webhook ? { webhook } : {}), log });
+      // Sending needs only the token: a worker sends Telegram replies without receiving.
+      senders.set("telegram", telegram);
+      if (o.mode === "start") channels.push(telegram);
+    }
+    if (plan.whatsapp && o.mode === "start") {
+      const whatsapp = new WhatsAppChannel({ texts: runtime.texts, createClient: whatsappWebClient({ dataDir: plan.whatsapp.dataDir, chromiumPath: plan.whatsapp.chromiumPath }), dataDir: plan.whatsapp.dataDir, log });
+      // One process owns a WhatsApp session: it receives and sends.
+      senders.set("whatsapp", whatsapp);
+      channels.push(whatsapp);
+    }
+    for (const extra of o.extraChannels ?? []) senders.set(extra.channel, extra);
+    await pipeline.work({ inbound: true, ingest: true, timers: true, outbound: senders, concurrency: pipelineSettings.INLOCO_WORKER_CONCURRENCY });
+    cleanup.unshift(() => pipeline.close());
+    log(`inloco: workers running (${broker.kind === "bullmq" ? "BullMQ on Redis" : "in-process queues"}, ${pipelineSettings.INLOCO_SHARDS} inbound shards; sending on ${[...senders.keys()].join(", ") || "no channel"})`);
+
+    let server: Server | undefined;
+    if (o.health !== false) {
+      server = await startHealthServer(
+        pipelineSettings.PORT,
+        {
+          database: async () => (await database.db.prisma.$queryRaw`SELECT 1`, true),
+          queue: async () => (broker.kind === "memory" ? "in-process" : (await broker.queues(), true)),
+          channels: () => channels.map((c) => c.health()),
+        },
+        plan.telegram?.webhook && o.mode === "start" ? telegram?.webhookListener() : undefined,
+      );
+      const s = server;
+      cleanup.unshift(() => new Promise<void>((r) => s.close(() => r())));
+      log(`inloco: /healthz on port ${pipelineSettings.PORT}${plan.telegram?.webhook && o.mode === "start" ? " (and the Telegram webhook)" : ""}`);
+    }
+
+    for (const channel of channels) {
+      if (o.extraChannels?.includes(channel)) continue; // started by their owner
+      await channel.start((inbound) => pipeline.accept(inbound));
+      cleanup.unshift(() => channel.stop());
+    }
+    if (o.mode === "start") {
+      const started = channels.map((c) => c.channel);
+      log(`inloco: channels started: ${started.length ? started.join(", ") : "none"}`);
+      for (const reason of plan.notStarting) log(`inloco: not started: ${reason}`);
+    }
+    let stopping: Promise<void> | undefined;
+    return {
+      runtime,
+      database,
+      broker,
+      pipeline,
+      channels,
+      stop: () => (stopping ??= runAll(cleanup)),
+    };
+  } catch (e) {
+    await runAll(cleanup);
+    throw e;
+  }
+}
+
+// In order: channels first (nothing new comes in), then workers drain, then queues and the database.
+async function runAll(steps: Array<() => Promise<void>>): Promise<void> {
+  for (const step of steps) await step().catch((e: unknown) => console.error(`inloco: while stopping: ${(e as Error).message}`));
+}

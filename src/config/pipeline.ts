@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { readSettings } from "./env.ts";
+
+/** "20h", "90m", "45s", "2d", or a number of seconds. */
+const duration = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?\s*[smhd]?$/i, "a duration like 20h, 90m, 45s or 2d")
+  .transform((s) => {
+    const m = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/i.exec(s) as RegExpExecArray;
+    const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? "").toLowerCase() as "" | "s" | "m" | "h" | "d"];
+    return Math.round(Number(m[1]) * unit);
+  });
+
+/** How the pipeline runs: shards, reminders, concurrency, the health port. */
+export const PipelineSettings = z.object({
+  INLOCO_SHARDS: z.coerce
+    .number({ error: "a whole number of inbound shards, e.g. 16" })
+    .int()
+    .min(1)
+    .max(256)
+    .default(16)
+    .describe("inbound shards: how many people's messages are processed at once (each shard keeps one person's order); the same in every process"),
+  INLOCO_REMINDER_AFTER: duration
+    .prefault("20h")
+    .describe("remind a person who left a survey half-way after this long, once (inside WhatsApp's 24 h window)"),
+  INLOCO_WORKER_CONCURRENCY: z.coerce.number({ error: "a whole number, e.g. 8" }).int().min(1).max(200).default(8).describe("jobs at once per ingest and outbound queue in one process"),
+  PORT: z.coerce.number({ error: "a port number, e.g. 8080" }).int().min(0).max(65535).default(8080).describe("HTTP port of /healthz and of the Telegram webhook"),
+});
+export type PipelineSettings = z.infer<typeof PipelineSettings>;
+
+/** Read the pipeline settings, or throw a ConfigError naming each bad variable. */
+export function readPipelineSettings(env: NodeJS.ProcessEnv = process.env): PipelineSettings {
+  return readSettings(PipelineSettings, env);
+}

@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { ChannelName } from "../channel/contract.ts";
+import { Input } from "../engine/index.ts";
+
+/**
+ * A message from a person, on its way to the engine. The address travels sealed (AES-GCM with the
+ * identity key) and the provider's id hashed, so Redis holds no phone number or chat id in clear.
+ */
+export const InboundJob = z.object({
+  channel: ChannelName,
+  /** The sealed address (base64), or, for timers, the contact id instead. */
+  sealedAddress: z.string().optional(),
+  contactId: z.string().optional(),
+  /** Hashed provider message id: the dedupe key. */
+  delivery: z.string().optional(),
+  input: Input,
+  language: z.string().optional(),
+  at: z.string(),
+});
+export type InboundJob = z.infer<typeof InboundJob>;
+
+const MessageShape = z.object({
+  key: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+  lang: z.string(),
+  choices: z.array(
+    z.object({
+      id: z.string(),
+      key: z.string(),
+      lang: z.string().optional(),
+      params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+      n: z.number().optional(),
+    }),
+  ),
+  node: z.string().optional(),
+  expects: z.enum(["choice", "multiple_choice", "location", "text", "number", "date", "voice_or_text"]).optional(),
+  optional: z.boolean().optional(),
+});
+
+/** Messages for one person, sent in order; `sent` records progress so a retry resumes after what went out. */
+export const OutboundJob = z.object({
+  channel: ChannelName,
+  contactId: z.string().optional(),
+  /** When the database can't be reached to find the address (a last "please try again"). */
+  sealedAddress: z.string().optional(),
+  messages: z.array(MessageShape).min(1),
+  priority: z.enum(["reply", "bulk"]),
+  sent: z.number().int().min(0).default(0),
+  /** A broadcast's delivery row to update. */
+  deliveryId: z.string().optional(),
+});
+export type OutboundJob = z.infer<typeof OutboundJob>;
+
+/** Something that happened in a conversation, to process into the stakeholder tables. */
+export const IngestJob = z.object({
+  contactId: z.string(),
+  name: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  flow: z.string(),
+  run: z.string(),
+  language: z.string(),
+  territory: z.string().optional(),
+  at: z.string(),
+});
+export type IngestJob = z.infer<typeof IngestJob>;
+
+/** A timer set by a turn: when it fires, the contact gets a timeout input in their own order. */
+export const TimerJob = z.object({
+  contactId: z.string(),
+  channel: ChannelName,
+  turn: z.number().int(),
+  shard: z.number().int().min(0),
+});
+export type TimerJob = z.infer<typeof TimerJob>;

@@ -1,0 +1,109 @@
+import type { ChannelName, ChannelSender, Inbound } from "../channel/contract.ts";
+import type { Conversations } from "../conversation/conversations.ts";
+import type { IdentityVault } from "../db/crypto.ts";
+import type { Lexicon } from "../engine/index.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import { ingestProcessor } from "../ingest/ingest.ts";
+import { validated } from "../queue/validate.ts";
+import type { Broker, WorkerHandle } from "../queue/types.ts";
+import { inboundProcessor } from "./inbound.ts";
+import { IngestJob, InboundJob, OutboundJob, TimerJob } from "./jobs.ts";
+import { outboundProcessor, PER_PERSON_GAP_MS } from "./outbound.ts";
+import { declareQueues, QUEUES, shardOf } from "./queues.ts";
+import { timerProcessor } from "./timers.ts";
+
+export interface PipelineOptions {
+  broker: Broker;
+  prisma: PrismaClient;
+  vault: IdentityVault;
+  conversations: Conversations;
+  /** Keyword rules for feedback categories (the locale texts). */
+  rules: Lexicon;
+  /** Channels whose outbound queues exist (every channel that can receive). */
+  channels: readonly ChannelName[];
+  shards: number;
+  now?: () => Date;
+  log?: (line: string) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Which workers a process runs. Outbound workers need the channel's sender in the same process. */
+export interface Roles {
+  inbound?: boolean;
+  ingest?: boolean;
+  timers?: boolean;
+  outbound?: ReadonlyMap<ChannelName, ChannelSender>;
+  /** Jobs at once on the ingest and each outbound queue (inbound shards run one at a time each). */
+  concurrency?: number;
+}
+
+/**
+ * The message pipeline: channels hand messages in (`accept`, quick), workers run engine turns in
+ * per-person order, process events into the stakeholder tables, send replies within platform
+ * limits and fire timers. Transport (the broker) is kept apart from what happens to a message.
+ */
+export class Pipeline {
+  private readonly handles: WorkerHandle[] = [];
+  private readonly now: () => Date;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly o: PipelineOptions) {
+    this.now = o.now ?? (() => new Date());
+    this.log = o.log ?? ((line) => console.error(line));
+  }
+
+  /** Declare every queue (each process that adds or works must). */
+  async declare(): Promise<void> {
+    await declareQueues(this.o.broker, { shards: this.o.shards, channels: this.o.channels });
+  }
+
+  /**
+   * Take a message from a channel: queued on the person's shard, deduplicated by the provider's
+   * id. Resolves once it is safely queued; the channel acknowledges the platform after that.
+   */
+  async accept(inbound: Inbound): Promise<void> {
+    const { vault } = this.o;
+    const shard = shardOf(vault.hashAddress(inbound.channel, inbound.address), this.o.shards);
+    const delivery = vault.hashDelivery(inbound.channel, inbound.messageId);
+    const job: InboundJob = {
+      channel: inbound.channel,
+      sealedAddress: Buffer.from(vault.encrypt(inbound.address)).toString("base64"),
+      delivery,
+      input: inbound.input,
+      ...(inbound.language ? { language: inbound.language } : {}),
+      at: inbound.at,
+    };
+    await this.o.broker.add(QUEUES.inbound(shard), inbound.input.type, job, { id: `in-${inbound.channel}-${delivery}` });
+  }
+
+  /** Start the workers of the given roles. */
+  async work(roles: Roles): Promise<void> {
+    const { broker } = this.o;
+    const concurrency = roles.concurrency ?? 8;
+    if (roles.inbound) {
+      const inbound = validated(InboundJob, inboundProcessor({ conversations: this.o.conversations, vault: this.o.vault, broker, now: this.now, log: this.log }));
+      for (let i = 0; i < this.o.shards; i++) this.handles.push(await broker.work(QUEUES.inbound(i), inbound, { concurrency: 1 }));
+    }
+    if (roles.ingest) {
+      const ingest = validated(IngestJob, ingestProcessor({ prisma: this.o.prisma, rules: this.o.rules, log: this.log }));
+      this.handles.push(await broker.work(QUEUES.ingest, ingest, { concurrency }));
+    }
+    if (roles.timers) this.handles.push(await broker.work(QUEUES.timers, validated(TimerJob, timerProcessor(broker, this.now)), { concurrency }));
+    for (const [channel, sender] of roles.outbound ?? []) {
+      const send = outboundProcessor({
+        prisma: this.o.prisma,
+        vault: this.o.vault,
+        sender,
+        gapMs: PER_PERSON_GAP_MS[channel],
+        sleep: this.o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+        log: this.log,
+      });
+      this.handles.push(await broker.work(QUEUES.outbound(channel), validated(OutboundJob, send), { concurrency }));
+    }
+  }
+
+  /** Stop taking jobs and let the running ones finish. */
+  async close(): Promise<void> {
+    await Promise.all(this.handles.splice(0).map((h) => h.close()));
+  }
+}

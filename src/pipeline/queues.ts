@@ -1,0 +1,53 @@
+import type { ChannelName } from "../channel/contract.ts";
+import type { Broker, QueueSettings } from "../queue/types.ts";
+
+/** Queue names and how each behaves: the shape of the pipeline in one place. */
+export const QUEUES = {
+  /** One per shard: a person always lands on the same shard, which runs one job at a time in order. */
+  inbound: (shard: number) => `inbound-${shard}`,
+  ingest: "ingest",
+  outbound: (channel: ChannelName) => `outbound-${channel}`,
+  timers: "timers",
+} as const;
+
+/** Priorities on outbound queues: a reply to someone waiting goes before a broadcast. */
+export const PRIORITY = { reply: 1, bulk: 10 } as const;
+
+export interface PipelineShape {
+  shards: number;
+  channels: readonly ChannelName[];
+}
+
+// Per platform (shared/PLATFORM-LIMITS.md): Telegram about 30 messages/s in all; WhatsApp Web is one
+// phone, kept well below what gets a number banned. A job is one turn's messages (1–3), so the job
+// rate is set below the message rate.
+const OUTBOUND_RATE: Record<ChannelName, { max: number; durationMs: number } | undefined> = {
+  telegram: { max: 12, durationMs: 1000 },
+  whatsapp: { max: 4, durationMs: 1000 },
+  terminal: undefined,
+};
+
+/** Every queue's settings. */
+export function queueSettings(shape: PipelineShape): Array<[string, QueueSettings]> {
+  const out: Array<[string, QueueSettings]> = [];
+  // A database that is down for a while: inbound jobs wait and retry (1 s, 2 s, 4 s … about 17 min in all),
+  // in place, so the person's later messages stay behind the first.
+  for (let i = 0; i < shape.shards; i++) out.push([QUEUES.inbound(i), { ordered: true, attempts: 11, backoffMs: 1000 }]);
+  out.push([QUEUES.ingest, { attempts: 11, backoffMs: 1000 }]);
+  for (const c of shape.channels) {
+    const rateLimit = OUTBOUND_RATE[c];
+    out.push([QUEUES.outbound(c), { attempts: 8, backoffMs: 2000, ...(rateLimit ? { rateLimit } : {}) }]);
+  }
+  out.push([QUEUES.timers, { attempts: 11, backoffMs: 1000 }]);
+  return out;
+}
+
+/** Declare every queue of the pipeline on a broker. */
+export async function declareQueues(broker: Broker, shape: PipelineShape): Promise<void> {
+  for (const [name, settings] of queueSettings(shape)) await broker.declare(name, settings);
+}
+
+/** The shard of a person, from the keyed hash of their address (stable, spread evenly). */
+export function shardOf(addressHash: string, shards: number): number {
+  return Number.parseInt(addressHash.slice(0, 8), 16) % shards;
+}

@@ -1,0 +1,144 @@
+// The message pipeline end to end, on a real PostgreSQL, with both brokers: BullMQ on a real Redis,
+// and the in-memory one used when REDIS_URL is unset. Same behaviour expected of both.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BullmqBroker, MemoryBroker, type Broker } from "../../src/queue/index.ts";
+import { seedDemo } from "../../src/store/seed.ts";
+import { createTestDatabase, testRedisUrl, type TestDatabase } from "../support/db.ts";
+import { pipelineHarness, type Harness } from "./harness.ts";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedDemo(db.prisma);
+});
+afterAll(async () => db?.drop());
+
+const brokers: Array<[string, () => Broker]> = [
+  ["memory", () => new MemoryBroker()],
+  ["bullmq", () => new BullmqBroker({ url: testRedisUrl(), prefix: `test-${randomUUID()}` })],
+];
+
+async function contactOf(h: Harness, address: string) {
+  const identity = await db.prisma.channelIdentity.findUniqueOrThrow({
+    where: { channel_addressHash: { channel: "telegram", addressHash: h.vault.hashAddress("telegram", address) } },
+  });
+  return db.prisma.contact.findUniqueOrThrow({ where: { id: identity.contactId } });
+}
+const chat = () => String(100_000_000 + Math.floor(Math.random() * 800_000_000));
+
+describe.each(brokers)("pipeline on the %s broker", (_, makeBroker) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await pipelineHarness(db, makeBroker());
+  });
+  afterAll(async () => h?.close());
+
+  async function onboard(address: string) {
+    for (const text of ["/start", "1", "yes", "2", "yes"]) {
+      await h.say(address, text);
+      await h.idle();
+    }
+  }
+
+  it("runs a conversation: replies in order, answers stored, feedback ingested with category and task force", async () => {
+    const a = chat();
+    await onboard(a);
+    for (const text of ["2", "1", "The landlord wants to evict us and the rent doubled", "skip", "yes"]) {
+      await h.say(a, text);
+      await h.idle();
+    }
+    const texts = h.channel.to(a);
+    expect(texts[0]).toMatch(/^🌐 Choose your language/);
+    expect(texts.at(-2)).toBe("Thank you! We will pass your feedback to the right people.");
+    const contact = await contactOf(h, a);
+    const feedback = await db.prisma.feedback.findFirstOrThrow({ where: { contactId: contact.id }, include: { taskForce: true } });
+    expect(feedback).toMatchObject({ text: "The landlord wants to evict us and the rent doubled", category: "housing", territoryId: "valsusa", contactBack: true, language: "en" });
+    expect(feedback.taskForce?.name).toBe("Task force Val di Susa");
+  });
+
+  it("the same message delivered five times is answered and recorded once", async () => {
+    const a = chat();
+    await onboard(a);
+    await h.say(a, "1");
+    await h.idle();
+    const before = h.channel.to(a).length;
+    await Promise.all([1, 2, 3, 4, 5].map(() => h.say(a, "3", "update-42")));
+    await h.idle();
+    const contact = await contactOf(h, a);
+    const answers = await db.prisma.answer.findMany({ where: { contactId: contact.id, flowId: "needs" } });
+    expect(answers.map((x) => [x.resultName, x.valueChoices])).toEqual([["housing", ["friends"]]]);
+    expect(h.channel.to(a).length - before).toBe(1);
+  });
+
+  it("two messages from one person at once are both applied, in order", async () => {
+    const a = chat();
+    await onboard(a);
+    await h.say(a, "1");
+    await h.idle();
+    await Promise.all([h.say(a, "3"), h.say(a, "no")]);
+    await h.idle();
+    const contact = await contactOf(h, a);
+    const answers = await db.prisma.answer.findMany({ where: { contactId: contact.id, flowId: "needs" }, orderBy: { answeredAt: "asc" } });
+    // accept() resolves in call order, so "3" is queued first: it answers housing, "no" the follow-up.
+    expect(answers.map((x) => [x.resultName, x.valueChoices])).toEqual([
+      ["housing", ["friends"]],
+      ["housing_help", ["no"]],
+    ]);
+  });
+
+  it("a 429 waits as asked and sends once; a 403 stops the contact", async () => {
+    const a = chat();
+    h.channel.failures.set(a, ["429"]);
+    const started = Date.now();
+    await h.say(a, "/start");
+    await h.idle();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(h.channel.to(a)).toHaveLength(1);
+
+    h.channel.failures.set(a, ["403"]);
+    await h.say(a, "1");
+    await h.idle();
+    expect((await contactOf(h, a)).status).toBe("stopped");
+  });
+
+  it("survey starts and completions are counted per territory once", async () => {
+    const before = await db.prisma.territoryStats.findUnique({ where: { territoryId_flowId: { territoryId: "valsusa", flowId: "needs" } } });
+    const a = chat();
+    await onboard(a);
+    for (const text of ["1", ...Array(13).fill("skip")]) {
+      await h.say(a, text);
+      await h.idle();
+    }
+    expect(h.channel.to(a).at(-2)).toMatch(/^Thank you! Your answers help/);
+    const after = await db.prisma.territoryStats.findUniqueOrThrow({ where: { territoryId_flowId: { territoryId: "valsusa", flowId: "needs" } } });
+    expect(after.started - (before?.started ?? 0)).toBe(1);
+    expect(after.completed - (before?.completed ?? 0)).toBe(1);
+  });
+});
+
+describe("timers", () => {
+  it("remind a person who left a survey half-way once, in their language; never after STOP", async () => {
+    const h = await pipelineHarness(db, new MemoryBroker(), { reminderAfterSeconds: 1 });
+    try {
+      const a = chat();
+      const b = chat();
+      for (const [who, lang] of [[a, "3"], [b, "1"]] as const) {
+        for (const text of ["/start", lang, "1", "2", "1", "1"]) {
+          await h.say(who, text);
+          await h.idle();
+        }
+      }
+      await h.say(b, "stop");
+      await h.idle();
+      await new Promise((r) => setTimeout(r, 2500));
+      await h.idle();
+      const reminders = (who: string) => h.channel.sent.filter((s) => s.address === who && s.message.key === "session:reminder");
+      expect(reminders(a)).toHaveLength(1);
+      expect(reminders(a)[0]?.message.lang).toBe("ar");
+      expect(reminders(b)).toHaveLength(0);
+    } finally {
+      await h.close();
+    }
+  });
+});
