@@ -33,6 +33,8 @@ export interface AppOptions {
   extraChannels?: Channel[];
   /** Serve /healthz (default true). */
   health?: boolean;
+  /** Apply pending migrations at start (default true). */
+  migrate?: boolean;
 }
 
 const ALL_CHANNELS: readonly ChannelName[] = ["telegram", "whatsapp", "terminal"];
@@ -47,7 +49,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   const queueSettings = readQueueSettings(env);
   const plan = plannedChannels(readChannelSettings(env));
 
-  const database = await openStakeholderDatabase({ env });
+  const database = await openStakeholderDatabase({ env, migrate: o.migrate !== false });
   const cleanup: Array<() => Promise<void>> = [() => database.close()];
   try {
     const broker = await openBroker(queueSettings);

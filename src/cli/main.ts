@@ -4,6 +4,7 @@ import { registerContact } from "./contact.ts";
 import { registerDb } from "./db.ts";
 import { registerFlows } from "./flows.ts";
 import { registerPoster } from "./poster.ts";
+import { registerRun } from "./run.ts";
 import { reportAndExit } from "./errors.ts";
 
 const program = new Command("inloco").description("In Loco Outreach: surveys and feedback with newcomers, in their language");
@@ -12,5 +13,6 @@ registerDb(program);
 registerContact(program);
 registerFlows(program);
 registerPoster(program);
+registerRun(program);
 
 program.parseAsync(process.argv).catch(reportAndExit);
