@@ -7,6 +7,7 @@ import { readPipelineSettings } from "../config/pipeline.ts";
 import { openBroker, readQueueSettings } from "../config/queue.ts";
 import { Conversations } from "../conversation/conversations.ts";
 import { outboxPlanner } from "../pipeline/plan.ts";
+import { eventsForStart } from "../store/events-for-start.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import type { Broker } from "../queue/types.ts";
 import { openStakeholderDatabase, type StakeholderDatabase } from "./database.ts";
@@ -60,6 +61,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       runtime.engine,
       database.store,
       outboxPlanner({ reminderAfterSeconds: pipelineSettings.INLOCO_REMINDER_AFTER, entryFlow: runtime.settings.INLOCO_ENTRY_FLOW, now: () => new Date() }),
+      eventsForStart(database.db.prisma),
     );
     const pipeline = new Pipeline({
       broker,

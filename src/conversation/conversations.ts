@@ -50,12 +50,16 @@ export interface ReceiveOptions {
 // Two inputs of one person racing each other: the loser loads again and redoes its turn.
 const MAX_ATTEMPTS = 5;
 
+/** Adds what the engine can't know to an input before the turn (an event's title from the database). */
+export type InputPreparer = (input: Input, session: Session) => Promise<Input>;
+
 /** The host of the engine: load a person's session, move it on by one input, store the turn and its outbox. */
 export class Conversations {
   constructor(
     private readonly engine: EngineContext,
     private readonly store: ConversationStore,
     private readonly plan: OutboxPlanner = () => [],
+    private readonly prepare: InputPreparer = async (input) => input,
   ) {}
 
   /** Take one input from a person (an address), or for a known contact (a timer); nothing happens for an erased contact. */
@@ -71,7 +75,7 @@ export class Conversations {
       const stored = await this.store.open(who, language);
       if (!stored) return { contactId: undefined, session: undefined, messages: [], events: [], saved: false, duplicate: false, outbox: [] };
       const { contactId, session } = stored;
-      const turn = resume(session, input, this.engine);
+      const turn = resume(session, await this.prepare(input, session), this.engine);
       // Nothing changed (after STOP, a stale timer): nothing to store. A repeat of it changes nothing either.
       if (turn.session === session) return { contactId, ...turn, saved: false, duplicate: false, outbox: [] };
       const outbox = this.plan(turn, { contactId, who, key: turnKey(contactId, turn.session.turn, delivery), shard: options.shard ?? 0 });

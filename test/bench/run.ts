@@ -1,4 +1,5 @@
 // `npm run bench [-- name…]`: runs every benchmark, or those whose name contains one of the arguments.
+import { databaseBench } from "./database.ts";
 import { engineBench } from "./engine.ts";
 import { grammyBench } from "./grammy-conversations.ts";
 
@@ -12,6 +13,7 @@ export interface Benchmark {
 const BENCHMARKS: Benchmark[] = [
   { name: "engine", run: engineBench },
   { name: "grammy", run: grammyBench },
+  { name: "database", run: databaseBench },
 ];
 
 const filters = process.argv.slice(2).filter((a) => a !== "--");

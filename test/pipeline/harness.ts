@@ -7,6 +7,7 @@ import { generateKey, IdentityVault } from "../../src/db/index.ts";
 import type { Input, Message } from "../../src/engine/index.ts";
 import { plainText } from "../../src/messages/plain-text.ts";
 import { outboxPlanner } from "../../src/pipeline/plan.ts";
+import { eventsForStart } from "../../src/store/events-for-start.ts";
 import { Pipeline } from "../../src/pipeline/pipeline.ts";
 import type { Broker } from "../../src/queue/index.ts";
 import { PrismaConversationStore } from "../../src/store/conversation-store.ts";
@@ -57,6 +58,7 @@ export async function pipelineHarness(db: TestDatabase, broker: Broker, options:
     ctx,
     new PrismaConversationStore(db.prisma, vault),
     outboxPlanner({ reminderAfterSeconds: options.reminderAfterSeconds ?? 3600, entryFlow: "main", now: () => new Date() }),
+    eventsForStart(db.prisma),
   );
   const channel = new RecordingChannel("telegram", (m) => plainText(m, ctx.texts));
   const shards = options.shards ?? 4;

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BullmqBroker, MemoryBroker, type Broker } from "../../src/queue/index.ts";
-import { seedDemo } from "../../src/store/seed.ts";
+import { DEMO_EVENT_ID, seedDemo } from "../../src/store/seed.ts";
 import { createTestDatabase, testRedisUrl, type TestDatabase } from "../support/db.ts";
 import { pipelineHarness, type Harness } from "./harness.ts";
 
@@ -100,6 +100,25 @@ describe.each(brokers)("pipeline on the %s broker", (_, makeBroker) => {
     await h.say(a, "1");
     await h.idle();
     expect((await contactOf(h, a)).status).toBe("stopped");
+  });
+
+  it("an invitation link opens the RSVP with the event's title in the person's language, and the answer is recorded", async () => {
+    const a = chat();
+    await onboard(a);
+    // Arabic, then the poster's link to the demo event.
+    await h.say(a, "language");
+    await h.say(a, "3");
+    await h.say(a, { type: "start", flow: "rsvp", params: { event: DEMO_EVENT_ID } });
+    await h.idle();
+    const invitation = h.channel.to(a).at(-1) ?? "";
+    expect(invitation).toContain("اجتماع فريق عمل فال دي سوزا");
+    expect(invitation).toContain("Biblioteca civica, Bussoleno");
+    await h.say(a, "نعم");
+    await h.say(a, "2");
+    await h.idle();
+    const contact = await contactOf(h, a);
+    const rsvp = await db.prisma.rsvp.findUniqueOrThrow({ where: { eventId_contactId: { eventId: DEMO_EVENT_ID, contactId: contact.id } } });
+    expect(rsvp).toMatchObject({ answer: "yes", reminder: "hour_before" });
   });
 
   it("survey starts and completions are counted per territory once", async () => {

@@ -1,0 +1,350 @@
+// The BullMQ broker: queues in Redis, shared by every process that points at the same Redis and prefix.
+// One ioredis connection serves all Queue objects (adds, counts, admin); each worker gets its own
+// (BullMQ adds a blocking one beside it). See NOTES.md for what is guaranteed.
+import { randomUUID } from "node:crypto";
+import { DelayedError, Queue, UnrecoverableError, WaitingError, Worker, type Job as BullJob, type JobsOptions } from "bullmq";
+import { Redis, type RedisOptions } from "ioredis";
+import { BrokerClosedError, isPermanent, reasonOf, retryLaterDelay, UndeclaredQueueError } from "./errors.ts";
+import { backoffDelay, checkQueueName, resolveJob, resolveSettings, type ResolvedJob, type ResolvedSettings } from "./policy.ts";
+import { redactRedisUrl } from "./redis-url.ts";
+import { sleep } from "./sleep.ts";
+import {
+  type AddOptions,
+  type AddResult,
+  type Broker,
+  type BulkJob,
+  type FailedJob,
+  type Job,
+  type JobCounts,
+  type Processor,
+  type QueueSettings,
+  type WorkerHandle,
+  type WorkOptions,
+} from "./types.ts";
+
+export interface BullmqBrokerOptions {
+  /** redis:// or rediss:// URL. */
+  url: string;
+  /** Key prefix: every key is `<prefix>:<queue>:…` (default "inloco"). */
+  prefix?: string;
+  /** A worker that stops renewing its lock (crashed, frozen) loses its job after this long (default 30 s). */
+  lockDurationMs?: number;
+  /** How often workers look for jobs whose lock expired, to run them again (default 30 s). */
+  stalledIntervalMs?: number;
+  /** A job whose worker died this many times fails ("job stalled more than allowable limit") (default 1). */
+  maxStalledCount?: number;
+  /** Wait between tries of a worker's own Redis calls after a connection error (default 5 s). */
+  runRetryDelayMs?: number;
+  /** Where worker and connection errors go (default: console.error, one line each). */
+  onError?: (error: Error, where: string) => void;
+}
+
+/** The option under which each add stores its own random mark, read back to tell an add from a duplicate. */
+const ADD_MARK = "inlocoAdd";
+
+/** Reconnect quickly, then every 2 s at most, forever. */
+const retryStrategy = (times: number) => Math.min(50 * 2 ** times, 2000);
+
+export class BullmqBroker implements Broker {
+  readonly kind = "bullmq";
+  readonly prefix: string;
+  /** The URL without its password, for messages. */
+  readonly displayUrl: string;
+  private readonly connection: Redis;
+  private readonly bullQueues = new Map<string, Queue>();
+  private readonly settings = new Map<string, ResolvedSettings>();
+  private readonly workers = new Set<WorkerHandle>();
+  private readonly onError: (error: Error, where: string) => void;
+  private readonly markPrefix = randomUUID().slice(0, 8);
+  private marks = 0;
+  private closing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: BullmqBrokerOptions) {
+    this.prefix = options.prefix ?? "inloco";
+    this.displayUrl = redactRedisUrl(options.url);
+    this.onError = options.onError ?? ((error, where) => console.error(`queue ${where}: ${error.message}`));
+    // Adds wait through a short Redis outage (~3 s of reconnecting), then fail, rather than hang a caller
+    // such as a webhook handler forever.
+    this.connection = new Redis(options.url, { ...connectionOptions(), maxRetriesPerRequest: 5 });
+    this.connection.on("error", (error: Error) => this.onError(error, `connection to ${this.displayUrl}`));
+  }
+
+  async declare(queue: string, settings: QueueSettings = {}): Promise<void> {
+    this.checkOpen();
+    const resolved = resolveSettings(queue, settings);
+    const q = this.queue(queue);
+    // Stored in Redis, so it binds the workers of every process: one job at a time, in FIFO order.
+    if (resolved.ordered) await q.setGlobalConcurrency(1);
+    else await q.removeGlobalConcurrency();
+    this.settings.set(queue, resolved);
+  }
+
+  async add<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<AddResult> {
+    const [result] = await this.addBulk(queue, [{ name, data, ...(opts ? { opts } : {}) }]);
+    return result!;
+  }
+
+  async addBulk<D>(queue: string, jobs: ReadonlyArray<BulkJob<D>>): Promise<AddResult[]> {
+    const settings = this.declared(queue);
+    const q = this.queue(queue);
+    const resolved = jobs.map((job) => resolveJob(queue, settings, job.opts));
+    const marks = resolved.map((job) => (job.id === undefined ? undefined : `${this.markPrefix}-${++this.marks}`));
+    const added = await q.addBulk(
+      jobs.map((job, i) => ({ name: job.name, data: job.data, opts: this.jobOptions(settings, resolved[i]!, marks[i]) })),
+    );
+    // A custom id that already existed makes BullMQ's add a no-op that still returns a Job (with our data,
+    // not the stored one). Only the add whose mark is stored added the job.
+    const withIds = resolved.flatMap((job, i) => (job.id === undefined ? [] : [i]));
+    const stored = withIds.length === 0 ? [] : await this.storedMarks(q, withIds.map((i) => resolved[i]!.id!));
+    return added.map((job, i) => {
+      const at = withIds.indexOf(i);
+      const duplicate = at >= 0 && stored[at] !== undefined && stored[at] !== marks[i];
+      return { id: job.id!, duplicate };
+    });
+  }
+
+  async work<D>(queue: string, processor: Processor<D>, opts: WorkOptions = {}): Promise<WorkerHandle> {
+    const settings = this.declared(queue);
+    const abort = new AbortController();
+    const connection = new Redis(this.options.url, { ...connectionOptions(), maxRetriesPerRequest: null });
+    connection.on("error", (error: Error) => this.onError(error, `worker connection of ${queue}`));
+    const worker = new Worker(queue, this.wrap(queue, settings, processor as Processor<unknown>, abort.signal), {
+      connection,
+      prefix: this.prefix,
+      // More than one slot per worker buys nothing on an ordered queue, and BullMQ 5.81 then picks up delayed
+      // jobs only after drainDelay (5 s) (seen with global concurrency 1 and worker concurrency 3).
+      concurrency: settings.ordered ? 1 : Math.max(1, Math.floor(opts.concurrency ?? 1)),
+      ...(settings.rateLimit ? { limiter: { max: settings.rateLimit.max, duration: settings.rateLimit.durationMs } } : {}),
+      lockDuration: this.options.lockDurationMs ?? 30_000,
+      stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: this.options.maxStalledCount ?? 1,
+      runRetryDelay: this.options.runRetryDelayMs ?? 5_000,
+    });
+    worker.on("error", (error: Error) => this.onError(error, `worker of ${queue}`));
+    await worker.waitUntilReady();
+    let closing: Promise<void> | undefined;
+    const handle: WorkerHandle = {
+      close: () =>
+        (closing ??= (async () => {
+          abort.abort(); // cut short in-place waits: those jobs go back first in line
+          await worker.close();
+          await connection.quit().catch(() => connection.disconnect());
+          this.workers.delete(handle);
+        })()),
+    };
+    this.workers.add(handle);
+    return handle;
+  }
+
+  async queues(): Promise<string[]> {
+    const names = new Set(this.settings.keys());
+    const pattern = `${escapeGlob(this.prefix)}:*:meta`;
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.connection.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+      cursor = next;
+      for (const key of keys) {
+        const name = key.slice(this.prefix.length + 1, -":meta".length);
+        if (name && !name.includes(":")) names.add(name);
+      }
+    } while (cursor !== "0");
+    return [...names].sort();
+  }
+
+  async counts(queue: string): Promise<JobCounts> {
+    const c = await this.queue(queue).getJobCounts("wait", "paused", "prioritized", "waiting-children", "active", "delayed", "completed", "failed");
+    const n = (state: string) => c[state] ?? 0;
+    return {
+      waiting: n("wait") + n("paused") + n("prioritized") + n("waiting-children"),
+      active: n("active"),
+      delayed: n("delayed"),
+      completed: n("completed"),
+      failed: n("failed"),
+    };
+  }
+
+  async failed(queue: string, opts: { limit?: number } = {}): Promise<FailedJob[]> {
+    const limit = opts.limit ?? 50;
+    if (limit <= 0) return [];
+    const jobs = await this.queue(queue).getFailed(0, limit - 1);
+    return jobs
+      .filter((job): job is BullJob & { id: string } => job !== undefined && job.id !== undefined)
+      .map((job) => ({
+        queue,
+        id: job.id,
+        name: job.name,
+        failedReason: job.failedReason ?? "",
+        attemptsMade: job.attemptsMade,
+        timestamp: job.timestamp,
+        failedAt: job.finishedOn,
+        data: job.data as unknown,
+      }));
+  }
+
+  async retry(queue: string, which: string): Promise<number> {
+    const q = this.queue(queue);
+    let ids: string[];
+    if (which === "all") {
+      // Take the list first: a job that fails again at once must not be retried twice by this call.
+      ids = [];
+      for (let start = 0; ; start += 1000) {
+        const page = await q.getRanges(["failed"], start, start + 999, true);
+        ids.push(...page);
+        if (page.length < 1000) break;
+      }
+    } else ids = [which];
+    let retried = 0;
+    for (const id of ids) {
+      const job = await q.getJob(id);
+      if (!job || !(await job.isFailed())) continue;
+      try {
+        // Unlike Queue.retryJobs, this gives the job all its tries again.
+        await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+        retried++;
+      } catch {
+        // Retried meanwhile by someone else.
+      }
+    }
+    return retried;
+  }
+
+  async close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.workers].map((w) => w.close()));
+      this.closed = true;
+      await Promise.all([...this.bullQueues.values()].map((q) => q.close()));
+      await this.connection.quit().catch(() => this.connection.disconnect());
+    })();
+    return this.closing;
+  }
+
+  /** The BullMQ Queue behind a queue name (for the dashboard). */
+  queue(name: string): Queue {
+    checkQueueName(name);
+    let q = this.bullQueues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      q.on("error", (error: Error) => this.onError(error, `queue ${name}`));
+      this.bullQueues.set(name, q);
+    }
+    return q;
+  }
+
+  private checkOpen(): void {
+    if (this.closed || this.closing) throw new BrokerClosedError();
+  }
+
+  private declared(queue: string): ResolvedSettings {
+    if (this.closed) throw new BrokerClosedError();
+    checkQueueName(queue);
+    const settings = this.settings.get(queue);
+    if (!settings) throw new UndeclaredQueueError(queue);
+    return settings;
+  }
+
+  private jobOptions(settings: ResolvedSettings, job: ResolvedJob, mark: string | undefined): JobsOptions {
+    const keep = (ms: number) => (ms === 0 ? true : { age: Math.ceil(ms / 1000) });
+    return {
+      ...(job.id !== undefined ? { jobId: job.id } : {}),
+      ...(job.delayMs > 0 ? { delay: job.delayMs } : {}),
+      ...(job.priority > 0 ? { priority: job.priority } : {}),
+      attempts: job.attempts,
+      ...(job.backoffMs > 0 ? { backoff: { type: "exponential", delay: job.backoffMs } } : {}),
+      removeOnComplete: keep(settings.keepCompletedMs),
+      removeOnFail: keep(settings.keepFailedMs),
+      // Unknown options are stored with the job as they are.
+      ...(mark !== undefined ? { [ADD_MARK]: mark } : {}),
+    } as JobsOptions;
+  }
+
+  /** The add mark stored with each job, or undefined where the job is gone (completed and removed at once). */
+  private async storedMarks(q: Queue, ids: string[]): Promise<Array<string | undefined>> {
+    const pipeline = this.connection.pipeline();
+    for (const id of ids) pipeline.hget(q.toKey(id), "opts");
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, raw]) => {
+      if (error || typeof raw !== "string") return undefined;
+      const mark = (JSON.parse(raw) as Record<string, unknown>)[ADD_MARK];
+      return typeof mark === "string" ? mark : "";
+    });
+  }
+
+  /**
+   * The BullMQ processor around ours: it turns our errors into BullMQ's, and on ordered queues keeps
+   * retries in place so that nothing behind a failing job overtakes it (BullMQ alone would move the
+   * job to the delayed set, or to the back of the line, and run the next one).
+   */
+  private wrap(queue: string, settings: ResolvedSettings, processor: Processor<unknown>, closing: AbortSignal) {
+    return async (job: BullJob, token?: string): Promise<void> => {
+      for (;;) {
+        try {
+          await processor(view(queue, job));
+          return;
+        } catch (error) {
+          const later = retryLaterDelay(error);
+          if (later !== undefined) {
+            if (!settings.ordered) {
+              await job.moveToDelayed(Date.now() + later, token); // keeps the attempt count
+              throw new DelayedError();
+            }
+            await sleep(later, closing);
+            if (!closing.aborted) continue; // run again in place, same attempt
+            await job.moveToWait(token); // first in line, same attempt
+            throw new WaitingError();
+          }
+          if (isPermanent(error)) throw new UnrecoverableError(reasonOf(error));
+          const maxAttempts = job.opts.attempts ?? 1;
+          if (settings.ordered && job.attemptsMade + 1 < maxAttempts) {
+            await sleep(backoffDelay(backoffMsOf(job), job.attemptsMade + 1), closing);
+            await retryFirstInLine(job, token, error);
+            throw new WaitingError();
+          }
+          throw error instanceof Error ? error : new Error(reasonOf(error));
+        }
+      }
+    };
+  }
+}
+
+function view(queue: string, job: BullJob): Job<unknown> {
+  return {
+    queue,
+    id: job.id!,
+    name: job.name,
+    attempt: job.attemptsMade + 1,
+    maxAttempts: job.opts.attempts ?? 1,
+    get data() {
+      return job.data as unknown;
+    },
+    updateData: (data: unknown) => job.updateData(data),
+  };
+}
+
+function backoffMsOf(job: BullJob): number {
+  const backoff = job.opts.backoff;
+  if (typeof backoff === "number") return backoff;
+  return backoff?.delay ?? 0;
+}
+
+/**
+ * Counts the failed try and puts the job back at the head of the wait list (BullMQ's own immediate
+ * retry with `lifo`), atomically, in one of BullMQ's scripts. Scripts is not public on Job, hence the cast;
+ * test/queue covers it.
+ */
+async function retryFirstInLine(job: BullJob, token: string | undefined, error: unknown): Promise<void> {
+  const scripts = (job as unknown as { scripts: RetryScripts }).scripts;
+  await scripts.retryJob(job.id!, true, token, { fieldsToUpdate: { failedReason: reasonOf(error) } });
+}
+
+interface RetryScripts {
+  retryJob(jobId: string, lifo: boolean, token?: string, opts?: { fieldsToUpdate?: Record<string, unknown> }): Promise<void>;
+}
+
+function connectionOptions(): RedisOptions {
+  return { retryStrategy, enableReadyCheck: true };
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, "\\$&");
+}

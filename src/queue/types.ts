@@ -1,0 +1,119 @@
+// The vocabulary of the queue layer. Two brokers implement it: BullMQ on Redis (production) and an
+// in-memory one (the zero-setup demo), with the same ordering, dedupe and retry semantics inside one process.
+
+/** How one job is added. Every field is optional; the queue's declared settings fill the rest. */
+export interface AddOptions {
+  /**
+   * Deterministic id (e.g. `telegram-<update_id>`). Adding a job whose id already exists in the queue —
+   * waiting, active, delayed, completed and still retained, or failed — does nothing and reports
+   * `duplicate: true`. Not a plain integer, no `:` (BullMQ reserves both).
+   */
+  id?: string;
+  /** Wait this long before the job may run. */
+  delayMs?: number;
+  /** 0 (the default) runs first; among prioritized jobs, lower runs sooner (1 before 10). Not on ordered queues. */
+  priority?: number;
+  /** Tries in all, the first included (default: the queue's `attempts`). */
+  attempts?: number;
+  /** Wait before the first retry; doubled before each next one (default: the queue's `backoffMs`). */
+  backoffMs?: number;
+}
+
+/** What `add` did. */
+export interface AddResult {
+  readonly id: string;
+  /** True when a job with this id already existed, so nothing was added. */
+  readonly duplicate: boolean;
+}
+
+export interface BulkJob<D = unknown> {
+  name: string;
+  data: D;
+  opts?: AddOptions;
+}
+
+/** Settings of a queue, given once per process by `declare` (producers and workers alike). */
+export interface QueueSettings {
+  /**
+   * One job at a time across all workers of all processes, in FIFO order (the per-person order of
+   * `inbound.<shard>`). A failing job is retried in place, before anything behind it.
+   */
+  ordered?: boolean;
+  /** Tries in all, the first included (default 3). */
+  attempts?: number;
+  /** Wait before the first retry, doubled before each next one (default 1000 ms). */
+  backoffMs?: number;
+  /** At most `max` jobs started per `durationMs`, across all workers (fixed windows). */
+  rateLimit?: { max: number; durationMs: number };
+  /** Completed jobs, and so their ids for dedupe, are kept at least this long (default 24 h). */
+  keepCompletedMs?: number;
+  /** Failed jobs stay visible (and their ids taken) at least this long (default 7 days). */
+  keepFailedMs?: number;
+}
+
+/** The job as a processor sees it. */
+export interface Job<D = unknown> {
+  readonly queue: string;
+  readonly id: string;
+  readonly name: string;
+  /** The payload; after `updateData`, the new one. */
+  readonly data: D;
+  /** Which try this is, from 1. A `RetryLaterError` does not use one up. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /** Replace the stored payload, e.g. to record "2 of 3 messages sent" so that a retry resumes there. */
+  updateData(data: D): Promise<void>;
+}
+
+/**
+ * Does the work of one job. Returning completes it; throwing fails this try: a `PermanentJobError`
+ * fails the job for good at once, a `RetryLaterError` puts it back for a while without using a try,
+ * anything else is retried with backoff until the tries run out.
+ */
+export type Processor<D = unknown> = (job: Job<D>) => Promise<void> | void;
+
+export interface WorkOptions {
+  /** Jobs this worker runs at once (default 1). Ordered queues run one at a time whatever this says. */
+  concurrency?: number;
+}
+
+export interface WorkerHandle {
+  /** Stop taking jobs, let the running ones finish (a retry wait is cut short: the job goes back, first in line). */
+  close(): Promise<void>;
+}
+
+export const JOB_STATES = ["waiting", "active", "delayed", "completed", "failed"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+export type JobCounts = Record<JobState, number>;
+
+export interface FailedJob {
+  readonly queue: string;
+  readonly id: string;
+  readonly name: string;
+  readonly failedReason: string;
+  readonly attemptsMade: number;
+  /** When it was added, ms since the epoch. */
+  readonly timestamp: number;
+  /** When it failed for good, ms since the epoch. */
+  readonly failedAt: number | undefined;
+  readonly data: unknown;
+}
+
+export interface Broker {
+  readonly kind: "bullmq" | "memory";
+  /** Settle a queue's settings in this process. Needed before `add` and `work`; doing it again replaces them. */
+  declare(queue: string, settings?: QueueSettings): Promise<void>;
+  add<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<AddResult>;
+  addBulk<D>(queue: string, jobs: ReadonlyArray<BulkJob<D>>): Promise<AddResult[]>;
+  /** Start a worker on a declared queue; resolves once it is taking jobs. */
+  work<D>(queue: string, processor: Processor<D>, opts?: WorkOptions): Promise<WorkerHandle>;
+  /** The queues that exist (BullMQ: every queue under the prefix in Redis, declared here or not). */
+  queues(): Promise<string[]>;
+  counts(queue: string): Promise<JobCounts>;
+  /** Failed jobs, newest first. */
+  failed(queue: string, opts?: { limit?: number }): Promise<FailedJob[]>;
+  /** Run failed jobs again with all their tries; returns how many were put back. */
+  retry(queue: string, which: string | "all"): Promise<number>;
+  /** Close every worker (running jobs finish, nothing new is taken), then the connections. */
+  close(): Promise<void>;
+}
