@@ -48,7 +48,8 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   const runtime = loadRuntime({ env });
   const pipelineSettings = readPipelineSettings(env);
   const queueSettings = readQueueSettings(env);
-  const plan = plannedChannels(readChannelSettings(env));
+  const channelSettings = readChannelSettings(env);
+  const plan = plannedChannels(channelSettings);
 
   const database = await openStakeholderDatabase({ env, migrate: o.migrate !== false });
   const cleanup: Array<() => Promise<void>> = [() => database.close()];
@@ -99,7 +100,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     let server: Server | undefined;
     if (o.health !== false) {
       server = await startHealthServer(
-        pipelineSettings.PORT,
+        channelSettings.PORT,
         {
           database: async () => (await database.db.prisma.$queryRaw`SELECT 1`, true),
           queue: async () => (broker.kind === "memory" ? "in-process" : (await broker.queues(), true)),
@@ -109,7 +110,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       );
       const s = server;
       cleanup.unshift(() => new Promise<void>((r) => s.close(() => r())));
-      log(`inloco: /healthz on port ${pipelineSettings.PORT}${plan.telegram?.webhook && o.mode === "start" ? " (and the Telegram webhook)" : ""}`);
+      log(`inloco: /healthz on port ${channelSettings.PORT}${plan.telegram?.webhook && o.mode === "start" ? " (and the Telegram webhook)" : ""}`);
     }
 
     for (const channel of channels) {

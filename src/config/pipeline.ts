@@ -12,7 +12,7 @@ const duration = z
     return Math.round(Number(m[1]) * unit);
   });
 
-/** How the pipeline runs: shards, reminders, concurrency, the health port. */
+/** How the pipeline runs: shards, reminders, concurrency. */
 export const PipelineSettings = z.object({
   INLOCO_SHARDS: z.coerce
     .number({ error: "a whole number of inbound shards, e.g. 16" })
@@ -25,7 +25,6 @@ export const PipelineSettings = z.object({
     .prefault("20h")
     .describe("remind a person who left a survey half-way after this long, once (inside WhatsApp's 24 h window)"),
   INLOCO_WORKER_CONCURRENCY: z.coerce.number({ error: "a whole number, e.g. 8" }).int().min(1).max(200).default(8).describe("jobs at once per ingest and outbound queue in one process"),
-  PORT: z.coerce.number({ error: "a port number, e.g. 8080" }).int().min(0).max(65535).default(8080).describe("HTTP port of /healthz and of the Telegram webhook"),
 });
 export type PipelineSettings = z.infer<typeof PipelineSettings>;
 
