@@ -1,0 +1,29 @@
+// Configuration is checked before anything starts: a wrong variable is named, with what it should look like.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../src/app/runtime.ts";
+
+function start(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(PROJECT_ROOT, "src", "cli", "inloco.js"), "start"], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, _stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+    );
+  });
+}
+
+describe("inloco start refuses bad configuration with a clear message", () => {
+  it.each([
+    [{ PORT: "eighty" }, /PORT: a port number, e\.g\. 8080/],
+    [{ INLOCO_LANGUAGES: "en,xx" }, /INLOCO_LANGUAGES: no texts for xx/],
+    [{ INLOCO_TIME_ZONE: "Mars/Olympus" }, /INLOCO_TIME_ZONE: an IANA time zone like Europe\/Rome/],
+    [{ TELEGRAM_BOT_TOKEN: "not-a-token" }, /TELEGRAM_BOT_TOKEN: a bot token from @BotFather/],
+    [{ TELEGRAM_BOT_TOKEN: "123456789:AAHabcdefghijklmnopqrstuvwxyz0123456", TELEGRAM_WEBHOOK_URL: "https://bot.example.org/tg" }, /TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL/],
+    [{ REDIS_URL: "localhost:6379" }, /REDIS_URL: a redis:\/\/ or rediss:\/\/ URL/],
+    [{ INLOCO_REMINDER_AFTER: "tomorrow" }, /INLOCO_REMINDER_AFTER: a duration like 20h/],
+  ])("%j", async (env, message) => {
+    const { code, stderr } = await start(env);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(message);
+  });
+});
