@@ -113,6 +113,21 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       log(`inloco: /healthz on port ${channelSettings.PORT}${plan.telegram?.webhook && o.mode === "start" ? " (and the Telegram webhook)" : ""}`);
     }
 
+    if (queueSettings.INLOCO_DASHBOARD_PORT !== undefined && o.mode !== "chat") {
+      // Loaded only when asked for: it brings express.
+      const [{ startDashboard }, { BullmqBroker }] = await Promise.all([import("../queue/dashboard.ts"), import("../queue/bullmq-broker.ts")]);
+      if (broker instanceof BullmqBroker) {
+        const dashboard = await startDashboard({
+          broker,
+          port: queueSettings.INLOCO_DASHBOARD_PORT,
+          host: queueSettings.INLOCO_DASHBOARD_HOST,
+          user: queueSettings.INLOCO_DASHBOARD_USER,
+          password: queueSettings.INLOCO_DASHBOARD_PASSWORD,
+        });
+        cleanup.unshift(() => dashboard.close());
+        log(`inloco: queue dashboard on ${dashboard.url}`);
+      }
+    }
     for (const channel of channels) {
       if (o.extraChannels?.includes(channel)) continue; // started by their owner
       await channel.start((inbound) => pipeline.accept(inbound));

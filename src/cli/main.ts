@@ -4,6 +4,7 @@ import { registerContact } from "./contact.ts";
 import { registerDb } from "./db.ts";
 import { registerFlows } from "./flows.ts";
 import { registerPoster } from "./poster.ts";
+import { registerQueue } from "./queue.ts";
 import { registerRun } from "./run.ts";
 import { reportAndExit } from "./errors.ts";
 
@@ -13,6 +14,7 @@ registerDb(program);
 registerContact(program);
 registerFlows(program);
 registerPoster(program);
+registerQueue(program);
 registerRun(program);
 
 program.parseAsync(process.argv).catch(reportAndExit);

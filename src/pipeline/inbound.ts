@@ -20,7 +20,7 @@ export function inboundProcessor(deps: InboundDeps) {
   return async (job: Job<InboundJob>): Promise<void> => {
     const d = job.data;
     const who = whoOf(d, deps.vault);
-    const shard = Number(job.queue.slice(job.queue.lastIndexOf("-") + 1));
+    const shard = Number(job.queue.slice(job.queue.lastIndexOf(".") + 1));
     let outbox: OutboxItem[];
     try {
       const reply = await deps.conversations.receive(who, d.input, {
@@ -35,11 +35,31 @@ export function inboundProcessor(deps: InboundDeps) {
       }
     } catch (e) {
       deps.log(`inbound ${job.id}: try ${job.attempt} of ${job.maxAttempts} failed: ${(e as Error).message}`);
-      if (job.attempt >= job.maxAttempts && d.sealedAddress && d.input.type !== "timeout") await sorry(deps.broker, job, d);
+      // A database that is away: wait for it (the person's later messages wait behind, in order).
+      // Anything else is given three tries, so one bad message can't hold a shard for long.
+      const giveUp = job.attempt >= job.maxAttempts || (!isTransient(e) && job.attempt >= NON_TRANSIENT_TRIES);
+      if (giveUp && d.sealedAddress && d.input.type !== "timeout") await sorry(deps.broker, job, d);
+      if (giveUp && job.attempt < job.maxAttempts) throw new PermanentJobError(`gave up after ${job.attempt} tries: ${(e as Error).message}`, { cause: e });
       throw e;
     }
     await dispatch(deps.broker, outbox, deps.now());
   };
+}
+
+const NON_TRANSIENT_TRIES = 3;
+// Prisma's codes for a database that can't be reached, timed out or ran out of connections.
+const TRANSIENT_PRISMA = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2034"]);
+const TRANSIENT_NET = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|Connection terminated|connection timeout|socket hang up|Can't reach database|the database system is (starting up|shutting down)|terminating connection/i;
+
+/** Whether an error means "the database (or network) is away for now", worth waiting for. */
+export function isTransient(e: unknown): boolean {
+  let err: unknown = e;
+  for (let depth = 0; err && depth < 5; depth++, err = (err as { cause?: unknown }).cause) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === "string" && (TRANSIENT_PRISMA.has(code) || /^(ECONN|ETIMEDOUT|EPIPE|57P0|08)/.test(code))) return true;
+    if (err instanceof Error && TRANSIENT_NET.test(err.message)) return true;
+  }
+  return false;
 }
 
 function whoOf(d: InboundJob, vault: IdentityVault): Who {

@@ -4,9 +4,9 @@ import type { Broker, QueueSettings } from "../queue/types.ts";
 /** Queue names and how each behaves: the shape of the pipeline in one place. */
 export const QUEUES = {
   /** One per shard: a person always lands on the same shard, which runs one job at a time in order. */
-  inbound: (shard: number) => `inbound-${shard}`,
+  inbound: (shard: number) => `inbound.${shard}`,
   ingest: "ingest",
-  outbound: (channel: ChannelName) => `outbound-${channel}`,
+  outbound: (channel: ChannelName) => `outbound.${channel}`,
   timers: "timers",
 } as const;
 

@@ -221,6 +221,7 @@ export class BullmqBroker implements Broker {
 
   /** The BullMQ Queue behind a queue name (for the dashboard). */
   queue(name: string): Queue {
+    if (this.closed) throw new BrokerClosedError();
     checkQueueName(name);
     let q = this.bullQueues.get(name);
     if (!q) {

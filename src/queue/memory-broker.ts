@@ -163,7 +163,7 @@ export class MemoryBroker implements Broker {
     if (this.closing) return;
     this.closing = true;
     // Jobs added while the workers drain (by the jobs that are finishing) are kept, not taken.
-    await Promise.all([...this.queueMap.values()].flatMap((q) => q.workers.map((w) => this.closeWorker(q, w))));
+    await Promise.all([...this.queueMap.values()].flatMap((q) => [...q.workers].map((w) => this.closeWorker(q, w))));
     for (const q of this.queueMap.values()) {
       clearTimeout(q.limitTimer);
       for (const job of q.jobs.values()) clearTimeout(job.timer);

@@ -14,8 +14,8 @@ export interface DedicatedRedis {
   readonly dir: string;
   /** SIGKILL, as a crash would. */
   kill(): Promise<void>;
-  /** Starts it again on the same port, folder and settings. */
-  restart(): Promise<void>;
+  /** SIGKILL, stay down `downMs`, then start again on the same port, folder and settings. */
+  restart(downMs?: number): Promise<void>;
   /** Stops it and deletes its folder. */
   stop(): Promise<void>;
 }
@@ -39,8 +39,9 @@ export async function startDedicatedRedis(args: string[] = []): Promise<Dedicate
     port,
     dir,
     kill: () => stopped("SIGKILL"),
-    restart: async () => {
+    restart: async (downMs = 0) => {
       await stopped("SIGKILL");
+      await new Promise((resolve) => setTimeout(resolve, downMs));
       server = await launch(argv);
     },
     stop: async () => {
