@@ -11,7 +11,7 @@ export const QUEUES = {
 } as const;
 
 /** Priorities on outbound queues: a reply to someone waiting goes before a broadcast. */
-export const PRIORITY = { reply: 1, bulk: 10 } as const;
+export const PRIORITY = { reply: 0, bulk: 10 } as const; // 0 = no priority: runs before any prioritized job
 
 export interface PipelineShape {
   shards: number;

@@ -4,16 +4,17 @@
 // turns, so a change of load on the machine hits both alike.
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { Conversations } from "../../src/conversation/conversations.ts";
-import type { Address } from "../../src/conversation/store.ts";
+import { Conversations, type OutboxPlanner } from "../../src/conversation/conversations.ts";
+import { turnKey, type Address } from "../../src/conversation/store.ts";
 import { createDatabase, databaseUrl, dropDatabase } from "../../src/db/admin.ts";
 import { generateKey, IdentityVault, openDatabase, type Database } from "../../src/db/index.ts";
 import { resume, type EngineContext, type Session } from "../../src/engine/index.ts";
 import { PrismaClient } from "../../src/generated/prisma/client.ts";
+import { outboxPlanner } from "../../src/pipeline/plan.ts";
 import { PrismaConversationStore } from "../../src/store/conversation-store.ts";
 import { seedDemo } from "../../src/store/seed.ts";
 import { testContext } from "../support/engine.ts";
@@ -44,11 +45,17 @@ const RECEIVE_ANSWERS = ANSWERS.slice(6);
 const PEOPLE = 32;
 const CONCURRENCY = 8;
 const READ_ROUNDS = 4;
+// An operation this long without an answer means a hung connection: fail instead of waiting for ever.
+const STUCK_S = 30;
+// Closing a database this long means it hangs too: give up on it.
+const CLOSE_S = 15;
 // Goals, from shared/PLATFORM-LIMITS.md: the embedded database keeps up with one Telegram bot's
 // ~30 messages/s in total even one message at a time; PostgreSQL with 8 workers with the WhatsApp
 // Cloud API's 80 messages/s per number.
 const EMBEDDED_GOAL = 30;
 const SERVER_GOAL = 80;
+// The app's outbox: each answer leaves its reply (outbound) and a reminder timer, stored with the turn.
+const plan: OutboxPlanner = outboxPlanner({ reminderAfterSeconds: 20 * 3600, entryFlow: "main", now: () => new Date() });
 
 /** A database under test and how to get rid of it. */
 interface Target {
@@ -65,15 +72,19 @@ async function embeddedTarget(): Promise<Target> {
   const folder = mkdtempSync(join(tmpdir(), "inloco-bench-"));
   const t0 = performance.now();
   try {
-    const db = await openDatabase({ dataDir: folder });
+    // One connection: pglite-socket interleaves the protocol messages of concurrent connections in
+    // PGlite's one session ("unnamed prepared statement does not exist", then its queue hangs for
+    // good: electric-sql/pglite#1046), so callers have to queue in the pool instead.
+    const db = await openDatabase({ dataDir: folder, maxConnections: 1 });
     return {
       label: "embedded",
       db,
-      setup: "PGlite in this process, fresh folder, served by pglite-socket",
+      setup: "PGlite in this process, fresh folder, served by pglite-socket, pool of 1",
       setupSeconds: (performance.now() - t0) / 1000,
       async dispose() {
         try {
-          await db.close();
+          // A PGlite whose query queue is stuck never closes; its folder goes all the same.
+          if (!(await settlesWithin(db.close(), CLOSE_S))) throw new Error(`the embedded database did not close within ${CLOSE_S} s`);
         } finally {
           rmSync(folder, { recursive: true, force: true });
         }
@@ -108,7 +119,7 @@ async function serverTarget(): Promise<Target> {
     return {
       label: "PostgreSQL",
       db,
-      setup: given ? `server of ${given === process.env.BENCH_DATABASE_URL ? "BENCH" : "TEST"}_DATABASE_URL, fresh database` : "throwaway local cluster, fresh database",
+      setup: `${given ? `server of ${given === process.env.BENCH_DATABASE_URL ? "BENCH" : "TEST"}_DATABASE_URL` : "throwaway local cluster"}, fresh database, pool of 10`,
       setupSeconds: (performance.now() - t0) / 1000,
       dispose,
     };
@@ -149,18 +160,45 @@ async function timeLanes(lanes: ReadonlyArray<ReadonlyArray<() => Promise<void>>
   const latencies: number[] = [];
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  await Promise.all(
+  let progress = t0;
+  const all = Promise.all(
     lanes.map(async (ops) => {
       for (const op of ops) {
         const t = performance.now();
         await op();
-        latencies.push(performance.now() - t);
+        progress = performance.now();
+        latencies.push(progress - t);
       }
     }),
   );
+  // A database that stops answering would otherwise leave the benchmark waiting for ever.
+  let watchdog: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    watchdog = setInterval(() => {
+      if (performance.now() - progress > STUCK_S * 1000) reject(new Error(`no answer from the database for ${STUCK_S} s (${latencies.length} operations done)`));
+    }, 1000);
+  });
+  try {
+    await Promise.race([all, stuck]);
+  } finally {
+    clearInterval(watchdog);
+  }
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   return { ops: latencies.length, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, latencies };
+}
+
+/** Waits for `p` at most `seconds`: true if it settled (either way) in time. */
+async function settlesWithin(p: Promise<unknown>, seconds: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), seconds * 1000);
+  });
+  try {
+    return await Promise.race([p.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The value below which a share `p` of the values lie (nearest rank). */
@@ -186,7 +224,7 @@ function delivery(vault: IdentityVault) {
 async function prepare(target: Target, vault: IdentityVault, ctx: EngineContext): Promise<Bench> {
   await seedDemo(target.db.prisma);
   const store = new PrismaConversationStore(target.db.prisma, vault);
-  const conversations = new Conversations(ctx, store);
+  const conversations = new Conversations(ctx, store, plan);
   const addresses = Array.from({ length: 2 * PEOPLE + 1 }, (_, i): Address => ({ channel: "telegram", id: String(800000000 + i) }));
   await timeLanes(
     lanesOf(addresses, TO_NEEDS, CONCURRENCY, (address, text) => async () => {
@@ -211,7 +249,9 @@ function turnOp(b: Bench, vault: IdentityVault, ctx: EngineContext, engineMs: nu
     const turn = resume(p.session, { type: "text", text: a.say }, ctx);
     engineMs.push(performance.now() - t);
     if (!turn.events.some((e) => e.type === "answer.recorded" && e.question === a.at)) throw new Error(`${b.target.label}: "${a.say}" at ${a.at} recorded no answer`);
-    await b.store.saveTurn({ contactId: p.contactId, previousTurn: p.session.turn, turn, delivery: delivery(vault), outbox: [] });
+    const d = delivery(vault);
+    const outbox = plan(turn, { contactId: p.contactId, who: p.address, key: turnKey(p.contactId, turn.session.turn, d), shard: 0 });
+    await b.store.saveTurn({ contactId: p.contactId, previousTurn: p.session.turn, turn, delivery: d, outbox });
     p.session = turn.session;
   };
 }
@@ -243,7 +283,7 @@ function statementName(sql: string): string {
 }
 
 /** The statements each operation sends, counted on the wire (BEGIN/COMMIT included), over a client of its own. */
-async function countStatements(b: Bench, vault: IdentityVault, ctx: EngineContext): Promise<Record<"open" | "saveTurn" | "receive", string[]>> {
+async function countStatements(b: Bench, vault: IdentityVault, ctx: EngineContext): Promise<Record<"open" | "openEight" | "saveTurn" | "receive", string[]>> {
   const sent: string[] = [];
   const pool = new pg.Pool({ connectionString: b.target.db.url, max: 1 });
   pool.on("connect", (client) => {
@@ -258,18 +298,22 @@ async function countStatements(b: Bench, vault: IdentityVault, ctx: EngineContex
   try {
     await prisma.$queryRaw`SELECT 1`;
     const store = new PrismaConversationStore(prisma, vault);
-    const conversations = new Conversations(ctx, store);
+    const conversations = new Conversations(ctx, store, plan);
     const p = b.probe;
     const take = () => sent.splice(0);
     take();
     const { session } = await store.open(p.address, "en");
     const open = take();
+    await Promise.all(b.eight.slice(0, CONCURRENCY).map((q) => store.open(q.address, "en")));
+    const openEight = take();
     const first = ANSWERS[0] as { at: string; say: string };
     const turn = resume(session, { type: "text", text: first.say }, ctx);
-    await store.saveTurn({ contactId: p.contactId, previousTurn: session.turn, turn, delivery: delivery(vault), outbox: [] });
+    const d = delivery(vault);
+    const outbox = plan(turn, { contactId: p.contactId, who: p.address, key: turnKey(p.contactId, turn.session.turn, d), shard: 0 });
+    await store.saveTurn({ contactId: p.contactId, previousTurn: session.turn, turn, delivery: d, outbox });
     const saveTurn = take();
     await conversations.receive(p.address, { type: "text", text: (ANSWERS[1] as { say: string }).say }, { delivery: delivery(vault) });
-    return { open, saveTurn, receive: take() };
+    return { open, openEight, saveTurn, receive: take() };
   } finally {
     await prisma.$disconnect();
     await pool.end();
@@ -295,6 +339,8 @@ export async function databaseBench(): Promise<void> {
   // A real engine over the shipped flows; run ids must be unique across contacts.
   const ctx = testContext({ languages: ["en"], newId: randomUUID });
   const targets: Target[] = [];
+  // The machine is shared: say how busy it was, to read the numbers by.
+  const loadBefore = loadavg()[0] ?? 0;
   try {
     // Both set up at once: PGlite's initdb runs here, PostgreSQL's in a child process.
     const opened = await Promise.allSettled([embeddedTarget(), serverTarget()]);
@@ -351,12 +397,14 @@ export async function databaseBench(): Promise<void> {
 
     console.log(
       `embedded:   ${versions[0]} — ${emb.target.setup}; ready in ${fmt(emb.target.setupSeconds)} s\n` +
-        `PostgreSQL: ${versions[1]} — ${server.target.setup}; ready in ${fmt(server.target.setupSeconds)} s\n` +
-        `Both through Prisma + @prisma/adapter-pg over loopback TCP, pool of 10. ${2 * PEOPLE + 1} contacts per database brought\n` +
-        `to the first needs-survey question through Conversations.receive (${TO_NEEDS.length} turns each, not timed: ${fmt(prepSeconds)} s for both).\n` +
-        `Each timed turn answers one needs-survey question (one answer.recorded, a fresh delivery id, no outbox items);\n` +
+        `PostgreSQL: ${versions[1]} — ${server.target.setup}; ready in ${fmt(server.target.setupSeconds)} s (set up alongside)\n` +
+        `Both through Prisma + @prisma/adapter-pg over loopback TCP. ${2 * PEOPLE + 1} contacts per database brought to the first\n` +
+        `needs-survey question through Conversations.receive (${TO_NEEDS.length} turns each, not timed: ${fmt(prepSeconds)} s for both).\n` +
+        `Each timed turn answers one needs-survey question: one answer.recorded, a fresh delivery id, and the app's outbox\n` +
+        `(the reply and a reminder timer) in the same transaction;\n` +
         `${PEOPLE} people answer ${TURN_ANSWERS.length} questions each by engine + saveTurn, then ${RECEIVE_ANSWERS.length} more through receive; reads: ${READ_ROUNDS} rounds\n` +
-        `over all ${2 * PEOPLE + 1} contacts. "${CONCURRENCY} at once": ${CONCURRENCY} workers, each with its own people (no two turns of one person race).\n`,
+        `over all ${2 * PEOPLE + 1} contacts. "${CONCURRENCY} at once": ${CONCURRENCY} workers, each with its own people (no two turns of one person race).\n` +
+        `Load average ${fmt(loadBefore, 1)} before and ${fmt(loadavg()[0] ?? 0, 1)} after, on ${availableParallelism()} CPUs.\n`,
     );
     console.log(
       table(
@@ -364,33 +412,45 @@ export async function databaseBench(): Promise<void> {
         rows,
       ),
     );
-    console.log(`\nPGlite has one session for all connections: "${CONCURRENCY} at once" on the embedded database queues the transactions`);
-    console.log(`one behind another (the same work as one at a time, each caller waiting ~${CONCURRENCY}× as long); on PostgreSQL they run in parallel.`);
+    console.log(`\nemb/PG: the embedded database's operations per second over PostgreSQL's (below 1: the embedded one is slower).`);
+    console.log(`PGlite is one session in this process: "${CONCURRENCY} at once" on the embedded database is ${CONCURRENCY} callers queued for its one`);
+    console.log(`connection, their transactions one after another (each caller waits for the others'); on PostgreSQL they run in parallel.`);
+    console.log(`With more than one connection, pglite-socket mixes the protocol messages of concurrent queries and fails, then hangs`);
+    console.log(`(electric-sql/pglite#1046): the embedded database here has a pool of 1, unlike openDatabase()'s default of 10.`);
 
-    // Where a sequential op's time goes.
-    const cpuPer = (b: Bench, kind: Kind) => run(b, kind, "one").cpuMs / run(b, kind, "one").ops;
+    // Where an operation's time goes.
+    const cpuPer = (b: Bench, kind: Kind, mode: Mode) => run(b, kind, mode).cpuMs / run(b, kind, mode).ops;
     const engineP50 = (b: Bench) => median(engineMs.get(key(b, "turn", "one")) ?? []);
-    const turnP50 = (b: Bench) => percentile(run(b, "turn", "one").latencies, 0.5);
-    console.log(`\nOne at a time, per operation (CPU: this process, which for the embedded database includes PGlite itself):\n`);
+    const saveP50 = (b: Bench) => percentile(run(b, "turn", "one").latencies, 0.5) - engineP50(b);
+    const count = (i: number, op: keyof (typeof statements)[number]) => String(statements[i]?.[op].length);
+    console.log(`\nPer operation (CPU: this process's, which for the embedded database includes PGlite itself):\n`);
     console.log(
       table(
         ["", "embedded", "PostgreSQL"],
         [
-          ["turn: ms in resume() (engine), p50", fmt(engineP50(emb), 3), fmt(engineP50(server), 3)],
-          ["turn: ms in saveTurn, p50", fmt(turnP50(emb) - engineP50(emb), 2), fmt(turnP50(server) - engineP50(server), 2)],
-          ...KINDS.map((kind) => [`${kind}: CPU ms in this process`, fmt(cpuPer(emb, kind), 2), fmt(cpuPer(server, kind), 2)]),
-          ...(["open", "saveTurn", "receive"] as const).map((op) => [`${op}: statements sent`, String(statements[0]?.[op].length), String(statements[1]?.[op].length)]),
+          ["turn, one at a time: ms in resume() (the engine), p50", fmt(engineP50(emb), 3), fmt(engineP50(server), 3)],
+          ["turn, one at a time: ms in saveTurn, p50", fmt(saveP50(emb), 2), fmt(saveP50(server), 2)],
+          ...KINDS.flatMap((kind) =>
+            MODES.map((mode) => [`${kind}, ${mode === "one" ? "one at a time" : `${CONCURRENCY} at once`}: CPU ms`, fmt(cpuPer(emb, kind, mode), 2), fmt(cpuPer(server, kind, mode), 2)]),
+          ),
+          ["statements sent by store.open", count(0, "open"), count(1, "open")],
+          [`statements sent by ${CONCURRENCY} store.open at once (together)`, count(0, "openEight"), count(1, "openEight")],
+          ["statements sent by saveTurn", count(0, "saveTurn"), count(1, "saveTurn")],
+          ["statements sent by receive", count(0, "receive"), count(1, "receive")],
         ],
       ),
     );
     const same = JSON.stringify(statements[0]) === JSON.stringify(statements[1]);
     for (const [i, s] of statements.entries()) {
       if (i > 0 && same) break;
-      console.log(`\nStatements${same ? "" : ` (${benches[i]?.target.label})`}, one round trip each:`);
-      console.log(`  store.open:   ${s.open.join(", ")}`);
-      console.log(`  saveTurn:     ${s.saveTurn.join(", ")}`);
-      console.log(`  receive:      ${s.receive.join(", ")}`);
+      console.log(`\nStatements${same ? "" : ` (${benches[i]?.target.label})`}, counted on the wire, one round trip each:`);
+      console.log(`  store.open:      ${s.open.join(", ")}`);
+      console.log(`  ${CONCURRENCY} × store.open:  ${s.openEight.join(", ")}`);
+      console.log(`  saveTurn:        ${s.saveTurn.join(", ")}`);
+      console.log(`  receive:         ${s.receive.join(", ")}`);
     }
+    console.log(`Prisma batches findUnique calls made in the same tick into one query (WHERE … IN …): ${CONCURRENCY} reads at once`);
+    console.log(`send the statements of one, which is why they cost less each, even on the embedded database's single connection.`);
 
     const embeddedReceive = perSecond(run(emb, "receive", "one"));
     const serverReceive = perSecond(run(server, "receive", "eight"));
@@ -398,8 +458,20 @@ export async function databaseBench(): Promise<void> {
     console.log(`      ≥ ${EMBEDDED_GOAL} inbound messages/s: ${fmt(embeddedReceive, 0)}  ${verdict(embeddedReceive >= EMBEDDED_GOAL)}`);
     console.log(`Goal: PostgreSQL keeps up with one WhatsApp Cloud API number (${SERVER_GOAL} messages/s), ${CONCURRENCY} workers,`);
     console.log(`      ≥ ${SERVER_GOAL} inbound messages/s: ${fmt(serverReceive, 0)}  ${verdict(serverReceive >= SERVER_GOAL)}`);
+  } catch (error) {
+    // Said now: should closing hang too, the reason is not lost.
+    console.error("database bench failed:", error);
+    throw error;
   } finally {
     // One after the other: the embedded folder's lock and the server's connections are released in order.
-    for (const t of targets) await t.dispose().catch((error: unknown) => console.error(`database bench: closing ${t.label}:`, error));
+    let stuck = false;
+    for (const t of targets) {
+      const closing = t.dispose().catch((error: unknown) => console.error(`database bench: closing ${t.label}:`, error));
+      if (await settlesWithin(closing, 2 * CLOSE_S)) continue;
+      console.error(`database bench: ${t.label} did not close within ${2 * CLOSE_S} s`);
+      stuck = true;
+    }
+    // A stuck connection keeps the process alive for ever; exiting still stops the throwaway server (its exit hook).
+    if (stuck) process.exit(1);
   }
 }
