@@ -39,8 +39,13 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   const url = target.url ?? (embedded as EmbeddedPostgres).url;
   try {
     const migrationsApplied = options.migrate === false ? [] : await applyMigrations(url);
-    const adapter = new PrismaPg({ connectionString: url, max: options.maxConnections ?? 10 });
-    const prisma = new PrismaClient({ adapter });
+    // PGlite has one session: pglite-socket mixes the messages of concurrent connections into it
+    // (pglite#1046), so the embedded database gets exactly one connection, and transactions queue for it.
+    const adapter = new PrismaPg({ connectionString: url, max: embedded ? 1 : (options.maxConnections ?? 10) });
+    const prisma = new PrismaClient({
+      adapter,
+      ...(embedded ? { transactionOptions: { maxWait: 30_000, timeout: 30_000 } } : {}),
+    });
     let closing: Promise<void> | undefined;
     return {
       prisma,
