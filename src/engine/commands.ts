@@ -21,6 +21,8 @@ function asCommand<C extends string>(input: Input, reader: Reader, commands: rea
   if (input.type !== "text") return undefined;
   // A command is the whole message ("stop", "/stop", "STOP!"), never a word inside a sentence.
   const text = normalize(input.text).replace(/^\//, "").replace(/@\S+$/, "");
+  // Most messages are a number (an answer); no command is one, so don't look further.
+  if (/^[\d\s,.]*$/.test(text)) return undefined;
   return commands.find((c) => reader.isInAnyLanguage(`parse:commands.${c}`, text) || text === c);
 }
 

@@ -228,12 +228,12 @@ function goBack(s: Sprint, flow: Flow): Handled {
     return reask(s);
   }
   run.trail.pop();
-  // The question we leave is now ahead of the person again: its old answer no longer stands.
+  // The question we leave is now ahead of the person again: an answer it had no longer stands.
   const leaving = flow.nodes[wait.node];
-  const leavingResult = leaving?.type === "question" ? (leaving.result ?? wait.node) : undefined;
-  if (leavingResult && run.answers[leavingResult]) {
-    delete run.answers[leavingResult];
-    s.emit({ type: "answer.cleared", run: run.id, flow: run.flow, question: wait.node, result: leavingResult });
+  if (leaving?.type === "question") {
+    const result = leaving.result ?? wait.node;
+    delete run.answers[result];
+    s.emit({ type: "answer.cleared", run: run.id, flow: run.flow, question: wait.node, result });
   }
   run.node = previous;
   s.session.wait = { node: previous, attempts: 0, since: s.now, reminded: false };

@@ -1,6 +1,7 @@
 import type { Facts } from "./conditions.ts";
 import type { EngineContext } from "./context.ts";
 import { qualifyKey, type Flow, type ValueRef } from "./definition/flow.ts";
+import { referencedAnswers } from "./definition/references.ts";
 import { dateIn, type AnswerEnv } from "./answers/index.ts";
 import type { Choice, Event, Message, Params } from "./io.ts";
 import type { Answered, AnswerValue, Run, Session } from "./session.ts";
@@ -150,7 +151,9 @@ export class Sprint {
 
   recordAnswer(run: Run, question: string, result: string, answered: Omit<Answered, "lang" | "at">): void {
     const full: Answered = { ...answered, lang: this.lang, at: this.now };
-    run.answers[result] = full;
+    const flow = this.flowOf(run);
+    // Kept in the session only when the flow (or a sub-flow) will read it again; the host stores all.
+    if (flow && referencedAnswers(flow, this.ctx.flows).has(result)) run.answers[result] = full;
     if (!run.trail.includes(question)) run.trail.push(question);
     this.emit({
       type: "answer.recorded",

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { dateIn, newSession, resume, Session, type EngineContext, type Input } from "../../src/engine/index.ts";
+import { newSession, resume, Session, type EngineContext, type Input } from "../../src/engine/index.ts";
 import { testContext } from "../support/engine.ts";
 import { answerTo, LONG_SURVEY_QUESTIONS, longSurvey, longSurveyContext, questionId } from "./long-survey.ts";
 import { fmt, heading, microsPerCall, table, verdict } from "./measure.ts";
@@ -106,17 +106,11 @@ function flatCost(): void {
     if (check.session.wait?.node !== questionId(k + 1) || check.messages.length !== 1) throw new Error(`the answer at ${questionId(k)} did not move on`);
     ops[`resume ${k}`] = () => void resume(at, input, ctx);
     ops[`store ${k}`] = () => void JSON.stringify(resume(JSON.parse(stored) as Session, input, ctx).session);
-    // Where the time goes: copying the session (resume works on a private copy of it)...
-    ops[`clone ${k}`] = () => void structuredClone(at);
   }
-  // ...and today's date, which every answer's parser environment computes.
-  const now = ctx.now();
-  ops.dateIn = () => void dateIn(now, ctx.timeZone);
   const us = microsPerCall(ops, { batches: 31, batchMs: 25 });
   const row = (prefix: string) => AT_QUESTIONS.map((k) => us[`${prefix} ${k}`] as number);
   const engine = row("resume");
   const stored = row("store");
-  const clone = row("clone");
   const sizes = AT_QUESTIONS.map((k) => JSON.stringify(waitingAt.get(k)).length);
   const ratio = (xs: number[]) => (xs.at(-1) as number) / (xs[0] as number);
 
@@ -127,8 +121,6 @@ function flatCost(): void {
       [
         ["resume()", ...engine.map((x) => fmt(x)), fmt(ratio(engine), 2)],
         ["JSON.parse + resume() + JSON.stringify", ...stored.map((x) => fmt(x)), fmt(ratio(stored), 2)],
-        ["  in resume(): structuredClone(session)", ...clone.map((x) => fmt(x)), fmt(ratio(clone), 2)],
-        ["  in resume(): dateIn(), a new Intl.DateTimeFormat", ...AT_QUESTIONS.map(() => fmt(us.dateIn as number)), "1.00"],
         ["session JSON (bytes)", ...sizes.map(String), fmt(ratio(sizes), 2)],
       ],
     ),
