@@ -2,6 +2,7 @@
 import { databaseBench } from "./database.ts";
 import { engineBench } from "./engine.ts";
 import { grammyBench } from "./grammy-conversations.ts";
+import { pipelineBench } from "./pipeline.ts";
 
 /** A benchmark: a name to pick it by, and a function that measures and prints its own section. */
 export interface Benchmark {
@@ -14,6 +15,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: "engine", run: engineBench },
   { name: "grammy", run: grammyBench },
   { name: "database", run: databaseBench },
+  { name: "pipeline", run: pipelineBench },
 ];
 
 const filters = process.argv.slice(2).filter((a) => a !== "--");
