@@ -41,7 +41,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     const migrationsApplied = options.migrate === false ? [] : await applyMigrations(url);
     // PGlite has one session: pglite-socket mixes the messages of concurrent connections into it
     // (pglite#1046), so the embedded database gets exactly one connection, and transactions queue for it.
-    const adapter = new PrismaPg({ connectionString: url, max: embedded ? 1 : (options.maxConnections ?? 10) });
+    const adapter = postgresAdapter({ connectionString: url, max: embedded ? 1 : (options.maxConnections ?? 10) });
     const prisma = new PrismaClient({
       adapter,
       ...(embedded ? { transactionOptions: { maxWait: 30_000, timeout: 30_000 } } : {}),
@@ -68,6 +68,37 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     await embedded?.close();
     throw error;
   }
+}
+
+/**
+ * Prisma's adapter for node-postgres, with one repair. When the connection drops inside an interactive
+ * transaction, Prisma 6.19 sends ROLLBACK (or COMMIT), which fails, and then never hands the connection
+ * back to the pool: each such transaction shrinks the pool for good, and once it is empty every query
+ * waits forever (and `$disconnect` too). Here a failed COMMIT or ROLLBACK releases the connection (the
+ * pool drops it, being dead). test/pipeline/faults.test.ts cuts the database off mid-transaction.
+ */
+export function postgresAdapter(config: ConstructorParameters<typeof PrismaPg>[0]): PrismaPg {
+  const factory = new PrismaPg(config);
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => {
+      const tx = await startTransaction(isolationLevel);
+      const executeRaw = tx.executeRaw.bind(tx);
+      tx.executeRaw = async (query) => {
+        try {
+          return await executeRaw(query);
+        } catch (error) {
+          if (query.sql === "COMMIT" || query.sql === "ROLLBACK") await tx.rollback(); // releases the connection
+          throw error;
+        }
+      };
+      return tx;
+    };
+    return adapter;
+  };
+  return factory;
 }
 
 function chooseTarget(options: OpenDatabaseOptions): { url: string; dataDir?: undefined } | { url?: undefined; dataDir: string } {

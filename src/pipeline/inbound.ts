@@ -58,6 +58,8 @@ export function isTransient(e: unknown): boolean {
     const code = (err as { code?: unknown }).code;
     if (typeof code === "string" && (TRANSIENT_PRISMA.has(code) || /^(ECONN|ETIMEDOUT|EPIPE|57P0|08)/.test(code))) return true;
     if (err instanceof Error && TRANSIENT_NET.test(err.message)) return true;
+    // The driver adapter's own error when the connection drops at COMMIT.
+    if ((err as { kind?: unknown }).kind === "ConnectionClosed" || (err as { cause?: { kind?: unknown } }).cause?.kind === "ConnectionClosed") return true;
   }
   return false;
 }
