@@ -66,7 +66,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     );
     const pipeline = new Pipeline({
       broker,
-      prisma: database.db.prisma,
+      sql: database.db.sql,
       vault: database.vault,
       conversations,
       rules: runtime.texts,

@@ -1,11 +1,11 @@
 import { IdentityVault, loadIdentityKeys, openDatabase, type Database, type OpenDatabaseOptions } from "../db/index.ts";
-import { PrismaConversationStore } from "../store/conversation-store.ts";
+import { DatabaseConversationStore } from "../store/conversation-store.ts";
 
 /** The stakeholder database opened for the app: the database, the identity vault and the conversation store. */
 export interface StakeholderDatabase {
   db: Database;
   vault: IdentityVault;
-  store: PrismaConversationStore;
+  store: DatabaseConversationStore;
   close(): Promise<void>;
 }
 
@@ -14,7 +14,7 @@ export async function openStakeholderDatabase(options: OpenDatabaseOptions = {})
   const db = await openDatabase(options);
   try {
     const vault = new IdentityVault(loadIdentityKeys({ ...(options.env ? { env: options.env } : {}), ...(db.dataDir ? { dataDir: db.dataDir } : {}) }));
-    return { db, vault, store: new PrismaConversationStore(db.prisma, vault), close: () => db.close() };
+    return { db, vault, store: new DatabaseConversationStore(db.sql, vault), close: () => db.close() };
   } catch (e) {
     await db.close();
     throw e;

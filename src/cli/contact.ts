@@ -14,7 +14,7 @@ export function registerContact(program: Command): void {
     .action(async (id: string, opts: { actor: string }) => {
       const { db, close } = await openStakeholderDatabase();
       try {
-        const report = await db.prisma.$transaction((tx) => eraseContact(tx, id, opts.actor));
+        const report = await db.sql.transaction((tx) => eraseContact(tx, id, opts.actor));
         if (!report) {
           console.error(`no contact ${id}`);
           process.exitCode = 1;

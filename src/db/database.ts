@@ -2,10 +2,12 @@
 // otherwise the embedded PGlite in the data folder. Both are reached through @prisma/adapter-pg,
 // so the code paths are the same as in production.
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { openEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.ts";
 import { applyMigrations } from "./migrate.ts";
 import { databaseSettings } from "./settings.ts";
+import { sqlOver, type Sql } from "./sql.ts";
 
 export interface OpenDatabaseOptions {
   /** A PostgreSQL server. Wins over `dataDir` and the environment. */
@@ -22,6 +24,8 @@ export interface OpenDatabaseOptions {
 
 export interface Database {
   readonly prisma: PrismaClient;
+  /** Plain SQL on the same connections, for hot paths. */
+  readonly sql: Sql;
   readonly url: string;
   readonly embedded: boolean;
   /** The embedded database's folder (where its generated keys live); undefined on a server. */
@@ -41,7 +45,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     const migrationsApplied = options.migrate === false ? [] : await applyMigrations(url);
     // PGlite has one session: pglite-socket mixes the messages of concurrent connections into it
     // (pglite#1046), so the embedded database gets exactly one connection, and transactions queue for it.
-    const adapter = postgresAdapter({ connectionString: url, max: embedded ? 1 : (options.maxConnections ?? 10) });
+    // One pool, shared by Prisma and the plain-SQL hot paths.
+    const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : (options.maxConnections ?? 10) });
+    pool.on("error", () => undefined); // an idle connection dropped by the server: the pool replaces it
+    const adapter = postgresAdapter(pool);
     const prisma = new PrismaClient({
       adapter,
       ...(embedded ? { transactionOptions: { maxWait: 30_000, timeout: 30_000 } } : {}),
@@ -49,6 +56,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     let closing: Promise<void> | undefined;
     return {
       prisma,
+      sql: sqlOver(pool),
       url,
       embedded: embedded !== undefined,
       dataDir: embedded?.dataDir,
@@ -57,6 +65,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         closing ??= (async () => {
           try {
             await prisma.$disconnect();
+            await pool.end();
           } finally {
             await embedded?.close();
           }

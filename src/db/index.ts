@@ -1,5 +1,6 @@
 // The database layer's public surface. Import from here, not from the files behind it.
-export { openDatabase, type Database, type OpenDatabaseOptions } from "./database.ts";
+export { openDatabase, postgresAdapter, type Database, type OpenDatabaseOptions } from "./database.ts";
+export { isUniqueViolation, sqlOver, type Sql, type SqlTx } from "./sql.ts";
 export { IdentityVault } from "./crypto.ts";
 export { generateKey, loadIdentityKeys, type IdentityKeys, type LoadKeysOptions } from "./keys.ts";
 export { databaseSettings, type DatabaseSettings } from "./settings.ts";

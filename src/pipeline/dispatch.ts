@@ -8,17 +8,20 @@ import { PRIORITY, QUEUES } from "./queues.ts";
  * handing the same items over again (a retried inbound job) adds nothing twice.
  */
 export async function dispatch(broker: Broker, items: readonly OutboxItem[], now: Date): Promise<void> {
-  for (const item of items) {
-    if (item.kind === "outbound") {
-      const job = item.payload as OutboundJob;
-      await broker.add(QUEUES.outbound(job.channel), "send", job, { id: item.id, priority: PRIORITY[job.priority] });
-    } else if (item.kind === "ingest") {
-      const job = item.payload as IngestJob;
-      await broker.add(QUEUES.ingest, job.name, job, { id: item.id });
-    } else {
-      const job = item.payload as TimerJob;
-      const delayMs = item.dueAt ? Math.max(0, Date.parse(item.dueAt) - now.getTime()) : 0;
-      await broker.add(QUEUES.timers, "timer", job, { id: item.id, delayMs });
-    }
+  // Independent jobs on different queues: added together, not one round trip after another.
+  await Promise.all(items.map((item) => dispatchOne(broker, item, now)));
+}
+
+async function dispatchOne(broker: Broker, item: OutboxItem, now: Date): Promise<void> {
+  if (item.kind === "outbound") {
+    const job = item.payload as OutboundJob;
+    await broker.add(QUEUES.outbound(job.channel), "send", job, { id: item.id, priority: PRIORITY[job.priority] });
+  } else if (item.kind === "ingest") {
+    const job = item.payload as IngestJob;
+    await broker.add(QUEUES.ingest, job.name, job, { id: item.id });
+  } else {
+    const job = item.payload as TimerJob;
+    const delayMs = item.dueAt ? Math.max(0, Date.parse(item.dueAt) - now.getTime()) : 0;
+    await broker.add(QUEUES.timers, "timer", job, { id: item.id, delayMs });
   }
 }

@@ -1,13 +1,13 @@
 import { PermanentSendError, RateLimitedError, RecipientGoneError, type ChannelName, type ChannelSender } from "../channel/contract.ts";
 import type { IdentityVault } from "../db/crypto.ts";
 import type { Message } from "../engine/index.ts";
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Sql } from "../db/sql.ts";
 import { PermanentJobError, RetryLaterError } from "../queue/errors.ts";
 import type { Job } from "../queue/types.ts";
 import type { OutboundJob } from "./jobs.ts";
 
 export interface OutboundDeps {
-  prisma: PrismaClient;
+  sql: Sql;
   vault: IdentityVault;
   sender: ChannelSender;
   /** Pause between two messages to the same person (WhatsApp pacing). */
@@ -29,7 +29,7 @@ export function outboundProcessor(deps: OutboundDeps) {
     const target = await addressOf(deps, d);
     if (!target) return; // erased since: nothing to send, nowhere to send it
     if (d.priority === "bulk" && target.status !== "active") {
-      if (d.deliveryId) await deps.prisma.delivery.update({ where: { id: d.deliveryId }, data: { status: "skipped_opted_out" } });
+      if (d.deliveryId) await delivered(deps.sql, d.deliveryId, "skipped_opted_out");
       return;
     }
     let providerMessageId: string | undefined;
@@ -41,29 +41,39 @@ export function outboundProcessor(deps: OutboundDeps) {
         if (e instanceof RateLimitedError) throw new RetryLaterError(Math.ceil(e.retryAfterSeconds * 1000), e.message);
         if (e instanceof RecipientGoneError) {
           deps.log(`outbound ${job.id}: recipient gone, contact stopped`);
-          if (d.contactId) await deps.prisma.contact.updateMany({ where: { id: d.contactId }, data: { status: "stopped" } });
-          if (d.deliveryId) await deps.prisma.delivery.update({ where: { id: d.deliveryId }, data: { status: "failed", error: "recipient gone" } });
+          if (d.contactId) await deps.sql.query("UPDATE contacts SET status = 'stopped' WHERE id = $1", [d.contactId]);
+          if (d.deliveryId) await delivered(deps.sql, d.deliveryId, "failed", "recipient gone");
           return;
         }
         if (d.deliveryId) {
-          await deps.prisma.delivery.update({ where: { id: d.deliveryId }, data: { attempts: { increment: 1 }, error: (e as Error).message.slice(0, 500), ...(e instanceof PermanentSendError || job.attempt >= job.maxAttempts ? { status: "failed" } : {}) } });
+          const final = e instanceof PermanentSendError || job.attempt >= job.maxAttempts;
+          await delivered(deps.sql, d.deliveryId, final ? "failed" : "queued", (e as Error).message.slice(0, 500));
         }
         if (e instanceof PermanentSendError) throw new PermanentJobError(e.message, { cause: e });
         throw e;
       }
       await job.updateData({ ...d, sent: i + 1 });
     }
-    if (d.deliveryId) await deps.prisma.delivery.update({ where: { id: d.deliveryId }, data: { status: "sent", attempts: { increment: 1 }, providerMessageId: providerMessageId ?? null } });
+    if (d.deliveryId) await delivered(deps.sql, d.deliveryId, "sent", null, providerMessageId ?? null);
   };
 }
 
 async function addressOf(deps: OutboundDeps, d: OutboundJob): Promise<{ address: string; status: string } | undefined> {
   if (d.sealedAddress) return { address: deps.vault.decrypt(Buffer.from(d.sealedAddress, "base64")), status: "active" };
   if (!d.contactId) throw new PermanentJobError("an outbound job needs a contact id or a sealed address");
-  const identity = await deps.prisma.channelIdentity.findFirst({
-    where: { contactId: d.contactId, channel: d.channel },
-    select: { addressEncrypted: true, contact: { select: { status: true } } },
-  });
-  if (!identity) return undefined;
-  return { address: deps.vault.decrypt(identity.addressEncrypted), status: identity.contact.status };
+  const { rows } = await deps.sql.query<{ address_encrypted: Buffer; status: string }>(
+    "SELECT ci.address_encrypted, c.status FROM channel_identities ci JOIN contacts c ON c.id = ci.contact_id WHERE ci.contact_id = $1 AND ci.channel = $2::channel",
+    [d.contactId, d.channel],
+  );
+  const row = rows[0];
+  return row ? { address: deps.vault.decrypt(row.address_encrypted), status: row.status } : undefined;
+}
+
+/** Record what became of one broadcast delivery (every try counts as an attempt). */
+async function delivered(sql: Sql, id: string, status: string, error: string | null = null, providerMessageId: string | null = null): Promise<void> {
+  await sql.query(
+    `UPDATE deliveries SET status = $2::delivery_status, attempts = attempts + 1, error = COALESCE($3, error),
+       provider_message_id = COALESCE($4, provider_message_id), updated_at = now() WHERE id = $1`,
+    [id, status, error, providerMessageId],
+  );
 }

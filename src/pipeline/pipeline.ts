@@ -2,7 +2,7 @@ import type { ChannelName, ChannelSender, Inbound } from "../channel/contract.ts
 import type { Conversations } from "../conversation/conversations.ts";
 import type { IdentityVault } from "../db/crypto.ts";
 import type { Lexicon } from "../engine/index.ts";
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Sql } from "../db/sql.ts";
 import { ingestProcessor } from "../ingest/ingest.ts";
 import { validated } from "../queue/validate.ts";
 import type { Broker, WorkerHandle } from "../queue/types.ts";
@@ -14,7 +14,7 @@ import { timerProcessor } from "./timers.ts";
 
 export interface PipelineOptions {
   broker: Broker;
-  prisma: PrismaClient;
+  sql: Sql;
   vault: IdentityVault;
   conversations: Conversations;
   /** Keyword rules for feedback categories (the locale texts). */
@@ -85,13 +85,13 @@ export class Pipeline {
       for (let i = 0; i < this.o.shards; i++) this.handles.push(await broker.work(QUEUES.inbound(i), inbound, { concurrency: 1 }));
     }
     if (roles.ingest) {
-      const ingest = validated(IngestJob, ingestProcessor({ prisma: this.o.prisma, rules: this.o.rules, log: this.log }));
+      const ingest = validated(IngestJob, ingestProcessor({ sql: this.o.sql, rules: this.o.rules, log: this.log }));
       this.handles.push(await broker.work(QUEUES.ingest, ingest, { concurrency }));
     }
-    if (roles.timers) this.handles.push(await broker.work(QUEUES.timers, validated(TimerJob, timerProcessor(broker, this.now)), { concurrency }));
+    if (roles.timers) this.handles.push(await broker.work(QUEUES.timers, validated(TimerJob, timerProcessor(broker, this.o.sql, this.now)), { concurrency }));
     for (const [channel, sender] of roles.outbound ?? []) {
       const send = outboundProcessor({
-        prisma: this.o.prisma,
+        sql: this.o.sql,
         vault: this.o.vault,
         sender,
         gapMs: PER_PERSON_GAP_MS[channel],

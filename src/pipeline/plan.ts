@@ -12,7 +12,7 @@ export interface PlanSettings {
 
 // Events the stakeholder tables are built from. Answers and contact changes are written with the
 // turn itself; these are derived data, processed by the ingest queue.
-const INGESTED = new Set(["flow.started", "flow.completed"]);
+const INGESTED = new Set(["flow.started"]);
 
 /**
  * What a turn leaves for later: its messages (one outbound job, so they arrive in order), the

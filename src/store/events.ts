@@ -1,104 +1,105 @@
+import type { SqlTx } from "../db/sql.ts";
 import type { AnswerValue, Event, Session } from "../engine/index.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
-import type { ContactPreference } from "../generated/prisma/enums.ts";
 
-type Tx = Prisma.TransactionClient;
+// contact_pref answers (yes/no) and the enum they set.
+const PREFERENCE: Record<string, string> = { yes: "all", no: "none", all: "all", direct_only: "direct_only", none: "none" };
 
 /** Apply a turn's events to the stakeholder tables, inside the turn's transaction. */
-export async function applyEvents(tx: Tx, contactId: string, session: Session, events: readonly Event[], now: Date): Promise<void> {
-  const contact: Prisma.ContactUpdateInput = { lastSeenAt: now };
+export async function applyEvents(tx: SqlTx, contactId: string, session: Session, events: readonly Event[], now: Date): Promise<void> {
+  // The contact's row changes once per turn, whatever the events: collected here, written at the end.
+  const sets: string[] = ["last_seen_at = $2", "language = $3"];
+  const values: unknown[] = [contactId, now, session.contact.language];
+  const set = (column: string, value: unknown, cast = "") => {
+    values.push(value);
+    sets.push(`${column} = $${values.length}${cast}`);
+  };
   for (const e of events) {
     switch (e.type) {
       case "flow.started":
-        await tx.surveyRun.create({
-          data: { runId: e.run, contactId, flowId: e.flow, flowVersion: String(e.version), startedAt: now },
-        });
+        await tx.query(
+          "INSERT INTO survey_runs (run_id, contact_id, flow_id, flow_version, started_at) VALUES ($1, $2, $3, $4, $5)",
+          [e.run, contactId, e.flow, String(e.version), now],
+        );
         break;
       case "flow.completed":
-        await tx.surveyRun.updateMany({ where: { runId: e.run }, data: { status: "completed", completedAt: now } });
+        await tx.query("UPDATE survey_runs SET status = 'completed', completed_at = $2 WHERE run_id = $1", [e.run, now]);
         break;
       case "flow.exited":
-        await tx.surveyRun.updateMany({ where: { runId: e.run, status: "in_progress" }, data: { status: "abandoned" } });
+        await tx.query("UPDATE survey_runs SET status = 'abandoned' WHERE run_id = $1 AND status = 'in_progress'", [e.run]);
         break;
       case "answer.recorded": {
-        const value = answerColumns(e.value);
-        await tx.answer.upsert({
-          where: { runId_question: { runId: e.run, question: e.question } },
-          create: {
-            contactId,
-            runId: e.run,
-            flowId: e.flow,
-            flowVersion: String(e.version),
-            question: e.question,
-            resultName: e.result,
-            skipped: e.skipped,
-            language: e.lang,
-            answeredAt: new Date(e.at),
-            ...value,
-          },
-          update: { skipped: e.skipped, language: e.lang, answeredAt: new Date(e.at), ...value },
-        });
+        const v = answerColumns(e.value);
+        await tx.query(
+          `INSERT INTO answers (id, contact_id, run_id, flow_id, flow_version, question, result_name, kind, value_text, value_number,
+             value_choices, value_date, value_lat, value_lon, value_place, media_ref, skipped, language, answered_at)
+           VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7::answer_kind, $8, $9, $10, $11::date, $12, $13, $14, $15, $16, $17, $18)
+           ON CONFLICT (run_id, question) DO UPDATE SET kind = EXCLUDED.kind, value_text = EXCLUDED.value_text,
+             value_number = EXCLUDED.value_number, value_choices = EXCLUDED.value_choices, value_date = EXCLUDED.value_date,
+             value_lat = EXCLUDED.value_lat, value_lon = EXCLUDED.value_lon, value_place = EXCLUDED.value_place,
+             media_ref = EXCLUDED.media_ref, skipped = EXCLUDED.skipped, language = EXCLUDED.language, answered_at = EXCLUDED.answered_at`,
+          [contactId, e.run, e.flow, String(e.version), e.question, e.result, v.kind, v.text, v.number, v.choices, v.date, v.lat, v.lon, v.place, v.media, e.skipped, e.lang, new Date(e.at)],
+        );
         break;
       }
       case "answer.cleared":
-        await tx.answer.deleteMany({ where: { runId: e.run, question: e.question } });
+        await tx.query("DELETE FROM answers WHERE run_id = $1 AND question = $2", [e.run, e.question]);
         break;
       case "consent.given":
-        contact.consentVersion = e.version;
-        contact.consentAt = new Date(e.at);
+        set("consent_version", e.version);
+        set("consent_at", new Date(e.at));
         break;
       case "consent.declined":
-        // Nothing is kept without consent: the runs (and their answers) go.
-        await tx.surveyRun.deleteMany({ where: { runId: { in: e.discard } } });
-        contact.consentVersion = null;
-        contact.consentAt = null;
+        // Nothing is kept without consent: the runs (and their answers, by cascade) go.
+        await tx.query("DELETE FROM survey_runs WHERE run_id = ANY($1::text[])", [e.discard]);
+        set("consent_version", null);
+        set("consent_at", null);
         break;
       case "contact.changed":
-        await contactField(tx, contact, e.field, e.value);
+        if (e.field === "territory") {
+          // Only territories the project works in link the contact; "other" and free text leave it unset.
+          values.push(e.value);
+          sets.push(`territory_id = (SELECT id FROM territories WHERE id = $${values.length})`);
+        } else if (e.field === "contact_pref" && PREFERENCE[e.value]) set("contact_preference", PREFERENCE[e.value], "::contact_preference");
         break;
       case "contact.stopped":
-        contact.status = "stopped";
+        set("status", "stopped", "::contact_status");
         break;
       case "contact.resumed":
-        contact.status = "active";
+        set("status", "active", "::contact_status");
         break;
       default:
         break;
     }
   }
-  // The language may also have come from the channel on first contact.
-  contact.language = session.contact.language;
-  await tx.contact.update({ where: { id: contactId }, data: contact });
-}
-
-const PREFERENCE: Record<string, ContactPreference> = { yes: "all", no: "none", all: "all", direct_only: "direct_only", none: "none" };
-
-async function contactField(tx: Tx, contact: Prisma.ContactUpdateInput, field: string, value: string): Promise<void> {
-  if (field === "territory") {
-    // Only territories the project works in link the contact; "other" and free text leave it unset.
-    const known = await tx.territory.findUnique({ where: { id: value }, select: { id: true } });
-    contact.territory = known ? { connect: { id: value } } : { disconnect: true };
-  } else if (field === "contact_pref" && PREFERENCE[value]) {
-    contact.contactPreference = PREFERENCE[value];
-  }
+  await tx.query(`UPDATE contacts SET ${sets.join(", ")} WHERE id = $1`, values);
 }
 
 /** An answer's typed value as the answers table's columns. */
-export function answerColumns(v: AnswerValue | null): Omit<Prisma.AnswerUncheckedCreateInput, "contactId" | "runId" | "flowId" | "flowVersion" | "question" | "resultName" | "language" | "answeredAt" | "skipped"> {
-  const empty = { valueText: null, valueNumber: null, valueChoices: [], valueDate: null, valueLat: null, valueLon: null, valuePlace: null, mediaRef: null };
+export function answerColumns(v: AnswerValue | null): {
+  kind: string;
+  text: string | null;
+  number: number | null;
+  choices: string[];
+  date: string | null;
+  lat: number | null;
+  lon: number | null;
+  place: string | null;
+  media: string | null;
+} {
+  const empty = { text: null, number: null, choices: [], date: null, lat: null, lon: null, place: null, media: null };
   if (!v) return { kind: "text", ...empty };
   switch (v.kind) {
     case "text":
-      return { ...empty, kind: "text", valueText: v.text };
+      return { ...empty, kind: "text", text: v.text };
     case "number":
-      return { ...empty, kind: "number", valueNumber: v.number };
+      return { ...empty, kind: "number", number: v.number };
     case "choice":
-      return { ...empty, kind: "choice", valueChoices: v.choices };
+      return { ...empty, kind: "choice", choices: v.choices };
     case "date":
-      return { ...empty, kind: "date", valueDate: new Date(`${v.date}T00:00:00Z`) };
+      return { ...empty, kind: "date", date: v.date };
     case "location":
-      return { ...empty, kind: "location", valueLat: v.lat ?? null, valueLon: v.lon ?? null, valuePlace: v.place ?? null };
+      return { ...empty, kind: "location", lat: v.lat ?? null, lon: v.lon ?? null, place: v.place ?? null };
     case "media":
-      return { ...empty, kind: "media", mediaRef: v.ref };
+      return { ...empty, kind: "media", media: v.ref };
   }
 }

@@ -15,7 +15,8 @@ import { generateKey, IdentityVault, openDatabase, type Database } from "../../s
 import { resume, type EngineContext, type Session } from "../../src/engine/index.ts";
 import { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { outboxPlanner } from "../../src/pipeline/plan.ts";
-import { PrismaConversationStore } from "../../src/store/conversation-store.ts";
+import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
+import { sqlOver } from "../../src/db/sql.ts";
 import { seedDemo } from "../../src/store/seed.ts";
 import { testContext } from "../support/engine.ts";
 import { startPostgres } from "../support/postgres.ts";
@@ -140,7 +141,7 @@ interface Person {
 /** What the benchmark needs of one database. */
 interface Bench {
   target: Target;
-  store: PrismaConversationStore;
+  store: DatabaseConversationStore;
   conversations: Conversations;
   one: Person[];
   eight: Person[];
@@ -223,7 +224,7 @@ function delivery(vault: IdentityVault) {
 /** Contacts waiting at the first needs-survey question, made through the real path (not timed). */
 async function prepare(target: Target, vault: IdentityVault, ctx: EngineContext): Promise<Bench> {
   await seedDemo(target.db.prisma);
-  const store = new PrismaConversationStore(target.db.prisma, vault);
+  const store = new DatabaseConversationStore(target.db.sql, vault);
   const conversations = new Conversations(ctx, store, plan);
   const addresses = Array.from({ length: 2 * PEOPLE + 1 }, (_, i): Address => ({ channel: "telegram", id: String(800000000 + i) }));
   await timeLanes(
@@ -297,7 +298,7 @@ async function countStatements(b: Bench, vault: IdentityVault, ctx: EngineContex
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   try {
     await prisma.$queryRaw`SELECT 1`;
-    const store = new PrismaConversationStore(prisma, vault);
+    const store = new DatabaseConversationStore(sqlOver(pool), vault);
     const conversations = new Conversations(ctx, store, plan);
     const p = b.probe;
     const take = () => sent.splice(0);

@@ -31,7 +31,8 @@ import { Pipeline } from "../../src/pipeline/pipeline.ts";
 import { QUEUES, queueSettings } from "../../src/pipeline/queues.ts";
 import { BullmqBroker } from "../../src/queue/index.ts";
 import type { Broker, Job } from "../../src/queue/types.ts";
-import { PrismaConversationStore } from "../../src/store/conversation-store.ts";
+import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
+import { sqlOver } from "../../src/db/sql.ts";
 import { eventsForStart } from "../../src/store/events-for-start.ts";
 import { fmt, heading, table, verdict } from "./measure.ts";
 import {
@@ -636,7 +637,7 @@ async function ingestBench(app: BenchApp, redis: BenchRedis, database: BenchData
         last = 0;
         const before = await snapshot();
         // Exactly what `inloco worker` starts for the ingest role; the no-op worker on the same broker.
-        const pipeline = new Pipeline({ broker, prisma: app.db.prisma, vault: app.vault, conversations: app.conversations, rules: app.runtime.texts, channels: [], shards: 1, log: () => undefined });
+        const pipeline = new Pipeline({ broker, sql: app.db.sql, vault: app.vault, conversations: app.conversations, rules: app.runtime.texts, channels: [], shards: 1, log: () => undefined });
         const handle = kind === "no-op" ? await broker.work(NOOP, async () => undefined, { concurrency }) : undefined;
         if (kind === "ingest") await pipeline.work({ ingest: true, concurrency });
         let seen = 0;
@@ -697,7 +698,7 @@ async function countStatements(database: BenchDatabase, app: BenchApp, probe: Pe
     const take = () => sent.splice(0);
     const conversations = new Conversations(
       app.runtime.engine,
-      new PrismaConversationStore(prisma, app.vault),
+      new DatabaseConversationStore(sqlOver(pool), app.vault),
       outboxPlanner({ reminderAfterSeconds: 20 * 3600, entryFlow: "main", now: () => new Date() }),
       eventsForStart(prisma),
     );
@@ -707,10 +708,10 @@ async function countStatements(database: BenchDatabase, app: BenchApp, probe: Pe
     const job = <D>(queue: string, data: D): Job<D> => ({ queue, id: `probe-${randomUUID()}`, name: "probe", attempt: 1, maxAttempts: 1, data, updateData: async () => undefined });
     const out = reply.outbox.find((o) => o.kind === "outbound");
     if (!out) throw new Error("the probe's turn left no reply");
-    const send = outboundProcessor({ prisma, vault: app.vault, sender: new RecordingSender(CHANNEL), gapMs: 0, sleep, log: () => undefined });
+    const send = outboundProcessor({ sql: sqlOver(pool), vault: app.vault, sender: new RecordingSender(CHANNEL), gapMs: 0, sleep, log: () => undefined });
     await send(job(QUEUES.outbound(CHANNEL), out.payload as OutboundJob));
     const outbound = take();
-    const ingest = ingestProcessor({ prisma, rules: app.runtime.texts, log: () => undefined });
+    const ingest = ingestProcessor({ sql: sqlOver(pool), rules: app.runtime.texts, log: () => undefined });
     const [feedbackJob, startedJob] = ingestJobs([probe], 2, "probe");
     await ingest(job(QUEUES.ingest, (startedJob as { data: IngestJob }).data));
     const flowStarted = take();

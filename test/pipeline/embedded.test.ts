@@ -16,7 +16,7 @@ let h: Harness;
 beforeAll(async () => {
   db = await openDatabase({ dataDir });
   await seedDemo(db.prisma);
-  h = await pipelineHarness({ prisma: db.prisma, url: db.url, name: "embedded", drop: async () => undefined } satisfies TestDatabase, new MemoryBroker());
+  h = await pipelineHarness({ prisma: db.prisma, sql: db.sql, url: db.url, name: "embedded", drop: async () => undefined } satisfies TestDatabase, new MemoryBroker());
 }, 120_000);
 afterAll(async () => {
   await h?.close();

@@ -7,6 +7,7 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, postgresAdapter } from "../../src/db/database.ts";
 import { PrismaClient } from "../../src/generated/prisma/client.ts";
+import { sqlOver } from "../../src/db/sql.ts";
 import type { IngestJob } from "../../src/pipeline/jobs.ts";
 import { declareQueues, QUEUES } from "../../src/pipeline/queues.ts";
 import { BullmqBroker, MemoryBroker, type Broker } from "../../src/queue/index.ts";
@@ -159,7 +160,7 @@ interface Reference {
 let references: Promise<Map<number, Reference>> | undefined;
 function referenceRuns(): Promise<Map<number, Reference>> {
   references ??= (async () => {
-    const ref = await faultPipeline(db.prisma, new MemoryBroker());
+    const ref = await faultPipeline(db, new MemoryBroker());
     try {
       const runs = await Promise.all(
         VARIANTS.map(async (t): Promise<[number, Reference]> => {
@@ -256,7 +257,7 @@ describe("Redis killed (SIGKILL) and restarted mid-run, AOF with appendfsync alw
     const errors: Error[] = [];
     // A job Redis had just handed out when it died stays active until its lock expires: 5 s here, not 30 s.
     const broker = new BullmqBroker({ url: server.url, prefix: testPrefix(), lockDurationMs: 5000, stalledIntervalMs: 1000, runRetryDelayMs: 200, onError: (e) => errors.push(e) });
-    const p = await faultPipeline(db.prisma, broker, { shards: 8 });
+    const p = await faultPipeline(db, broker, { shards: 8 });
     cleanups.push(() => p.close());
 
     // Down for 4.5 s: longer than an add waits (~3 s), so accepts in flight are refused and retried.
@@ -326,6 +327,7 @@ describe("the database unreachable", () => {
       const { proxy, url } = await proxiedDatabase();
       // The app's adapter on a pool of our own, to look into it afterwards.
       const pool = new pg.Pool({ connectionString: url, max: 10 });
+      pool.on("error", () => undefined); // idle connections reset by the cut: the pool replaces them
       cleanups.push(() => pool.end());
       const prisma = new PrismaClient({ adapter: postgresAdapter(pool) });
       cleanups.push(() => prisma.$disconnect());
@@ -334,7 +336,7 @@ describe("the database unreachable", () => {
         const prefix = broker.prefix;
         cleanups.push(() => deleteKeys(testRedisUrl(), prefix));
       }
-      const p = await faultPipeline(prisma, broker, { shards: 8 });
+      const p = await faultPipeline({ prisma, sql: sqlOver(pool) }, broker, { shards: 8 });
       cleanups.push(() => p.close());
 
       // 5 s: an inbound job that fails at the cut tries again after 1 s and 3 s, both still cut. A third

@@ -10,7 +10,7 @@ import { outboxPlanner } from "../../src/pipeline/plan.ts";
 import { eventsForStart } from "../../src/store/events-for-start.ts";
 import { Pipeline } from "../../src/pipeline/pipeline.ts";
 import type { Broker } from "../../src/queue/index.ts";
-import { PrismaConversationStore } from "../../src/store/conversation-store.ts";
+import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
 import type { TestDatabase } from "../support/db.ts";
 import { testContext } from "../support/engine.ts";
 
@@ -56,13 +56,13 @@ export async function pipelineHarness(db: TestDatabase, broker: Broker, options:
   const ctx = testContext({ languages: ["en", "it", "ar"], newId: randomUUID });
   const conversations = new Conversations(
     ctx,
-    new PrismaConversationStore(db.prisma, vault),
+    new DatabaseConversationStore(db.sql, vault),
     outboxPlanner({ reminderAfterSeconds: options.reminderAfterSeconds ?? 3600, entryFlow: "main", now: () => new Date() }),
     eventsForStart(db.prisma),
   );
   const channel = new RecordingChannel("telegram", (m) => plainText(m, ctx.texts));
   const shards = options.shards ?? 4;
-  const pipeline = new Pipeline({ broker, prisma: db.prisma, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, log: () => undefined });
+  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, log: () => undefined });
   await pipeline.declare();
   await pipeline.work({ inbound: true, ingest: true, timers: true, outbound: new Map([["telegram", channel]]), concurrency: 4 });
   let n = 0;

@@ -5,13 +5,13 @@ import { Conversations } from "../../src/conversation/conversations.ts";
 import { StaleTurnError, type Address } from "../../src/conversation/store.ts";
 import { generateKey, IdentityVault } from "../../src/db/index.ts";
 import { newSession, resume, type Input } from "../../src/engine/index.ts";
-import { PrismaConversationStore } from "../../src/store/conversation-store.ts";
+import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
 import { seedDemo } from "../../src/store/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { testContext } from "../support/engine.ts";
 
 let db: TestDatabase;
-let store: PrismaConversationStore;
+let store: DatabaseConversationStore;
 let vault: IdentityVault;
 const keys = () => ({ hashKey: Buffer.from(generateKey(), "base64"), encryptionKey: Buffer.from(generateKey(), "base64") });
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await seedDemo(db.prisma);
   vault = new IdentityVault(keys());
-  store = new PrismaConversationStore(db.prisma, vault);
+  store = new DatabaseConversationStore(db.sql, vault);
 });
 afterAll(async () => db?.drop());
 

@@ -13,7 +13,7 @@ import { Pipeline } from "../../../src/pipeline/pipeline.ts";
 import { outboxPlanner } from "../../../src/pipeline/plan.ts";
 import { BullmqBroker, MemoryBroker } from "../../../src/queue/index.ts";
 import type { AddOptions, AddResult, Broker, BulkJob, FailedJob, JobCounts, Processor, QueueSettings, WorkerHandle, WorkOptions } from "../../../src/queue/types.ts";
-import { PrismaConversationStore } from "../../../src/store/conversation-store.ts";
+import { DatabaseConversationStore } from "../../../src/store/conversation-store.ts";
 import { eventsForStart } from "../../../src/store/events-for-start.ts";
 
 /**
@@ -275,7 +275,7 @@ export async function startBenchApp(o: BenchAppOptions, onDone: OnDone): Promise
   const broker = new TimedBroker(inner, breakdown, onDone);
   const conversations = new Conversations(
     runtime.engine,
-    new TimedStore(new PrismaConversationStore(db.prisma, vault), breakdown),
+    new TimedStore(new DatabaseConversationStore(db.sql, vault), breakdown),
     // INLOCO_REMINDER_AFTER's default, 20 h: every survey question leaves a delayed timer job.
     outboxPlanner({ reminderAfterSeconds: 20 * 3600, entryFlow: runtime.settings.INLOCO_ENTRY_FLOW, now: () => new Date() }),
     eventsForStart(db.prisma),
@@ -286,7 +286,7 @@ export async function startBenchApp(o: BenchAppOptions, onDone: OnDone): Promise
     breakdown.logs[key] = (breakdown.logs[key] ?? 0) + 1;
     if (/^inbound .*failed/.test(line) && breakdown.failures.length < 20) breakdown.failures.push(line);
   };
-  const pipeline = new Pipeline({ broker, prisma: db.prisma, vault, conversations, rules: runtime.texts, channels: ALL_CHANNELS, shards: o.shards, log });
+  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: runtime.texts, channels: ALL_CHANNELS, shards: o.shards, log });
   try {
     await pipeline.declare();
     if (o.work) {

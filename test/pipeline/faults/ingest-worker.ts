@@ -7,7 +7,7 @@ import { openDatabase } from "../../../src/db/database.ts";
 import { generateKey, IdentityVault } from "../../../src/db/index.ts";
 import { Pipeline } from "../../../src/pipeline/pipeline.ts";
 import { BullmqBroker } from "../../../src/queue/bullmq-broker.ts";
-import { PrismaConversationStore } from "../../../src/store/conversation-store.ts";
+import { DatabaseConversationStore } from "../../../src/store/conversation-store.ts";
 import { testContext } from "../../support/engine.ts";
 
 const env = (name: string): string => {
@@ -19,7 +19,7 @@ const concurrency = Number(process.env.CONCURRENCY ?? "16");
 
 // As the app opens it (already migrated: the test made it).
 const database = await openDatabase({ url: env("DATABASE_URL"), migrate: false, maxConnections: concurrency });
-const { prisma } = database;
+const { sql } = database;
 const broker = new BullmqBroker({
   url: env("REDIS_URL"),
   prefix: env("PREFIX"),
@@ -31,9 +31,9 @@ const vault = new IdentityVault({ hashKey: Buffer.from(generateKey(), "base64"),
 const ctx = testContext({ languages: ["en", "it", "ar"], newId: randomUUID });
 const pipeline = new Pipeline({
   broker,
-  prisma,
+  sql,
   vault,
-  conversations: new Conversations(ctx, new PrismaConversationStore(prisma, vault)),
+  conversations: new Conversations(ctx, new DatabaseConversationStore(sql, vault)),
   rules: ctx.texts,
   channels: [],
   shards: 1,

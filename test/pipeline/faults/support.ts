@@ -15,7 +15,8 @@ import { plainText } from "../../../src/messages/plain-text.ts";
 import { Pipeline } from "../../../src/pipeline/pipeline.ts";
 import { outboxPlanner } from "../../../src/pipeline/plan.ts";
 import type { Broker, JobCounts } from "../../../src/queue/index.ts";
-import { PrismaConversationStore } from "../../../src/store/conversation-store.ts";
+import { DatabaseConversationStore } from "../../../src/store/conversation-store.ts";
+import type { Sql } from "../../../src/db/sql.ts";
 import { eventsForStart } from "../../../src/store/events-for-start.ts";
 import { testContext } from "../../support/engine.ts";
 import { RecordingChannel } from "../harness.ts";
@@ -220,21 +221,21 @@ export interface FaultPipeline {
 }
 
 /**
- * A pipeline with every worker role, like ../harness.ts, on a given Prisma client (the tests put a
+ * A pipeline with every worker role, like ../harness.ts, on a given database (the tests put a
  * proxy in front of the database) and broker, keeping its log.
  */
-export async function faultPipeline(prisma: PrismaClient, broker: Broker, { shards = 4, concurrency = 4 }: { shards?: number; concurrency?: number } = {}): Promise<FaultPipeline> {
+export async function faultPipeline({ prisma, sql }: { prisma: PrismaClient; sql: Sql }, broker: Broker, { shards = 4, concurrency = 4 }: { shards?: number; concurrency?: number } = {}): Promise<FaultPipeline> {
   const vault = new IdentityVault({ hashKey: Buffer.from(generateKey(), "base64"), encryptionKey: Buffer.from(generateKey(), "base64") });
   const ctx = testContext({ languages: ["en", "it", "ar"], newId: randomUUID });
   const conversations = new Conversations(
     ctx,
-    new PrismaConversationStore(prisma, vault),
+    new DatabaseConversationStore(sql, vault),
     outboxPlanner({ reminderAfterSeconds: 3600, entryFlow: "main", now: () => new Date() }),
     eventsForStart(prisma),
   );
   const channel = new RecordingChannel("telegram", (m) => plainText(m, ctx.texts));
   const log: string[] = [];
-  const pipeline = new Pipeline({ broker, prisma, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, log: (line) => log.push(line) });
+  const pipeline = new Pipeline({ broker, sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, log: (line) => log.push(line) });
   await pipeline.declare();
   await pipeline.work({ inbound: true, ingest: true, timers: true, outbound: new Map([["telegram", channel]]), concurrency });
   return {
