@@ -67,10 +67,8 @@ export class Conversations {
     const { delivery } = options;
     const hint = options.language && this.engine.languages.includes(options.language) ? options.language : undefined;
     const language = hint ?? this.engine.languages[0] ?? "en";
-    if (delivery) {
-      const seen = await this.store.replay(delivery);
-      if (seen) return repeat(seen);
-    }
+    // A repeated delivery is caught when its receipt is written (the turn then rolls back and the
+    // first time's outbox is handed back): no lookup before every turn for the rare repeat.
     for (let attempt = 1; ; attempt++) {
       const stored = await this.store.open(who, language);
       if (!stored) return { contactId: undefined, session: undefined, messages: [], events: [], saved: false, duplicate: false, outbox: [] };
