@@ -94,11 +94,6 @@ export class Texts implements Lexicon {
     return this.rtl.has(lang);
   }
 
-  /** Wrap a piece of text so it keeps its own direction inside a line of the given language. */
-  isolate(lang: string, text: string): string {
-    return this.isRtl(lang) ? `${FSI}${text}${PDI}` : text;
-  }
-
   /** Wrap text in a first-strong isolate whatever the language (text of another language inside a line). */
   isolateAlways(text: string): string {
     return text.startsWith(FSI) ? text : `${FSI}${text}${PDI}`;
