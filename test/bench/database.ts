@@ -399,7 +399,7 @@ export async function databaseBench(): Promise<void> {
     console.log(
       `embedded:   ${versions[0]} — ${emb.target.setup}; ready in ${fmt(emb.target.setupSeconds)} s\n` +
         `PostgreSQL: ${versions[1]} — ${server.target.setup}; ready in ${fmt(server.target.setupSeconds)} s (set up alongside)\n` +
-        `Both through Prisma + @prisma/adapter-pg over loopback TCP. ${2 * PEOPLE + 1} contacts per database brought to the first\n` +
+        `Both on the app's pool over loopback TCP (plain SQL for turns and reads, as the app does). ${2 * PEOPLE + 1} contacts per database brought to the first\n` +
         `needs-survey question through Conversations.receive (${TO_NEEDS.length} turns each, not timed: ${fmt(prepSeconds)} s for both).\n` +
         `Each timed turn answers one needs-survey question: one answer.recorded, a fresh delivery id, and the app's outbox\n` +
         `(the reply and a reminder timer) in the same transaction;\n` +
