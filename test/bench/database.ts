@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
 import { Conversations, type OutboxPlanner } from "../../src/conversation/conversations.ts";
 import { turnKey, type Address } from "../../src/conversation/store.ts";
 import { createDatabase, databaseUrl, dropDatabase } from "../../src/db/admin.ts";
@@ -17,6 +16,7 @@ import { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { outboxPlanner } from "../../src/pipeline/plan.ts";
 import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
 import { sqlOver } from "../../src/db/sql.ts";
+import { countingPool } from "./statements.ts";
 import { seedDemo } from "../../src/store/seed.ts";
 import { testContext } from "../support/engine.ts";
 import { startPostgres } from "../support/postgres.ts";
@@ -275,26 +275,9 @@ function readOp(b: Bench) {
   };
 }
 
-/** Short names of the statements a client sends: `BEGIN`, `select sessions`, `insert answers`, … */
-function statementName(sql: string): string {
-  const s = sql.trim();
-  const table = /^(?:SELECT\b.*?\bFROM|INSERT INTO|UPDATE|DELETE FROM)\s+(?:"public"\.)?"(\w+)"/is.exec(s)?.[1];
-  const verb = (/^\w+/.exec(s)?.[0] ?? "?").toLowerCase();
-  return table ? `${verb} ${table}` : s.split(/\s/)[0]?.toUpperCase() ?? "?";
-}
-
 /** The statements each operation sends, counted on the wire (BEGIN/COMMIT included), over a client of its own. */
 async function countStatements(b: Bench, vault: IdentityVault, ctx: EngineContext): Promise<Record<"open" | "openEight" | "saveTurn" | "receive", string[]>> {
-  const sent: string[] = [];
-  const pool = new pg.Pool({ connectionString: b.target.db.url, max: 1 });
-  pool.on("connect", (client) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const first = args[0];
-      sent.push(statementName(typeof first === "string" ? first : ((first as { text?: string }).text ?? "?")));
-      return query(...args);
-    };
-  });
+  const { pool, sent } = countingPool(b.target.db.url);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   try {
     await prisma.$queryRaw`SELECT 1`;
@@ -450,8 +433,6 @@ export async function databaseBench(): Promise<void> {
       console.log(`  saveTurn:        ${s.saveTurn.join(", ")}`);
       console.log(`  receive:         ${s.receive.join(", ")}`);
     }
-    console.log(`Prisma batches findUnique calls made in the same tick into one query (WHERE … IN …): ${CONCURRENCY} reads at once`);
-    console.log(`send the statements of one, which is why they cost less each, even on the embedded database's single connection.`);
 
     const embeddedReceive = perSecond(run(emb, "receive", "one"));
     const serverReceive = perSecond(run(server, "receive", "eight"));

@@ -33,6 +33,7 @@ import { BullmqBroker } from "../../src/queue/index.ts";
 import type { Broker, Job } from "../../src/queue/types.ts";
 import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
 import { sqlOver } from "../../src/db/sql.ts";
+import { countingPool } from "./statements.ts";
 import { eventsForStart } from "../../src/store/events-for-start.ts";
 import { fmt, heading, table, verdict } from "./measure.ts";
 import {
@@ -665,14 +666,6 @@ async function ingestBench(app: BenchApp, redis: BenchRedis, database: BenchData
 
 // ─── Statements per message ──────────────────────────────────────────────────────────────────────
 
-/** Short names of the statements a client sends: `BEGIN`, `select sessions`, `insert answers`, … */
-function statementName(sql: string): string {
-  const s = sql.trim();
-  const t = /^(?:SELECT\b.*?\bFROM|INSERT INTO|UPDATE|DELETE FROM)\s+(?:"public"\.)?"(\w+)"/is.exec(s)?.[1];
-  const verb = (/^\w+/.exec(s)?.[0] ?? "?").toLowerCase();
-  return t ? `${verb} ${t}` : (s.split(/\s/)[0]?.toUpperCase() ?? "?");
-}
-
 interface Statements {
   turn: string[];
   outbound: string[];
@@ -682,16 +675,7 @@ interface Statements {
 
 /** The statements each step of a message sends, counted on the wire over a client of their own. */
 async function countStatements(database: BenchDatabase, app: BenchApp, probe: Person): Promise<Statements> {
-  const sent: string[] = [];
-  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
-  pool.on("connect", (client) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const first = args[0];
-      sent.push(statementName(typeof first === "string" ? first : ((first as { text?: string }).text ?? "?")));
-      return query(...args);
-    };
-  });
+  const { pool, sent } = countingPool(database.url);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   try {
     await prisma.$queryRaw`SELECT 1`;
