@@ -36,6 +36,8 @@ export interface AppOptions {
   health?: boolean;
   /** Apply pending migrations at start (default true). */
   migrate?: boolean;
+  /** Flows, texts and engine already loaded by the caller (else loaded here). */
+  runtime?: Runtime;
 }
 
 const ALL_CHANNELS: readonly ChannelName[] = ["telegram", "whatsapp", "terminal"];
@@ -45,7 +47,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   const env = o.env ?? process.env;
   const log = o.log ?? ((line: string) => console.error(line));
   // Every setting is read (and refused with a clear message) before anything is opened.
-  const runtime = loadRuntime({ env });
+  const runtime = o.runtime ?? loadRuntime({ env });
   const pipelineSettings = readPipelineSettings(env);
   const queueSettings = readQueueSettings(env);
   const channelSettings = readChannelSettings(env);

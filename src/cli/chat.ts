@@ -38,7 +38,7 @@ export function registerChat(program: Command): void {
         return;
       }
       const terminal = new TerminalChannel(person);
-      const app = await startApp({ mode: "chat", extraChannels: [terminal], health: false, log: () => undefined });
+      const app = await startApp({ mode: "chat", runtime, extraChannels: [terminal], health: false, log: () => undefined });
       try {
         // A fresh embedded database gets the demo territories and event, so answers link to them.
         if (app.database.db.embedded && (await app.database.db.prisma.territory.count()) === 0) await seedDemo(app.database.db.prisma);
