@@ -42,7 +42,7 @@ export interface AppOptions {
 
 const ALL_CHANNELS: readonly ChannelName[] = ["telegram", "whatsapp", "terminal"];
 
-/** Assemble and start the app: settings checked first, then database, queues, workers, channels. */
+/** Assemble and start the app: settings checked first, then queues, database, workers, channels. */
 export async function startApp(o: AppOptions): Promise<RunningApp> {
   const env = o.env ?? process.env;
   const log = o.log ?? ((line: string) => console.error(line));
@@ -53,11 +53,12 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   const channelSettings = readChannelSettings(env);
   const plan = plannedChannels(channelSettings);
 
-  const database = await openStakeholderDatabase({ env, migrate: o.migrate !== false });
-  const cleanup: Array<() => Promise<void>> = [() => database.close()];
+  // Redis first: it fails fast, before the (slower) database is opened and migrated.
+  const broker = await openBroker(queueSettings);
+  const cleanup: Array<() => Promise<void>> = [() => broker.close()];
   try {
-    const broker = await openBroker(queueSettings);
-    cleanup.unshift(() => broker.close());
+    const database = await openStakeholderDatabase({ env, migrate: o.migrate !== false });
+    cleanup.push(() => database.close());
     if (broker.kind === "memory" && o.mode === "worker") log("inloco: REDIS_URL is not set: queues live inside this process, so nothing else can hand work to this worker");
 
     const conversations = new Conversations(

@@ -8,6 +8,7 @@ import { openEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.ts";
 import { applyMigrations } from "./migrate.ts";
 import { databaseSettings } from "./settings.ts";
 import { sqlOver, type Sql } from "./sql.ts";
+import { DatabaseUnreachableError } from "./errors.ts";
 
 export interface OpenDatabaseOptions {
   /** A PostgreSQL server. Wins over `dataDir` and the environment. */
@@ -42,7 +43,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   const embedded = target.url === undefined ? await openEmbeddedPostgres(target.dataDir) : undefined;
   const url = target.url ?? (embedded as EmbeddedPostgres).url;
   try {
-    const migrationsApplied = options.migrate === false ? [] : await applyMigrations(url);
+    const migrationsApplied = options.migrate === false ? [] : await applyMigrations(url).catch((e: unknown) => unreachable(url, e));
     // PGlite has one session: pglite-socket mixes the messages of concurrent connections into it
     // (pglite#1046), so the embedded database gets exactly one connection, and transactions queue for it.
     // One pool, shared by Prisma and the plain-SQL hot paths.
@@ -108,6 +109,16 @@ export function postgresAdapter(config: ConstructorParameters<typeof PrismaPg>[0
     return adapter;
   };
   return factory;
+}
+
+// Connection failures at start get one clear sentence; anything else (a bad migration) passes as it is.
+function unreachable(url: string, e: unknown): never {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|28P01|28000|3D000|57P03)$/.test(code)) {
+    const shown = url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+    throw new DatabaseUnreachableError(shown, (e as Error).message, { cause: e });
+  }
+  throw e;
 }
 
 function chooseTarget(options: OpenDatabaseOptions): { url: string; dataDir?: undefined } | { url?: undefined; dataDir: string } {

@@ -98,3 +98,17 @@ export class FailedMigrationPendingError extends DatabaseLayerError {
     );
   }
 }
+
+/** The PostgreSQL server can't be reached (or refuses us) when the app starts. */
+export class DatabaseUnreachableError extends DatabaseLayerError {
+  readonly code = "DATABASE_UNREACHABLE";
+
+  constructor(
+    /** The URL without its password. */
+    readonly url: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Cannot use the database at ${url}: ${reason}. Check DATABASE_URL, that PostgreSQL is running and that this machine may reach it.`, options);
+  }
+}

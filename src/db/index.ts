@@ -8,6 +8,7 @@ export { applyMigrations, readMigrations } from "./migrate.ts";
 export {
   DatabaseLayerError,
   DataFolderLockedError,
+  DatabaseUnreachableError,
   DecryptionError,
   FailedMigrationPendingError,
   InvalidEnvironmentError,

@@ -1,13 +1,19 @@
 // Configuration is checked before anything starts: a wrong variable is named, with what it should look like.
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 
 function start(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(PROJECT_ROOT, "src", "cli", "inloco.js"), "start"], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, _stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+    const dataDir = mkdtempSync(join(tmpdir(), "inloco-config-"));
+    execFile(process.execPath, [join(PROJECT_ROOT, "src", "cli", "inloco.js"), "start"], { env: { ...process.env, INLOCO_DATA_DIR: dataDir, ...env }, timeout: 60_000 }, (error, _stdout, stderr) =>
+      {
+        rmSync(dataDir, { recursive: true, force: true });
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stderr });
+      },
     );
   });
 }
@@ -21,6 +27,11 @@ describe("inloco start refuses bad configuration with a clear message", () => {
     [{ TELEGRAM_BOT_TOKEN: "123456789:AAHabcdefghijklmnopqrstuvwxyz0123456", TELEGRAM_WEBHOOK_URL: "https://bot.example.org/tg" }, /TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL/],
     [{ REDIS_URL: "localhost:6379" }, /REDIS_URL: a redis:\/\/ or rediss:\/\/ URL/],
     [{ INLOCO_REMINDER_AFTER: "tomorrow" }, /INLOCO_REMINDER_AFTER: a duration like 20h/],
+    [
+      { DATABASE_URL: "postgres://inloco:secret@127.0.0.1:9/inloco", INLOCO_HASH_KEY: "a".repeat(64), INLOCO_ENCRYPTION_KEY: "b".repeat(64) },
+      /DatabaseUnreachableError: Cannot use the database at postgres:\/\/inloco:\*\*\*@127\.0\.0\.1:9\/inloco: .*Check DATABASE_URL/,
+    ],
+    [{ REDIS_URL: "redis://127.0.0.1:9" }, /Cannot use Redis at redis:\/\/127\.0\.0\.1:9.*Check REDIS_URL/],
   ])("%j", async (env, message) => {
     const { code, stderr } = await start(env);
     expect(code).toBe(1);
