@@ -84,10 +84,26 @@ export function newSession(language: string, fields: Record<string, string> = {}
  * they are shared rather than copied: a turn costs the same at question 50 as at question 1.
  */
 export function copySession(s: Session): Session {
+  // Written out field by field: a session usually comes straight from JSON.parse, and spreading
+  // such objects is several times slower than building the literal.
   return {
-    ...s,
-    contact: { ...s.contact, fields: { ...s.contact.fields } },
-    runs: s.runs.map((r) => ({ ...r, answers: { ...r.answers }, trail: [...r.trail], params: { ...r.params } })),
-    wait: s.wait ? { ...s.wait } : null,
+    format: s.format,
+    turn: s.turn,
+    status: s.status,
+    contact: { language: s.contact.language, fields: copyRecord(s.contact.fields) },
+    runs: s.runs.map(copyRun),
+    wait: s.wait ? { node: s.wait.node, attempts: s.wait.attempts, since: s.wait.since, reminded: s.wait.reminded } : null,
+    dialog: s.dialog,
   };
+}
+
+function copyRun(r: Run): Run {
+  return { id: r.id, flow: r.flow, version: r.version, node: r.node, answers: copyRecord(r.answers), trail: r.trail.slice(), params: copyRecord(r.params) };
+}
+
+// A shallow copy of a record; most are empty, and that case is the cheapest.
+function copyRecord<V>(record: Record<string, V>): Record<string, V> {
+  const out: Record<string, V> = {};
+  for (const k in record) out[k] = record[k] as V;
+  return out;
 }

@@ -8,6 +8,7 @@ import type { Answered, AnswerValue, Run, Session } from "./session.ts";
 import { Reader } from "./text/reader.ts";
 
 const DEFAULT_MAX_STEPS = 200;
+const NO_MORE = Object.freeze({});
 const DEFAULT_MAX_DEPTH = 8;
 
 /**
@@ -21,6 +22,7 @@ export class Sprint {
   readonly maxDepth: number;
   steps = 0;
   private readonly at: string;
+  private readerCache: Reader | undefined;
 
   constructor(
     readonly session: Session,
@@ -51,23 +53,19 @@ export class Sprint {
   }
 
   reader(): Reader {
-    return new Reader(this.ctx, this.lang);
+    // One per turn and language (the language can change within a turn).
+    if (this.readerCache?.lang !== this.lang) this.readerCache = new Reader(this.ctx, this.lang);
+    return this.readerCache;
   }
 
   /** What answer parsers need; without a flow, keys are taken as already qualified (dialogues). */
   answerEnv(flow?: Flow): AnswerEnv {
-    const ctx = this.ctx;
-    return {
-      reader: this.reader(),
-      qualify: flow ? (k) => qualifyKey(flow, k) : (k) => k,
-      get today() {
-        return dateIn(ctx.now(), ctx.timeZone);
-      },
-    };
+    return new TurnAnswerEnv(this.reader(), this.ctx, flow);
   }
 
-  say(key: string, params: Params = {}, more: Partial<Omit<Message, "key" | "params" | "lang">> = {}): void {
-    this.messages.push({ key, params, lang: this.lang, choices: [], ...more });
+  say(key: string, params: Params = {}, more: Partial<Omit<Message, "key" | "params" | "lang">> = NO_MORE): void {
+    const message: Message = { key, params, lang: this.lang, choices: [] };
+    this.messages.push(more === NO_MORE ? message : Object.assign(message, more));
   }
 
   emit(event: Event): void {
@@ -142,7 +140,8 @@ export class Sprint {
   /** Message params with references resolved. */
   params(refs: Record<string, ValueRef> | undefined): Params {
     const out: Params = {};
-    for (const [k, ref] of Object.entries(refs ?? {})) {
+    if (!refs) return out;
+    for (const [k, ref] of Object.entries(refs)) {
       const v = this.resolve(ref);
       if (v !== undefined) out[k] = typeof v === "boolean" ? String(v) : v;
     }
@@ -150,7 +149,7 @@ export class Sprint {
   }
 
   recordAnswer(run: Run, question: string, result: string, answered: Omit<Answered, "lang" | "at">): void {
-    const full: Answered = { ...answered, lang: this.lang, at: this.now };
+    const full: Answered = { value: answered.value, skipped: answered.skipped, lang: this.lang, at: this.now };
     const flow = this.flowOf(run);
     // Kept in the session only when the flow (or a sub-flow) will read it again; the host stores all.
     if (flow && referencedAnswers(flow, this.ctx.flows).has(result)) run.answers[result] = full;
@@ -190,5 +189,23 @@ export function scalarOf(v: AnswerValue): string | number {
       return v.place ?? `${v.lat},${v.lon}`;
     case "media":
       return v.ref;
+  }
+}
+
+// A class rather than an object literal with a getter: built on every answer, and literals with
+// accessors are slow to create. `today` is worked out only when a date question asks for it.
+class TurnAnswerEnv implements AnswerEnv {
+  constructor(
+    readonly reader: Reader,
+    private readonly ctx: EngineContext,
+    private readonly flow: Flow | undefined,
+  ) {}
+
+  qualify(key: string): string {
+    return this.flow ? qualifyKey(this.flow, key) : key;
+  }
+
+  get today(): string {
+    return dateIn(this.ctx.now(), this.ctx.timeZone);
   }
 }

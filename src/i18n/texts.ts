@@ -6,7 +6,11 @@ import { keysOf, readLocales, type Resources } from "./locales.ts";
 // a right-to-left sentence around it.
 const FSI = "\u2068";
 const PDI = "\u2069";
-const SLOT = /\{\{\s*(\w+)\s*\}\}/g;
+// Not global: used with split (which keeps the captured names) and test (which must not keep state).
+const SLOT = /\{\{\s*(\w+)\s*\}\}/;
+
+/** A text with {{slots}}: the text itself, or literal parts and slot names taking turns. */
+type Template = string | readonly string[];
 
 /** All the bot's text, from `locales/`, through i18next. Also the engine's lexicon. */
 export class Texts implements Lexicon {
@@ -14,7 +18,7 @@ export class Texts implements Lexicon {
   private readonly i18n: i18n;
   private readonly rtl: ReadonlySet<string>;
   private readonly keys = new Map<string, Set<string>>();
-  private readonly templates = new Map<string, string | null>();
+  private readonly templates = new Map<string, Map<string, Template | null>>();
 
   constructor(
     readonly resources: Resources,
@@ -46,34 +50,42 @@ export class Texts implements Lexicon {
     const template = this.template(lang, key);
     const isolate = this.isRtl(lang);
     if (template !== null) {
-      // The common case, done without i18next's per-call overhead: a text with plain {{name}} slots.
-      return template.replace(SLOT, (_, name: string) => {
+      // The common case, done without i18next's per-call overhead: a text with plain {{name}} slots,
+      // split once into literal parts and slot names.
+      if (typeof template === "string") return template;
+      let out = template[0] as string;
+      for (let i = 1; i < template.length; i += 2) {
+        const name = template[i] as string;
         const v = params[name];
-        if (v === undefined) return `{{${name}}}`;
-        return isolate ? `${FSI}${v}${PDI}` : String(v);
-      });
+        out += v === undefined ? `{{${name}}}` : isolate ? `${FSI}${v}${PDI}` : String(v);
+        out += template[i + 1] as string;
+      }
+      return out;
     }
     const values: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(params)) values[k] = isolate ? `${FSI}${v}${PDI}` : v;
     return this.i18n.t(key, { ...values, lng: lang });
   }
 
-  // The raw text of a key (falling back to English), when only plain {{name}} slots are in it; null
-  // when i18next's own features are needed (plurals, nesting, formats) or the key is missing.
-  private template(lang: string, key: string): string | null {
-    const id = `${lang}\u0000${key}`;
-    let t = this.templates.get(id);
+  // The text of a key (falling back to English) when only plain {{name}} slots are in it: the text
+  // itself when it has no slot, else [literal, slot, literal, …]. Null when i18next's own features
+  // are needed (plurals, nesting, formats) or the key is missing. Cached per language and key.
+  private template(lang: string, key: string): Template | null {
+    let byKey = this.templates.get(lang);
+    if (!byKey) this.templates.set(lang, (byKey = new Map()));
+    let t = byKey.get(key);
     if (t === undefined) {
       t = null;
       const [ns, path] = key.includes(":") ? (key.split(/:(.*)/s, 2) as [string, string]) : ["translation", key];
       for (const l of lang === "en" ? ["en"] : [lang, "en"]) {
         const raw: unknown = this.i18n.getResource(l, ns, path);
         if (typeof raw === "string") {
-          t = /\$t\(|\{\{[^}]*[,-]/.test(raw) || this.keys.get(l)?.has(`${ns}:${path}_other`) ? null : raw;
+          const plain = !/\$t\(|\{\{[^}]*[,-]/.test(raw) && !this.keys.get(l)?.has(`${ns}:${path}_other`);
+          if (plain) t = SLOT.test(raw) ? raw.split(SLOT) : raw;
           break;
         }
       }
-      this.templates.set(id, t);
+      byKey.set(key, t);
     }
     return t;
   }

@@ -11,7 +11,7 @@ export function plainText(message: Message, texts: Texts): string {
     const n = choice.n ?? i + 1;
     const label = texts.t(choice.lang ?? message.lang, choice.key, choice.params ?? {});
     // A scale point without a label of its own is just its number.
-    if (label.replace(/[\u2068\u2069]/g, "") === String(n)) lines.push(String(n));
+    if (isJustNumber(label, n)) lines.push(String(n));
     else {
       // A label in another language (the language menu) keeps its own direction on the line.
       const shown = choice.lang && choice.lang !== message.lang ? texts.isolateAlways(label) : label;
@@ -21,4 +21,10 @@ export function plainText(message: Message, texts: Texts): string {
   if (message.expects === "multiple_choice") lines.push(texts.t(message.lang, "common:multiple_line"));
   if (message.optional) lines.push(texts.t(message.lang, "common:skip_line"));
   return lines.join("\n");
+}
+
+// Whether a label says nothing but its number (possibly isolated in a right-to-left language).
+function isJustNumber(label: string, n: number): boolean {
+  if (label.length > 12) return false;
+  return label.replace(/[\u2068\u2069]/g, "") === String(n);
 }

@@ -278,5 +278,13 @@ export function exitsOf(node: Node): Array<{ via: string; to: string }> {
 
 /** Qualify a text key with the flow's namespace, so hosts always get `namespace:key`. */
 export function qualifyKey(flow: Flow, key: string): string {
-  return key.includes(":") ? key : `${flow.texts ?? flow.id}:${key}`;
+  if (key.includes(":")) return key;
+  // The same string every time: hosts look texts up by it, and a string built anew is hashed anew.
+  let byKey = qualified.get(flow);
+  if (!byKey) qualified.set(flow, (byKey = new Map()));
+  let out = byKey.get(key);
+  if (out === undefined) byKey.set(key, (out = `${flow.texts ?? flow.id}:${key}`));
+  return out;
 }
+
+const qualified = new WeakMap<Flow, Map<string, string>>();

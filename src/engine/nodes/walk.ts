@@ -59,6 +59,6 @@ export function fail(s: Sprint, code: "step_limit" | "depth_limit" | "missing_fl
 /** Start waiting at a question or consent node. */
 export function startWait(s: Sprint, id: string, timeout?: number): undefined {
   s.session.wait = { node: id, attempts: 0, since: s.now, reminded: false };
-  s.emit({ type: "wait.started", node: id, turn: s.session.turn, ...(timeout ? { timeout } : {}) });
+  s.emit(timeout ? { type: "wait.started", node: id, turn: s.session.turn, timeout } : { type: "wait.started", node: id, turn: s.session.turn });
   return undefined;
 }

@@ -53,6 +53,24 @@ const ARABIC_FOLD: Record<string, string> = {
  * of letters that differ only by keyboard, single spaces, no punctuation at the ends.
  */
 export function normalize(text: string): string {
+  // People send the same few inputs over and over ("1", "yes", "stop"): remember them.
+  const known = recent.get(text);
+  if (known !== undefined) return known;
+  const out = fold(text);
+  if (text.length <= MAX_REMEMBERED_LENGTH) {
+    if (recent.size >= MAX_REMEMBERED) recent.clear();
+    recent.set(text, out);
+  }
+  return out;
+}
+
+// Bounded, so a stream of free-text answers can't grow it; cleared wholesale when full (cheap, and
+// the common inputs are back after a few messages).
+const MAX_REMEMBERED = 4096;
+const MAX_REMEMBERED_LENGTH = 64;
+const recent = new Map<string, string>();
+
+function fold(text: string): string {
   const folded = asciiDigits(text.normalize("NFKC"))
     .toLowerCase()
     .normalize("NFD")

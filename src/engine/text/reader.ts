@@ -3,14 +3,15 @@ import { normalize } from "./normalize.ts";
 
 // Word lists are read from the lexicon once per (lexicon, language, key): normalizing them on
 // every input would make long conversations slower for no reason.
-const cache = new WeakMap<Lexicon, Map<string, ReadonlySet<string>>>();
+const cache = new WeakMap<Lexicon, Map<string, Map<string, ReadonlySet<string>>>>();
 
 /** The normalized words a lexicon key lists (`a|b|c`) in one language; empty when it has none. */
 export function wordsOf(lexicon: Lexicon, lang: string, key: string): ReadonlySet<string> {
-  let byKey = cache.get(lexicon);
-  if (!byKey) cache.set(lexicon, (byKey = new Map()));
-  const id = `${lang}\u0000${key}`;
-  let words = byKey.get(id);
+  let byLang = cache.get(lexicon);
+  if (!byLang) cache.set(lexicon, (byLang = new Map()));
+  let byKey = byLang.get(lang);
+  if (!byKey) byLang.set(lang, (byKey = new Map()));
+  let words = byKey.get(key);
   if (!words) {
     const text = lexicon.text(lang, key);
     words = new Set(
@@ -19,7 +20,7 @@ export function wordsOf(lexicon: Lexicon, lang: string, key: string): ReadonlySe
         .map(normalize)
         .filter((w) => w.length > 0),
     );
-    byKey.set(id, words);
+    byKey.set(key, words);
   }
   return words;
 }
