@@ -57,7 +57,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     let closing: Promise<void> | undefined;
     return {
       prisma,
-      sql: sqlOver(pool),
+      sql: sqlOver(pool, { prepared: !embedded }),
       url,
       embedded: embedded !== undefined,
       dataDir: embedded?.dataDir,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type pg from "pg";
 
 /** A connection inside a transaction: plain parameterised SQL. */
@@ -14,10 +15,22 @@ export interface Sql extends SqlTx {
   transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
 }
 
+export interface SqlOptions {
+  /**
+   * Prepare each statement once per connection and reuse its plan (PostgreSQL server). Off for the
+   * embedded database, whose one session outlives the pool's connections to it: a statement
+   * prepared by a dropped connection would still exist there, and preparing it again would fail.
+   */
+  prepared?: boolean;
+}
+
 /** Plain SQL over a node-postgres pool. */
-export function sqlOver(pool: pg.Pool): Sql {
+export function sqlOver(pool: pg.Pool, options: SqlOptions = {}): Sql {
+  const statements = options.prepared ? new PreparedStatements() : undefined;
+  const run = <R extends pg.QueryResultRow>(on: pg.Pool | pg.PoolClient, text: string, values?: unknown[]) =>
+    on.query<R>(statements ? statements.config(text, values) : { text, ...(values ? { values } : {}) });
   return {
-    query: (text, values) => pool.query(text, values),
+    query: (text, values) => run(pool, text, values),
     async transaction(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
@@ -27,7 +40,7 @@ export function sqlOver(pool: pg.Pool): Sql {
       client.on("error", onError);
       try {
         await client.query("BEGIN");
-        const result = await fn(client);
+        const result = await fn({ query: (text, values) => run(client, text, values) });
         await client.query("COMMIT");
         return result;
       } catch (e) {
@@ -40,6 +53,23 @@ export function sqlOver(pool: pg.Pool): Sql {
       }
     },
   };
+}
+
+// Statement names by text. node-postgres prepares a named statement on a connection the first time
+// it runs there and reuses it after: no parsing and planning per message. The hot paths have a few
+// dozen distinct texts (some vary with a turn's events); past the cap, texts run unnamed.
+const MAX_PREPARED = 256;
+
+class PreparedStatements {
+  private readonly names = new Map<string, string>();
+
+  config(text: string, values: unknown[] | undefined): pg.QueryConfig {
+    let name = this.names.get(text);
+    // Named by a hash of the text, so two pools' worth of statements (or two Sql objects over one
+    // pool) never give one name to two texts.
+    if (name === undefined && this.names.size < MAX_PREPARED) this.names.set(text, (name = `inloco_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`));
+    return { text, ...(values ? { values } : {}), ...(name ? { name } : {}) };
+  }
 }
 
 /** PostgreSQL's code for a unique violation. */

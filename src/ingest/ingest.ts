@@ -3,6 +3,7 @@ import type { Sql } from "../db/sql.ts";
 import { PermanentJobError } from "../queue/errors.ts";
 import type { Job } from "../queue/types.ts";
 import type { IngestJob } from "../pipeline/jobs.ts";
+import { RowBatcher } from "./batch.ts";
 import { categorize } from "./categorize.ts";
 
 export interface IngestDeps {
@@ -14,15 +15,18 @@ export interface IngestDeps {
 
 /** Turn conversation events into stakeholder data. Every effect happens once, whatever the retries. */
 export function ingestProcessor(deps: IngestDeps) {
+  // Jobs run concurrently; those that arrive while a statement is in flight share the next one.
+  const feedback = new RowBatcher<FeedbackRow>((rows) => insertFeedback(deps.sql, rows));
+  const counts = new RowBatcher<CountRow>((rows) => addCounts(deps.sql, rows));
   return async (job: Job<IngestJob>): Promise<void> => {
     const e = job.data;
     switch (e.name) {
       case "feedback.submitted":
-        return feedback(deps, job.id, e);
+        return feedback.add(feedbackRow(deps, job.id, e));
       case "flow.started":
-        return count(deps.sql, job.id, e, e.flow, "started");
+        return counts.add(countRow(job.id, e, e.flow, "started"));
       case "survey.completed":
-        return count(deps.sql, job.id, e, typeof e.data.survey === "string" ? e.data.survey : e.flow, "completed");
+        return counts.add(countRow(job.id, e, typeof e.data.survey === "string" ? e.data.survey : e.flow, "completed"));
       case "rsvp.recorded":
         return rsvp(deps.sql, job.id, e);
       default:
@@ -33,33 +37,90 @@ export function ingestProcessor(deps: IngestDeps) {
 
 const choice = (v: unknown): string | undefined => ((v as AnswerValue | null)?.kind === "choice" ? (v as { choices: string[] }).choices[0] : undefined);
 
-async function feedback(deps: IngestDeps, id: string, e: IngestJob): Promise<void> {
+interface FeedbackRow {
+  eventId: string;
+  contactId: string | undefined;
+  text: string | null;
+  mediaRef: string | null;
+  category: string;
+  language: string;
+  contactBack: boolean;
+  at: Date;
+}
+
+function feedbackRow(deps: IngestDeps, id: string, e: IngestJob): FeedbackRow {
   const value = e.data.text as AnswerValue | null;
   const text = value?.kind === "text" ? value.text.replace(/\s+/g, " ").trim() : null;
   const mediaRef = value?.kind === "media" ? value.ref : null;
   // The person's own choice wins; otherwise the keyword rules of their language decide.
   const category = choice(e.data.category) ?? (text ? categorize(text, e.language, deps.rules) : "other");
-  // One statement: linked to the contact's territory and its task force; nothing if the contact was
-  // erased meanwhile; nothing again for a replayed event.
-  await deps.sql.query(
+  return { eventId: id, contactId: e.contactId, text, mediaRef, category, language: e.language, contactBack: choice(e.data.contact_back) === "yes", at: new Date(e.at) };
+}
+
+// One statement for any number of rows (arrays, so it is one prepared statement whatever the
+// count): each linked to its contact's territory and task force; nothing for a contact erased
+// meanwhile; nothing again for a replayed event.
+async function insertFeedback(sql: Sql, rows: readonly FeedbackRow[]): Promise<void> {
+  await sql.query(
     `INSERT INTO feedback (id, source_event_id, contact_id, text, media_ref, category, language, territory_id, task_force_id, contact_back, created_at)
-     SELECT gen_random_uuid(), $1, c.id, $2, $3, $4, $5, c.territory_id,
-       (SELECT tf.id FROM task_forces tf WHERE tf.territory_id = c.territory_id ORDER BY tf.name LIMIT 1), $6, $7
-     FROM contacts c WHERE c.id = $8
+     SELECT gen_random_uuid(), v.event_id, c.id, v.text, v.media_ref, v.category, v.language, c.territory_id,
+       (SELECT tf.id FROM task_forces tf WHERE tf.territory_id = c.territory_id ORDER BY tf.name LIMIT 1), v.contact_back, v.at
+     FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::timestamptz[])
+       AS v(event_id, contact_id, text, media_ref, category, language, contact_back, at)
+     JOIN contacts c ON c.id = v.contact_id
      ON CONFLICT (source_event_id) DO NOTHING`,
-    [id, text, mediaRef, category, e.language, choice(e.data.contact_back) === "yes", new Date(e.at), e.contactId],
+    [
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.contactId ?? null),
+      rows.map((r) => r.text),
+      rows.map((r) => r.mediaRef),
+      rows.map((r) => r.category),
+      rows.map((r) => r.language),
+      rows.map((r) => r.contactBack),
+      rows.map((r) => r.at),
+    ],
   );
 }
 
-async function count(sql: Sql, id: string, e: IngestJob, flowId: string, what: "started" | "completed"): Promise<void> {
-  // The receipt and the count in one statement: both or neither, and a replay finds the receipt.
+interface CountRow {
+  eventId: string;
+  kind: string;
+  territory: string | null;
+  flow: string;
+  started: number;
+  completed: number;
+}
+
+function countRow(id: string, e: IngestJob, flow: string, what: "started" | "completed"): CountRow {
+  return { eventId: id, kind: e.name, territory: e.territory ?? null, flow, started: what === "started" ? 1 : 0, completed: what === "completed" ? 1 : 0 };
+}
+
+// Receipts and counts in one statement: both or neither, a replayed event finds its receipt and
+// adds nothing (an event twice in one batch counts once), and each territory's row is updated once.
+async function addCounts(sql: Sql, rows: readonly CountRow[]): Promise<void> {
   await sql.query(
-    `WITH receipt AS (INSERT INTO ingest_receipts (event_id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1)
+    `WITH v AS (
+       SELECT DISTINCT ON (event_id) * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[])
+         AS v(event_id, kind, territory_id, flow_id, started, completed)
+     ),
+     receipt AS (INSERT INTO ingest_receipts (event_id, kind) SELECT event_id, kind FROM v ON CONFLICT DO NOTHING RETURNING event_id),
+     fresh AS (
+       SELECT v.territory_id, v.flow_id, sum(v.started)::int AS started, sum(v.completed)::int AS completed
+       FROM v JOIN receipt r ON r.event_id = v.event_id JOIN territories t ON t.id = v.territory_id
+       GROUP BY v.territory_id, v.flow_id
+     )
      INSERT INTO territory_stats (territory_id, flow_id, started, completed, updated_at)
-     SELECT t.id, $4, $5, $6, now() FROM territories t WHERE t.id = $3 AND EXISTS (SELECT 1 FROM receipt)
+     SELECT territory_id, flow_id, started, completed, now() FROM fresh
      ON CONFLICT (territory_id, flow_id) DO UPDATE SET started = territory_stats.started + EXCLUDED.started,
        completed = territory_stats.completed + EXCLUDED.completed, updated_at = now()`,
-    [id, e.name, e.territory ?? null, flowId, what === "started" ? 1 : 0, what === "completed" ? 1 : 0],
+    [
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.territory),
+      rows.map((r) => r.flow),
+      rows.map((r) => r.started),
+      rows.map((r) => r.completed),
+    ],
   );
 }
 

@@ -281,7 +281,7 @@ async function countStatements(b: Bench, vault: IdentityVault, ctx: EngineContex
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   try {
     await prisma.$queryRaw`SELECT 1`;
-    const store = new DatabaseConversationStore(sqlOver(pool), vault);
+    const store = new DatabaseConversationStore(sqlOver(pool, { prepared: true }), vault);
     const conversations = new Conversations(ctx, store, plan);
     const p = b.probe;
     const take = () => sent.splice(0);

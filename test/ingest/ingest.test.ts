@@ -1,0 +1,115 @@
+// Ingest writes the jobs that arrive together in one statement: the same rows as one by one, one
+// round trip for many, and a bad row fails only its own job. On a real PostgreSQL.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Sql } from "../../src/db/sql.ts";
+import { RowBatcher } from "../../src/ingest/batch.ts";
+import { ingestProcessor } from "../../src/ingest/ingest.ts";
+import type { IngestJob } from "../../src/pipeline/jobs.ts";
+import type { Job } from "../../src/queue/types.ts";
+import { seedDemo } from "../../src/store/seed.ts";
+import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import { shippedTexts } from "../support/engine.ts";
+
+describe("RowBatcher", () => {
+  it("writes a row at once when idle, and rows that come meanwhile together in the next write", async () => {
+    const writes: number[][] = [];
+    let release: () => void = () => undefined;
+    const batcher = new RowBatcher<number>(async (rows) => {
+      writes.push([...rows]);
+      if (writes.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    const first = batcher.add(1);
+    const rest = [2, 3, 4].map((n) => batcher.add(n));
+    expect(writes).toEqual([[1]]);
+    release();
+    await Promise.all([first, ...rest]);
+    expect(writes).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it("fails only the row that can't be written when a shared write fails", async () => {
+    let release: () => void = () => undefined;
+    let calls = 0;
+    const batcher = new RowBatcher<string>(async (rows) => {
+      if (++calls === 1) await new Promise<void>((r) => (release = r));
+      if (rows.includes("bad")) throw new Error("bad row");
+    });
+    const first = batcher.add("a");
+    const results = Promise.allSettled(["b", "bad", "c"].map((r) => batcher.add(r)));
+    release();
+    await first;
+    expect((await results).map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+  });
+});
+
+describe("ingest on PostgreSQL", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await seedDemo(db.prisma);
+  });
+  afterAll(async () => db?.drop());
+
+  // The statements that reach the database, to see that jobs were written together.
+  function counting(sql: Sql): { sql: Sql; statements: () => number } {
+    let n = 0;
+    return {
+      sql: { ...sql, query: (text, values) => (n++, sql.query(text, values)) },
+      statements: () => n,
+    };
+  }
+  const job = (id: string, data: IngestJob): Job<IngestJob> => ({ queue: "ingest", id, name: data.name, data, attempt: 1, maxAttempts: 3, updateData: async () => undefined });
+
+  async function contactIn(territory: string): Promise<string> {
+    const c = await db.prisma.contact.create({ data: { language: "it", territoryId: territory } });
+    return c.id;
+  }
+
+  it("stores 50 feedbacks sent at once, each once, categorized and routed, in fewer statements than jobs; a replay adds nothing", async () => {
+    const contact = await contactIn("torino");
+    const { sql, statements } = counting(db.sql);
+    const ingest = ingestProcessor({ sql, rules: shippedTexts(), log: () => undefined });
+    const jobs = Array.from({ length: 50 }, (_, i) =>
+      job(`fb-${randomUUID()}`, {
+        contactId: contact,
+        name: "feedback.submitted",
+        data: { text: { kind: "text", text: `Cerco casa  per la mia famiglia (${i})` } },
+        flow: "feedback",
+        run: `run-${i}`,
+        language: "it",
+        at: new Date().toISOString(),
+      }),
+    );
+    await Promise.all(jobs.map((j) => ingest(j)));
+    expect(statements()).toBeLessThan(jobs.length);
+    // Delivered again (a retried job): nothing new.
+    await Promise.all(jobs.slice(0, 10).map((j) => ingest(j)));
+    const stored = await db.prisma.feedback.findMany({ where: { contactId: contact }, include: { taskForce: true } });
+    expect(stored).toHaveLength(50);
+    expect(new Set(stored.map((f) => f.sourceEventId))).toEqual(new Set(jobs.map((j) => j.id)));
+    for (const f of stored) {
+      expect(f).toMatchObject({ category: "housing", territoryId: "torino", language: "it" });
+      expect(f.text).toMatch(/^Cerco casa per la mia famiglia \(\d+\)$/);
+      expect(f.taskForce?.name).toBe("Task force Torino");
+    }
+  });
+
+  it("counts survey starts and completions sent at once, each event once, and a bad job fails alone", async () => {
+    const stats = () => db.prisma.territoryStats.findUnique({ where: { territoryId_flowId: { territoryId: "asti", flowId: "needs" } } });
+    const before = await stats();
+    const contact = await contactIn("asti");
+    const ingest = ingestProcessor({ sql: db.sql, rules: shippedTexts(), log: () => undefined });
+    const event = (name: string, contactId = contact): IngestJob => ({ contactId, name, data: {}, flow: "needs", run: "r", language: "it", territory: "asti", at: new Date().toISOString() });
+    const started = Array.from({ length: 30 }, () => job(`s-${randomUUID()}`, event("flow.started")));
+    const completed = Array.from({ length: 12 }, () => job(`c-${randomUUID()}`, event("survey.completed")));
+    // Feedback from a contact id that is no UUID at all: that job fails, the others don't.
+    const bad = job(`b-${randomUUID()}`, { ...event("feedback.submitted", "not-a-uuid"), data: { text: { kind: "text", text: "x" } } });
+    const all = [...started, ...completed, ...started.slice(0, 5)];
+    const results = await Promise.allSettled([...all.map((j) => ingest(j)), ingest(bad)]);
+    expect(results.filter((r) => r.status === "rejected")).toHaveLength(1);
+    expect(results.at(-1)?.status).toBe("rejected");
+    const after = await stats();
+    expect((after?.started ?? 0) - (before?.started ?? 0)).toBe(30);
+    expect((after?.completed ?? 0) - (before?.completed ?? 0)).toBe(12);
+  });
+});
