@@ -96,7 +96,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       channels.push(whatsapp);
     }
     for (const extra of o.extraChannels ?? []) senders.set(extra.channel, extra);
-    await pipeline.work({ inbound: true, ingest: true, timers: true, outbound: senders, concurrency: pipelineSettings.INLOCO_WORKER_CONCURRENCY });
+    await pipeline.work({ inbound: true, ingest: true, timers: true, outbound: senders, concurrency: pipelineSettings.INLOCO_WORKER_CONCURRENCY, ingestConcurrency: pipelineSettings.INLOCO_INGEST_CONCURRENCY });
     cleanup.unshift(() => pipeline.close());
     log(`inloco: workers running (${broker.kind === "bullmq" ? "BullMQ on Redis" : "in-process queues"}, ${pipelineSettings.INLOCO_SHARDS} inbound shards; sending on ${[...senders.keys()].join(", ") || "no channel"})`);
 

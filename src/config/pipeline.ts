@@ -24,7 +24,10 @@ export const PipelineSettings = z.object({
   INLOCO_REMINDER_AFTER: duration
     .prefault("20h")
     .describe("remind a person who left a survey half-way after this long, once (inside WhatsApp's 24 h window)"),
-  INLOCO_WORKER_CONCURRENCY: z.coerce.number({ error: "a whole number, e.g. 8" }).int().min(1).max(200).default(8).describe("jobs at once per ingest and outbound queue in one process"),
+  INLOCO_WORKER_CONCURRENCY: z.coerce.number({ error: "a whole number, e.g. 8" }).int().min(1).max(200).default(8).describe("jobs at once per outbound and timers queue in one process"),
+  // Ingest jobs that run at once share one statement (src/ingest/batch.ts) and hold no connection
+  // while they wait for it, so more at once means bigger batches, not more load on PostgreSQL.
+  INLOCO_INGEST_CONCURRENCY: z.coerce.number({ error: "a whole number, e.g. 32" }).int().min(1).max(500).default(32).describe("ingest jobs at once in one process (written together)"),
 });
 export type PipelineSettings = z.infer<typeof PipelineSettings>;
 

@@ -27,14 +27,19 @@ export interface PipelineOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** INLOCO_INGEST_CONCURRENCY's default. */
+export const INGEST_CONCURRENCY = 32;
+
 /** Which workers a process runs. Outbound workers need the channel's sender in the same process. */
 export interface Roles {
   inbound?: boolean;
   ingest?: boolean;
   timers?: boolean;
   outbound?: ReadonlyMap<ChannelName, ChannelSender>;
-  /** Jobs at once on the ingest and each outbound queue (inbound shards run one at a time each). */
+  /** Jobs at once on each outbound queue and on timers (inbound shards run one at a time each). */
   concurrency?: number;
+  /** Ingest jobs at once: those running together are written in one statement. */
+  ingestConcurrency?: number;
 }
 
 /**
@@ -86,7 +91,7 @@ export class Pipeline {
     }
     if (roles.ingest) {
       const ingest = validated(IngestJob, ingestProcessor({ sql: this.o.sql, rules: this.o.rules, log: this.log }));
-      this.handles.push(await broker.work(QUEUES.ingest, ingest, { concurrency }));
+      this.handles.push(await broker.work(QUEUES.ingest, ingest, { concurrency: roles.ingestConcurrency ?? INGEST_CONCURRENCY }));
     }
     if (roles.timers) this.handles.push(await broker.work(QUEUES.timers, validated(TimerJob, timerProcessor(broker, this.o.sql, this.now)), { concurrency }));
     for (const [channel, sender] of roles.outbound ?? []) {

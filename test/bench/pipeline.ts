@@ -8,7 +8,8 @@
 //   workers in this process and also in a second one (pipeline/worker.ts), and on the in-memory broker.
 // Also printed: statements per message, and where the CPU goes (node, Prisma's query compile,
 // PostgreSQL, Redis). BENCH_PIPELINE_SETUPS=text|… runs only the inbound setups whose label contains
-// one of them (no ingest part); BENCH_CPU_PROF_DIR=folder writes CPU profiles of the worker processes
+// one of them ("ingest": the ingest part, which otherwise runs only when no filter is given);
+// BENCH_CPU_PROF_DIR=folder writes CPU profiles of the worker processes
 // (profile this one with `node --cpu-prof --import tsx test/bench/run.ts pipeline`).
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -27,7 +28,7 @@ import { ingestProcessor } from "../../src/ingest/ingest.ts";
 import type { IngestJob, OutboundJob } from "../../src/pipeline/jobs.ts";
 import { outboundProcessor } from "../../src/pipeline/outbound.ts";
 import { outboxPlanner } from "../../src/pipeline/plan.ts";
-import { Pipeline } from "../../src/pipeline/pipeline.ts";
+import { INGEST_CONCURRENCY, Pipeline } from "../../src/pipeline/pipeline.ts";
 import { QUEUES, queueSettings } from "../../src/pipeline/queues.ts";
 import { BullmqBroker } from "../../src/queue/index.ts";
 import type { Broker, Job } from "../../src/queue/types.ts";
@@ -76,8 +77,8 @@ const STEADY_SECONDS = 10;
 // After the last steady message was due, replies are awaited this long at most; later ones count as unanswered.
 const GRACE_S = 2;
 // Ingest: jobs per run (feedback.submitted and flow.started in turn) and the concurrencies tried.
-const INGEST_JOBS = 600;
-const INGEST_CONCURRENCIES = [WORKER_CONCURRENCY, 32];
+const INGEST_JOBS = 3000;
+const INGEST_CONCURRENCIES = [WORKER_CONCURRENCY, INGEST_CONCURRENCY];
 // No reply (or job) for this long: something is stuck; fail instead of waiting for ever.
 const STUCK_S = 30;
 
@@ -640,7 +641,7 @@ async function ingestBench(app: BenchApp, redis: BenchRedis, database: BenchData
         // Exactly what `inloco worker` starts for the ingest role; the no-op worker on the same broker.
         const pipeline = new Pipeline({ broker, sql: app.db.sql, vault: app.vault, conversations: app.conversations, rules: app.runtime.texts, channels: [], shards: 1, log: () => undefined });
         const handle = kind === "no-op" ? await broker.work(NOOP, async () => undefined, { concurrency }) : undefined;
-        if (kind === "ingest") await pipeline.work({ ingest: true, concurrency });
+        if (kind === "ingest") await pipeline.work({ ingest: true, ingestConcurrency: concurrency });
         let seen = 0;
         let quiet = 0;
         while (done < jobs.length) {
@@ -726,8 +727,10 @@ export async function pipelineBench(): Promise<void> {
   process.once("SIGTERM", interrupted);
   const loadBefore = loadavg()[0] ?? 0;
   const keys = { hashKey: generateKey(), encryptionKey: generateKey() };
-  // BENCH_PIPELINE_SETUPS=text|…: only the inbound setups whose label contains one of them, and no ingest part.
+  // BENCH_PIPELINE_SETUPS=text|…: only the inbound setups whose label contains one of them, and the
+  // ingest part only if one of them is "ingest".
   const only = process.env.BENCH_PIPELINE_SETUPS?.split("|").filter(Boolean);
+  const withIngest = !only || only.includes("ingest");
   const setups = SETUPS.filter((x) => !only || only.some((o) => x.label.includes(o)));
   let database: BenchDatabase | undefined;
   let redis: BenchRedis | undefined;
@@ -745,15 +748,16 @@ export async function pipelineBench(): Promise<void> {
 
     // This process's app without workers: prepares the people, counts statements, runs the ingest part.
     app = await startBenchApp({ ...base, redisUrl: undefined, prefix: undefined, shards: 16, work: false }, () => undefined);
-    progress(`preparing ${setups.length * PEOPLE + 1} people`);
-    const prepared = await preparePeople(app, db.url, setups.length * PEOPLE + 1);
-    const groups = setups.map((_, i) => prepared.people.slice(1 + i * PEOPLE, 1 + (i + 1) * PEOPLE));
+    const groupCount = Math.max(setups.length, 1);
+    progress(`preparing ${groupCount * PEOPLE + 1} people`);
+    const prepared = await preparePeople(app, db.url, groupCount * PEOPLE + 1);
+    const groups = Array.from({ length: groupCount }, (_, i) => prepared.people.slice(1 + i * PEOPLE, 1 + (i + 1) * PEOPLE));
     const waits = expectedWaits(app);
     const statements = await countStatements(db, app, prepared.people[0] as Person);
     printSetup(db, r, setupSeconds, prepared.seconds, loadBefore);
     printStatements(statements);
 
-    if (!only) {
+    if (withIngest) {
       progress("ingest");
       printIngest(await ingestBench(app, r, db, groups[0] ?? []));
     }
@@ -763,7 +767,7 @@ export async function pipelineBench(): Promise<void> {
       progress(`inbound: ${setup.label}`);
       results.push(await runSetup(setup, i, groups[i] as Person[], waits, base, db, r));
     }
-    printInbound(results, loadBefore);
+    if (results.length > 0) printInbound(results, loadBefore);
   } catch (error) {
     console.error("pipeline bench failed:", error);
     throw error;
@@ -798,12 +802,13 @@ function printStatements(s: Statements): void {
 
 function printIngest(runs: IngestRun[]): void {
   console.log(`\n--- Ingest: ${INGEST_JOBS} jobs per run (feedback.submitted and flow.started in turn), queued first, then one worker\n`);
+  console.log(`Jobs running at once are written together, one statement per kind (src/ingest/batch.ts): more at once, bigger batches.\n`);
   const rows = INGEST_CONCURRENCIES.map((c) => {
     const noop = runs.find((x) => x.kind === "no-op" && x.concurrency === c) as IngestRun;
     const real = runs.find((x) => x.kind === "ingest" && x.concurrency === c) as IngestRun;
     const u = real.usage;
     return [
-      `concurrency ${c}${c === WORKER_CONCURRENCY ? " (default)" : ""}`,
+      `concurrency ${c}${c === INGEST_CONCURRENCY ? " (default)" : ""}`,
       fmt(noop.rate, 0),
       fmt(real.rate, 0),
       fmt(real.rate / noop.rate, 2),
@@ -820,17 +825,16 @@ function printIngest(runs: IngestRun[]): void {
   console.log(`the worker's process (BullMQ, Prisma, the processor); Prisma compile = the part of it spent compiling queries (ms, and`);
   console.log(`Prisma calls per job); PG = the PostgreSQL server's processes; Redis = redis-server (INFO); others = the share of all`);
   console.log(`${availableParallelism()} cores used meanwhile by processes that are not this benchmark's.`);
-  const d = runs.find((x) => x.kind === "ingest" && x.concurrency === WORKER_CONCURRENCY) as IngestRun;
-  const n = runs.find((x) => x.kind === "no-op" && x.concurrency === WORKER_CONCURRENCY) as IngestRun;
+  const d = runs.find((x) => x.kind === "ingest" && x.concurrency === INGEST_CONCURRENCY) as IngestRun;
+  const n = runs.find((x) => x.kind === "no-op" && x.concurrency === INGEST_CONCURRENCY) as IngestRun;
   const ratio = d.rate / n.rate;
-  console.log(`\nGoal: ingest keeps up with BullMQ itself, ingest/no-op ≥ ${INGEST_RATIO_GOAL} at the default concurrency ${WORKER_CONCURRENCY}:`);
+  console.log(`\nGoal: ingest keeps up with BullMQ itself, ingest/no-op ≥ ${INGEST_RATIO_GOAL} at the default ingest concurrency ${INGEST_CONCURRENCY}:`);
   console.log(`      ${fmt(d.rate, 0)} / ${fmt(n.rate, 0)} jobs/s = ${fmt(ratio, 2)}  ${verdict(ratio >= INGEST_RATIO_GOAL)}`);
   if (ratio < INGEST_RATIO_GOAL) {
     const u = d.usage;
     console.log(
-      `      Why: an ingest job costs ${fmt(u.selfMs, 2)} ms of the worker's CPU against ${fmt(n.usage.selfMs, 2)} ms for BullMQ's own share (the no-op job);` +
-        `\n      ${fmt(u.compiles, 1)} Prisma calls per job, ${fmt(u.compileMs, 2)} ms of it compiling their queries, the rest mostly Prisma running them` +
-        `\n      (${fmt(u.postgresMs, 2)} ms of PostgreSQL's CPU per job). At ${fmt(d.rate, 0)} jobs/s the worker's process used ${fmt((u.selfMs * d.rate) / 10, 0)}% of a core.`,
+      `      Why: an ingest job costs ${fmt(u.selfMs, 2)} ms of the worker's CPU against ${fmt(n.usage.selfMs, 2)} ms for BullMQ's own share (the no-op job),` +
+        `\n      and ${fmt(u.postgresMs, 2)} ms of PostgreSQL's CPU. At ${fmt(d.rate, 0)} jobs/s the worker's process used ${fmt((u.selfMs * d.rate) / 10, 0)}% of a core.`,
     );
   }
 }
