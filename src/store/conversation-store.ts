@@ -15,7 +15,7 @@ import {
   type Who,
 } from "../conversation/store.ts";
 import { eraseContact } from "./erase.ts";
-import { applyEvents } from "./events.ts";
+import { applyEvents, type Statement } from "./events.ts";
 
 /**
  * Conversations in the stakeholder database: one transaction per turn. Plain SQL on purpose: this is
@@ -62,29 +62,15 @@ export class DatabaseConversationStore implements ConversationStore {
     const { session, events } = r.turn;
     const now = this.now();
     await this.sql.transaction(async (tx) => {
-      if (r.delivery) {
-        const receipt = await tx.query(
-          "INSERT INTO processed_messages (channel, provider_message_id) VALUES ($1::channel, $2) ON CONFLICT DO NOTHING",
-          [r.delivery.channel, r.delivery.messageId],
-        );
-        if (receipt.rowCount === 0) throw new DuplicateDeliveryError(r.delivery);
-      }
       if (events.some((e) => e.type === "erasure.requested")) {
+        if (r.delivery && !(await recordReceipt(tx, r.delivery))) throw new DuplicateDeliveryError(r.delivery);
         await eraseContact(tx, r.contactId, "contact");
         return;
       }
-      await writeSession(tx, r.contactId, r.previousTurn, session, now);
-      await applyEvents(tx, r.contactId, session, events, now);
-      if (r.outbox.length > 0) {
-        const key = turnKey(r.contactId, session.turn, r.delivery);
-        const values: unknown[] = [];
-        const rows = r.outbox.map((o) => {
-          values.push(o.id, key, r.contactId, o.kind, o.payload, o.dueAt ? new Date(o.dueAt) : null);
-          const n = values.length;
-          return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}::outbox_kind, $${n - 1}, $${n})`;
-        });
-        await tx.query(`INSERT INTO outbox (id, turn_key, contact_id, kind, payload, due_at) VALUES ${rows.join(", ")}`, values);
-      }
+      // Round trips are most of a turn's cost: the receipt goes with the session, the outbox with the contact.
+      await writeSession(tx, r, session, now);
+      const contact = await applyEvents(tx, r.contactId, session, events, now);
+      await tx.query(...withOutbox(contact, r.outbox, turnKey(r.contactId, session.turn, r.delivery), r.contactId));
     });
   }
 
@@ -126,16 +112,38 @@ function stored(row: SessionRow): StoredSession {
   return { contactId: row.contact_id, session };
 }
 
-async function writeSession(tx: SqlTx, contactId: string, previousTurn: number, session: Session, now: Date): Promise<void> {
+async function recordReceipt(tx: SqlTx, delivery: Delivery): Promise<boolean> {
+  const receipt = await tx.query("INSERT INTO processed_messages (channel, provider_message_id) VALUES ($1::channel, $2) ON CONFLICT DO NOTHING", [
+    delivery.channel,
+    delivery.messageId,
+  ]);
+  return receipt.rowCount === 1;
+}
+
+const SESSION_SET = "state = $2, turn = $3, flow_id = $4, flow_version = $5, status = $6::session_status, updated_at = $7";
+
+/**
+ * The session, only if its turn is still the one the turn was computed from; with the delivery's
+ * receipt first, in the same statement, when the input came from a channel.
+ */
+async function writeSession(tx: SqlTx, r: TurnRecord, session: Session, now: Date): Promise<void> {
   const status = session.status === "stopped" ? "ended" : session.status === "completed" ? "completed" : session.wait ? "waiting" : "active";
-  const values = [contactId, session, session.turn, session.runs[0]?.flow ?? "", String(session.runs[0]?.version ?? ""), status, now, previousTurn];
-  const updated = await tx.query(
-    `UPDATE sessions SET state = $2, turn = $3, flow_id = $4, flow_version = $5, status = $6::session_status, updated_at = $7
-     WHERE contact_id = $1 AND turn = $8`,
-    values,
-  );
-  if (updated.rowCount === 1) return;
-  if (previousTurn === 0) {
+  const values = [r.contactId, session, session.turn, session.runs[0]?.flow ?? "", String(session.runs[0]?.version ?? ""), status, now, r.previousTurn];
+  let updated: boolean;
+  if (r.delivery) {
+    const { rows } = await tx.query<{ fresh: boolean; updated: boolean }>(
+      `WITH receipt AS (INSERT INTO processed_messages (channel, provider_message_id) VALUES ($9::channel, $10) ON CONFLICT DO NOTHING RETURNING 1),
+       updated AS (UPDATE sessions SET ${SESSION_SET} WHERE contact_id = $1 AND turn = $8 AND EXISTS (SELECT 1 FROM receipt) RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM receipt) AS fresh, EXISTS (SELECT 1 FROM updated) AS updated`,
+      [...values, r.delivery.channel, r.delivery.messageId],
+    );
+    if (!rows[0]?.fresh) throw new DuplicateDeliveryError(r.delivery);
+    updated = rows[0].updated;
+  } else {
+    updated = (await tx.query(`UPDATE sessions SET ${SESSION_SET} WHERE contact_id = $1 AND turn = $8`, values)).rowCount === 1;
+  }
+  if (updated) return;
+  if (r.previousTurn === 0) {
     const inserted = await tx.query(
       `INSERT INTO sessions (id, contact_id, state, turn, flow_id, flow_version, status, updated_at)
        VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::session_status, $7) ON CONFLICT (contact_id) DO NOTHING`,
@@ -143,5 +151,17 @@ async function writeSession(tx: SqlTx, contactId: string, previousTurn: number, 
     );
     if (inserted.rowCount === 1) return;
   }
-  throw new StaleTurnError(contactId, previousTurn);
+  throw new StaleTurnError(r.contactId, r.previousTurn);
+}
+
+/** The contact's update, with the turn's outbox inserted by the same statement. */
+function withOutbox(contact: Statement, outbox: readonly OutboxItem[], key: string, contactId: string): [string, unknown[]] {
+  if (outbox.length === 0) return [contact.text, contact.values];
+  const values = [...contact.values];
+  const rows = outbox.map((o) => {
+    values.push(o.id, key, contactId, o.kind, o.payload, o.dueAt ? new Date(o.dueAt) : null);
+    const n = values.length;
+    return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}::outbox_kind, $${n - 1}, $${n})`;
+  });
+  return [`WITH outbox AS (INSERT INTO outbox (id, turn_key, contact_id, kind, payload, due_at) VALUES ${rows.join(", ")}) ${contact.text}`, values];
 }

@@ -4,8 +4,17 @@ import type { AnswerValue, Event, Session } from "../engine/index.ts";
 // contact_pref answers (yes/no) and the enum they set.
 const PREFERENCE: Record<string, string> = { yes: "all", no: "none", all: "all", direct_only: "direct_only", none: "none" };
 
-/** Apply a turn's events to the stakeholder tables, inside the turn's transaction. */
-export async function applyEvents(tx: SqlTx, contactId: string, session: Session, events: readonly Event[], now: Date): Promise<void> {
+/** A statement left for the caller to send, maybe joined with another one (one round trip for two). */
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * Apply a turn's events to the stakeholder tables, inside the turn's transaction. The contact's
+ * row changes once per turn, whatever the events: that update is returned, not sent.
+ */
+export async function applyEvents(tx: SqlTx, contactId: string, session: Session, events: readonly Event[], now: Date): Promise<Statement> {
   // The contact's row changes once per turn, whatever the events: collected here, written at the end.
   const sets: string[] = ["last_seen_at = $2", "language = $3"];
   const values: unknown[] = [contactId, now, session.contact.language];
@@ -71,7 +80,7 @@ export async function applyEvents(tx: SqlTx, contactId: string, session: Session
         break;
     }
   }
-  await tx.query(`UPDATE contacts SET ${sets.join(", ")} WHERE id = $1`, values);
+  return { text: `UPDATE contacts SET ${sets.join(", ")} WHERE id = $1`, values };
 }
 
 /** An answer's typed value as the answers table's columns. */
