@@ -6,7 +6,7 @@ import { plannedChannels, readChannelSettings } from "../config/channels.ts";
 import { readPipelineSettings } from "../config/pipeline.ts";
 import { openBroker, readQueueSettings } from "../config/queue.ts";
 import { Conversations } from "../conversation/conversations.ts";
-import { outboxPlanner } from "../pipeline/plan.ts";
+import { outboxPlanner, type PlanSettings } from "../pipeline/plan.ts";
 import { eventsForStart } from "../store/events-for-start.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import type { Broker } from "../queue/types.ts";
@@ -61,12 +61,13 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     cleanup.push(() => database.close());
     if (broker.kind === "memory" && o.mode === "worker") log("inloco: REDIS_URL is not set: queues live inside this process, so nothing else can hand work to this worker");
 
-    const conversations = new Conversations(
-      runtime.engine,
-      database.store,
-      outboxPlanner({ reminderAfterSeconds: pipelineSettings.INLOCO_REMINDER_AFTER, entryFlow: runtime.settings.INLOCO_ENTRY_FLOW, now: () => new Date() }),
-      eventsForStart(database.db.prisma),
-    );
+    const reminders: PlanSettings = {
+      reminderAfterSeconds: pipelineSettings.INLOCO_REMINDER_AFTER,
+      entryFlow: runtime.settings.INLOCO_ENTRY_FLOW,
+      now: () => new Date(),
+      flows: runtime.engine.flows,
+    };
+    const conversations = new Conversations(runtime.engine, database.store, outboxPlanner(reminders), eventsForStart(database.db.prisma));
     const pipeline = new Pipeline({
       broker,
       sql: database.db.sql,
@@ -75,6 +76,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       rules: runtime.texts,
       channels: ALL_CHANNELS,
       shards: pipelineSettings.INLOCO_SHARDS,
+      reminders,
       log,
     });
     await pipeline.declare();

@@ -36,6 +36,8 @@ export interface PlanContext {
   key: string;
   /** The inbound shard of the person (timers come back on it). */
   shard: number;
+  /** When the latest timer queued for this contact fires, if one was (ISO 8601). */
+  timerDueAt?: string;
 }
 
 export interface ReceiveOptions {
@@ -72,11 +74,11 @@ export class Conversations {
     for (let attempt = 1; ; attempt++) {
       const stored = await this.store.open(who, language);
       if (!stored) return { contactId: undefined, session: undefined, messages: [], events: [], saved: false, duplicate: false, outbox: [] };
-      const { contactId, session } = stored;
+      const { contactId, session, timerDueAt } = stored;
       const turn = resume(session, await this.prepare(input, session), this.engine);
       // Nothing changed (after STOP, a stale timer): nothing to store. A repeat of it changes nothing either.
       if (turn.session === session) return { contactId, ...turn, saved: false, duplicate: false, outbox: [] };
-      const outbox = this.plan(turn, { contactId, who, key: turnKey(contactId, turn.session.turn, delivery), shard: options.shard ?? 0 });
+      const outbox = this.plan(turn, { contactId, who, key: turnKey(contactId, turn.session.turn, delivery), shard: options.shard ?? 0, ...(timerDueAt ? { timerDueAt } : {}) });
       try {
         await this.store.saveTurn({ contactId, previousTurn: session.turn, turn, ...(delivery ? { delivery } : {}), outbox });
         return { contactId, ...turn, saved: true, duplicate: false, outbox };

@@ -39,6 +39,8 @@ export interface OutboxItem {
 export interface StoredSession {
   contactId: string;
   session: Session;
+  /** When the latest timer queued for this contact fires (ISO 8601), if the store keeps track. */
+  timerDueAt?: string;
 }
 
 /** Everything a turn writes, atomically. */

@@ -10,6 +10,7 @@ import { inboundProcessor } from "./inbound.ts";
 import { IngestJob, InboundJob, OutboundJob, TimerJob } from "./jobs.ts";
 import { outboundProcessor, PER_PERSON_GAP_MS } from "./outbound.ts";
 import { declareQueues, QUEUES, shardOf } from "./queues.ts";
+import type { PlanSettings } from "./plan.ts";
 import { timerProcessor } from "./timers.ts";
 
 export interface PipelineOptions {
@@ -22,6 +23,8 @@ export interface PipelineOptions {
   /** Channels whose outbound queues exist (every channel that can receive). */
   channels: readonly ChannelName[];
   shards: number;
+  /** How reminders are planned (the planner's settings): timers that find a later turn re-arm with them. */
+  reminders?: PlanSettings;
   now?: () => Date;
   log?: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -93,7 +96,7 @@ export class Pipeline {
       const ingest = validated(IngestJob, ingestProcessor({ sql: this.o.sql, rules: this.o.rules, log: this.log }));
       this.handles.push(await broker.work(QUEUES.ingest, ingest, { concurrency: roles.ingestConcurrency ?? INGEST_CONCURRENCY }));
     }
-    if (roles.timers) this.handles.push(await broker.work(QUEUES.timers, validated(TimerJob, timerProcessor(broker, this.o.sql, this.now)), { concurrency }));
+    if (roles.timers) this.handles.push(await broker.work(QUEUES.timers, validated(TimerJob, timerProcessor(broker, this.o.sql, this.now, this.o.reminders)), { concurrency }));
     for (const [channel, sender] of roles.outbound ?? []) {
       const send = outboundProcessor({
         sql: this.o.sql,

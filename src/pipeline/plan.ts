@@ -1,5 +1,6 @@
 import type { OutboxPlanner } from "../conversation/conversations.ts";
 import type { OutboxItem } from "../conversation/store.ts";
+import type { FlowSource, Session } from "../engine/index.ts";
 import type { IngestJob, OutboundJob, TimerJob } from "./jobs.ts";
 
 export interface PlanSettings {
@@ -8,6 +9,23 @@ export interface PlanSettings {
   /** Waits in this flow (the menu) get no reminder. */
   entryFlow: string;
   now: () => Date;
+  /** The flows, to tell a question with a timeout of its own (no reminder there). */
+  flows?: FlowSource;
+}
+
+/**
+ * After how many seconds a person waiting in this session is reminded, or undefined when they
+ * aren't: not in the menu, not when they said no to being contacted, not twice at one question, not
+ * where the question has a timeout of its own (its own timer is set by its turn).
+ */
+export function reminderDelay(session: Session, settings: PlanSettings): number | undefined {
+  const wait = session.wait;
+  if (session.status !== "active" || !wait || wait.reminded) return undefined;
+  const run = session.runs.at(-1);
+  if (!run || run.flow === settings.entryFlow || session.contact.fields.contact_pref === "no") return undefined;
+  const node = settings.flows?.get(run.flow)?.nodes[wait.node];
+  if (node?.type === "question" && node.timeout) return undefined;
+  return settings.reminderAfterSeconds;
 }
 
 // Events the stakeholder tables are built from. Answers and contact changes are written with the
@@ -39,12 +57,14 @@ export function outboxPlanner(settings: PlanSettings): OutboxPlanner {
     });
     const wait = turn.events.find((e) => e.type === "wait.started");
     if (wait && wait.type === "wait.started" && session.status === "active") {
-      const inMenu = session.runs.at(-1)?.flow === settings.entryFlow;
-      const wantsReminders = session.contact.fields.contact_pref !== "no";
-      const seconds = wait.timeout ?? (wantsReminders && !inMenu ? settings.reminderAfterSeconds : undefined);
+      const now = settings.now().getTime();
+      // A question's own timeout needs its exact timer. A reminder needs one timer per person at a
+      // time: one still pending (from an earlier turn) re-arms itself for this turn when it fires.
+      const pending = ctx.timerDueAt !== undefined && Date.parse(ctx.timerDueAt) > now;
+      const seconds = wait.timeout ?? (pending ? undefined : reminderDelay(session, settings));
       if (seconds !== undefined) {
         const payload: TimerJob = { contactId: ctx.contactId, channel, turn: wait.turn, shard: ctx.shard };
-        items.push({ id: `${ctx.key}/timer`, kind: "timer", payload, dueAt: new Date(settings.now().getTime() + seconds * 1000).toISOString() });
+        items.push({ id: `${ctx.key}/timer`, kind: "timer", payload, dueAt: new Date(now + seconds * 1000).toISOString() });
       }
     }
     return items;

@@ -1,19 +1,39 @@
 import type { Sql } from "../db/sql.ts";
+import { Session } from "../engine/index.ts";
 import type { Broker, Job } from "../queue/types.ts";
 import type { InboundJob, TimerJob } from "./jobs.ts";
+import { reminderDelay, type PlanSettings } from "./plan.ts";
 import { QUEUES } from "./queues.ts";
 
 /**
  * A timer fired: if the person still waits at the turn that set it, they get a timeout input on
- * their own inbound shard, behind anything they said meanwhile. Most timers are stale by then (the
- * person answered): those end here, with one read, instead of a turn.
+ * their own inbound shard, behind anything they said meanwhile. If they answered since and now
+ * wait at a later question, the timer re-arms itself for that turn, due a reminder's delay after
+ * their last message (a turn queues a reminder timer only when none is pending: one per person at
+ * a time, not one per message). Otherwise it ends here, with one read.
  */
-export function timerProcessor(broker: Broker, sql: Sql, now: () => Date) {
+export function timerProcessor(broker: Broker, sql: Sql, now: () => Date, reminders?: PlanSettings) {
   return async (job: Job<TimerJob>): Promise<void> => {
     const t = job.data;
-    const { rows } = await sql.query<{ turn: number }>("SELECT turn FROM sessions WHERE contact_id = $1 AND status = 'waiting'", [t.contactId]);
-    if (rows[0]?.turn !== t.turn) return;
-    const inbound: InboundJob = { channel: t.channel, contactId: t.contactId, input: { type: "timeout", turn: t.turn }, at: now().toISOString() };
-    await broker.add(QUEUES.inbound(t.shard), "timeout", inbound, { id: `fired-${job.id}` });
+    const { rows } = await sql.query<{ turn: number; state: unknown; updated_at: Date }>(
+      "SELECT turn, state, updated_at FROM sessions WHERE contact_id = $1 AND status = 'waiting'",
+      [t.contactId],
+    );
+    const row = rows[0];
+    if (!row) return;
+    if (row.turn === t.turn) {
+      const inbound: InboundJob = { channel: t.channel, contactId: t.contactId, input: { type: "timeout", turn: t.turn }, at: now().toISOString() };
+      await broker.add(QUEUES.inbound(t.shard), "timeout", inbound, { id: `fired-${job.id}` });
+      return;
+    }
+    if (!reminders || row.turn < t.turn) return;
+    const session = Session.safeParse(row.state);
+    const seconds = session.success ? reminderDelay(session.data, reminders) : undefined;
+    if (seconds === undefined) return;
+    const dueAt = new Date(row.updated_at.getTime() + seconds * 1000);
+    const rearmed: TimerJob = { ...t, turn: row.turn };
+    // One id per contact and turn: stale timers re-arming for the same turn queue it once.
+    await broker.add(QUEUES.timers, "timer", rearmed, { id: `rearm-${t.contactId}-${row.turn}`, delayMs: Math.max(0, dueAt.getTime() - now().getTime()) });
+    await sql.query("UPDATE sessions SET timer_due_at = GREATEST(timer_due_at, $2) WHERE contact_id = $1", [t.contactId, dueAt]);
   };
 }

@@ -33,7 +33,7 @@ export class DatabaseConversationStore implements ConversationStore {
   async open(who: Who, language: string): Promise<StoredSession | undefined> {
     if (isKnownContact(who)) {
       const { rows } = await this.sql.query<SessionRow>(
-        "SELECT c.id AS contact_id, c.language, s.state, s.turn FROM contacts c LEFT JOIN sessions s ON s.contact_id = c.id WHERE c.id = $1",
+        "SELECT c.id AS contact_id, c.language, s.state, s.turn, s.timer_due_at FROM contacts c LEFT JOIN sessions s ON s.contact_id = c.id WHERE c.id = $1",
         [who.contactId],
       );
       return rows[0] ? stored(rows[0]) : undefined;
@@ -89,7 +89,7 @@ export class DatabaseConversationStore implements ConversationStore {
 
   private async find(channel: Address["channel"], addressHash: string): Promise<StoredSession | undefined> {
     const { rows } = await this.sql.query<SessionRow>(
-      `SELECT ci.contact_id, c.language, s.state, s.turn
+      `SELECT ci.contact_id, c.language, s.state, s.turn, s.timer_due_at
        FROM channel_identities ci JOIN contacts c ON c.id = ci.contact_id LEFT JOIN sessions s ON s.contact_id = ci.contact_id
        WHERE ci.channel = $1::channel AND ci.address_hash = $2`,
       [channel, addressHash],
@@ -103,13 +103,14 @@ interface SessionRow {
   language: string;
   state: unknown;
   turn: number | null;
+  timer_due_at: Date | null;
 }
 
 function stored(row: SessionRow): StoredSession {
   // An unreadable session (a format from another version) starts afresh, at the stored turn.
   const parsed = row.state === null || row.state === undefined ? undefined : Session.safeParse(row.state);
   const session = parsed?.success ? parsed.data : { ...newSession(row.language), turn: row.turn ?? 0 };
-  return { contactId: row.contact_id, session };
+  return { contactId: row.contact_id, session, ...(row.timer_due_at ? { timerDueAt: row.timer_due_at.toISOString() } : {}) };
 }
 
 async function recordReceipt(tx: SqlTx, delivery: Delivery): Promise<boolean> {
@@ -120,7 +121,9 @@ async function recordReceipt(tx: SqlTx, delivery: Delivery): Promise<boolean> {
   return receipt.rowCount === 1;
 }
 
-const SESSION_SET = "state = $2, turn = $3, flow_id = $4, flow_version = $5, status = $6::session_status, updated_at = $7";
+// $9: when the timer this turn queues fires, or null; the latest due time is kept (see `timer_due_at`).
+const SESSION_SET =
+  "state = $2, turn = $3, flow_id = $4, flow_version = $5, status = $6::session_status, updated_at = $7, timer_due_at = GREATEST(sessions.timer_due_at, $9)";
 
 /**
  * The session, only if its turn is still the one the turn was computed from; with the delivery's
@@ -128,11 +131,12 @@ const SESSION_SET = "state = $2, turn = $3, flow_id = $4, flow_version = $5, sta
  */
 async function writeSession(tx: SqlTx, r: TurnRecord, session: Session, now: Date): Promise<void> {
   const status = session.status === "stopped" ? "ended" : session.status === "completed" ? "completed" : session.wait ? "waiting" : "active";
-  const values = [r.contactId, session, session.turn, session.runs[0]?.flow ?? "", String(session.runs[0]?.version ?? ""), status, now, r.previousTurn];
+  const timer = r.outbox.find((o) => o.kind === "timer")?.dueAt;
+  const values = [r.contactId, session, session.turn, session.runs[0]?.flow ?? "", String(session.runs[0]?.version ?? ""), status, now, r.previousTurn, timer ? new Date(timer) : null];
   let updated: boolean;
   if (r.delivery) {
     const { rows } = await tx.query<{ fresh: boolean; updated: boolean }>(
-      `WITH receipt AS (INSERT INTO processed_messages (channel, provider_message_id) VALUES ($9::channel, $10) ON CONFLICT DO NOTHING RETURNING 1),
+      `WITH receipt AS (INSERT INTO processed_messages (channel, provider_message_id) VALUES ($10::channel, $11) ON CONFLICT DO NOTHING RETURNING 1),
        updated AS (UPDATE sessions SET ${SESSION_SET} WHERE contact_id = $1 AND turn = $8 AND EXISTS (SELECT 1 FROM receipt) RETURNING 1)
        SELECT EXISTS (SELECT 1 FROM receipt) AS fresh, EXISTS (SELECT 1 FROM updated) AS updated`,
       [...values, r.delivery.channel, r.delivery.messageId],
@@ -145,9 +149,9 @@ async function writeSession(tx: SqlTx, r: TurnRecord, session: Session, now: Dat
   if (updated) return;
   if (r.previousTurn === 0) {
     const inserted = await tx.query(
-      `INSERT INTO sessions (id, contact_id, state, turn, flow_id, flow_version, status, updated_at)
-       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::session_status, $7) ON CONFLICT (contact_id) DO NOTHING`,
-      values.slice(0, 7),
+      `INSERT INTO sessions (id, contact_id, state, turn, flow_id, flow_version, status, updated_at, timer_due_at)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::session_status, $7, $8) ON CONFLICT (contact_id) DO NOTHING`,
+      [...values.slice(0, 7), values[8]],
     );
     if (inserted.rowCount === 1) return;
   }

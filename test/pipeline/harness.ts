@@ -54,15 +54,11 @@ export interface Harness {
 export async function pipelineHarness(db: TestDatabase, broker: Broker, options: { reminderAfterSeconds?: number; shards?: number } = {}): Promise<Harness> {
   const vault = new IdentityVault({ hashKey: Buffer.from(generateKey(), "base64"), encryptionKey: Buffer.from(generateKey(), "base64") });
   const ctx = testContext({ languages: ["en", "it", "ar"], newId: randomUUID });
-  const conversations = new Conversations(
-    ctx,
-    new DatabaseConversationStore(db.sql, vault),
-    outboxPlanner({ reminderAfterSeconds: options.reminderAfterSeconds ?? 3600, entryFlow: "main", now: () => new Date() }),
-    eventsForStart(db.prisma),
-  );
+  const reminders = { reminderAfterSeconds: options.reminderAfterSeconds ?? 3600, entryFlow: "main", now: () => new Date(), flows: ctx.flows };
+  const conversations = new Conversations(ctx, new DatabaseConversationStore(db.sql, vault), outboxPlanner(reminders), eventsForStart(db.prisma));
   const channel = new RecordingChannel("telegram", (m) => plainText(m, ctx.texts));
   const shards = options.shards ?? 4;
-  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, log: () => undefined });
+  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, reminders, log: () => undefined });
   await pipeline.declare();
   await pipeline.work({ inbound: true, ingest: true, timers: true, outbound: new Map([["telegram", channel]]), concurrency: 4 });
   let n = 0;

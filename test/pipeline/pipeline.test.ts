@@ -137,6 +137,34 @@ describe.each(brokers)("pipeline on the %s broker", (_, makeBroker) => {
 });
 
 describe("timers", () => {
+  it("queue one reminder timer per person, not one per answer; it re-arms and reminds once, a delay after the last answer", async () => {
+    const h = await pipelineHarness(db, new MemoryBroker(), { reminderAfterSeconds: 2 });
+    try {
+      const a = chat();
+      for (const text of ["/start", "1", "yes", "2", "yes", "1", "2"]) {
+        await h.say(a, text);
+        await h.idle();
+      }
+      // In the survey after several answers: one timer waits, set by the first survey question.
+      expect((await h.broker.counts("timers")).delayed).toBe(1);
+      await new Promise((r) => setTimeout(r, 1000));
+      await h.say(a, "1");
+      await h.idle();
+      const lastAnswer = Date.now();
+      expect((await h.broker.counts("timers")).delayed).toBe(1);
+      const reminders = () => h.channel.sent.filter((s) => s.address === a && s.message.key === "session:reminder");
+      // The first timer fires about a second after that answer, finds a later turn and re-arms for it.
+      for (let waited = 0; reminders().length === 0 && waited < 8000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      expect(reminders()).toHaveLength(1);
+      expect(Date.now() - lastAnswer).toBeGreaterThanOrEqual(1900);
+      await new Promise((r) => setTimeout(r, 2500));
+      await h.idle();
+      expect(reminders()).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  });
+
   it("remind a person who left a survey half-way once, in their language; never after STOP", async () => {
     const h = await pipelineHarness(db, new MemoryBroker(), { reminderAfterSeconds: 1 });
     try {

@@ -273,20 +273,17 @@ export async function startBenchApp(o: BenchAppOptions, onDone: OnDone): Promise
   const breakdown = emptyBreakdown();
   const inner: Broker = o.redisUrl ? new BullmqBroker({ url: o.redisUrl, ...(o.prefix ? { prefix: o.prefix } : {}) }) : new MemoryBroker();
   const broker = new TimedBroker(inner, breakdown, onDone);
-  const conversations = new Conversations(
-    runtime.engine,
-    new TimedStore(new DatabaseConversationStore(db.sql, vault), breakdown),
-    // INLOCO_REMINDER_AFTER's default, 20 h: every survey question leaves a delayed timer job.
-    outboxPlanner({ reminderAfterSeconds: 20 * 3600, entryFlow: runtime.settings.INLOCO_ENTRY_FLOW, now: () => new Date() }),
-    eventsForStart(db.prisma),
-  );
+  // INLOCO_REMINDER_AFTER's default, 20 h: a person's first survey answer queues a delayed timer
+  // job; later answers find it pending and queue none.
+  const reminders = { reminderAfterSeconds: 20 * 3600, entryFlow: runtime.settings.INLOCO_ENTRY_FLOW, now: () => new Date(), flows: runtime.engine.flows };
+  const conversations = new Conversations(runtime.engine, new TimedStore(new DatabaseConversationStore(db.sql, vault), breakdown), outboxPlanner(reminders), eventsForStart(db.prisma));
   const log = (line: string) => {
     const head = /^(\w+) \S+: (.*?)(?: for \S+)?$/.exec(line);
     const key = head ? `${head[1]}: ${head[2]?.replace(/try \d+ of \d+ failed: .*/, "try failed")}` : line.slice(0, 60);
     breakdown.logs[key] = (breakdown.logs[key] ?? 0) + 1;
     if (/^inbound .*failed/.test(line) && breakdown.failures.length < 20) breakdown.failures.push(line);
   };
-  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: runtime.texts, channels: ALL_CHANNELS, shards: o.shards, log });
+  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: runtime.texts, channels: ALL_CHANNELS, shards: o.shards, reminders, log });
   try {
     await pipeline.declare();
     if (o.work) {

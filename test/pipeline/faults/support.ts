@@ -227,15 +227,11 @@ export interface FaultPipeline {
 export async function faultPipeline({ prisma, sql }: { prisma: PrismaClient; sql: Sql }, broker: Broker, { shards = 4, concurrency = 4 }: { shards?: number; concurrency?: number } = {}): Promise<FaultPipeline> {
   const vault = new IdentityVault({ hashKey: Buffer.from(generateKey(), "base64"), encryptionKey: Buffer.from(generateKey(), "base64") });
   const ctx = testContext({ languages: ["en", "it", "ar"], newId: randomUUID });
-  const conversations = new Conversations(
-    ctx,
-    new DatabaseConversationStore(sql, vault),
-    outboxPlanner({ reminderAfterSeconds: 3600, entryFlow: "main", now: () => new Date() }),
-    eventsForStart(prisma),
-  );
+  const reminders = { reminderAfterSeconds: 3600, entryFlow: "main", now: () => new Date(), flows: ctx.flows };
+  const conversations = new Conversations(ctx, new DatabaseConversationStore(sql, vault), outboxPlanner(reminders), eventsForStart(prisma));
   const channel = new RecordingChannel("telegram", (m) => plainText(m, ctx.texts));
   const log: string[] = [];
-  const pipeline = new Pipeline({ broker, sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, log: (line) => log.push(line) });
+  const pipeline = new Pipeline({ broker, sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, reminders, log: (line) => log.push(line) });
   await pipeline.declare();
   await pipeline.work({ inbound: true, ingest: true, timers: true, outbound: new Map([["telegram", channel]]), concurrency });
   return {

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "sessions" ADD COLUMN     "timer_due_at" TIMESTAMPTZ(3);
