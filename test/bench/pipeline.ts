@@ -332,9 +332,11 @@ async function preparePeople(app: BenchApp, databaseUrl: string, n: number): Pro
        FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(contact, old, fresh) JOIN answers a ON a.run_id = u.old`,
       triples,
     );
+    // timer_due_at too: like the template, each has been through onboarding, whose first question
+    // queued their reminder timer (the copies' timer jobs themselves are not made: they would only wait).
     await client.query(
-      `INSERT INTO sessions (id, contact_id, flow_id, flow_version, status, state, turn, created_at, updated_at)
-       SELECT gen_random_uuid(), u.contact, s.flow_id, s.flow_version, s.status, u.state::jsonb, s.turn, now(), now()
+      `INSERT INTO sessions (id, contact_id, flow_id, flow_version, status, state, turn, created_at, updated_at, timer_due_at)
+       SELECT gen_random_uuid(), u.contact, s.flow_id, s.flow_version, s.status, u.state::jsonb, s.turn, now(), now(), s.timer_due_at
        FROM unnest($1::uuid[], $2::text[]) AS u(contact, state) CROSS JOIN (SELECT * FROM sessions WHERE contact_id = $3::uuid) s`,
       [ids, states, template],
     );
@@ -957,10 +959,16 @@ function printInbound(results: SetupResult[], loadBefore: number): void {
     console.log(`      ${x.setup.label}: ${latency(x.steady, 0.99)} ms  ${verdict(ok)}`);
   }
   const slowest = bull.reduce((a, b) => (b.saturation.rate < a.saturation.rate ? b : a));
-  if (bull.some((x) => x.saturation.rate < STEADY_RATE)) {
+  const behind = bull.filter((x) => x.saturation.rate < STEADY_RATE);
+  if (bull.some((x) => percentile(x.steady.latencies, 0.99) >= P99_GOAL_MS)) {
+    const load = bull.map((x) => `${fmt((STEADY_RATE / x.saturation.rate) * 100, 0)}%`).join(", ");
     console.log(
-      `      Why: ${STEADY_RATE}/s is more than the pipeline carries here (${fmt(slowest.saturation.rate, 0)} to ${fmt(best.saturation.rate, 0)} messages/s at saturation): the backlog grows by` +
-        `\n      ~${fmt(STEADY_RATE - best.saturation.rate, 0)} messages a second for as long as the load lasts, and latency with it. At ${LIGHT_RATE}/s, which finds the pipeline idle, the slowest of` +
+      (behind.length > 0
+        ? `      Why: ${STEADY_RATE}/s is more than some setups carry here (${fmt(slowest.saturation.rate, 0)} to ${fmt(best.saturation.rate, 0)} messages/s at saturation): their backlog grows` +
+          `\n      for as long as the load lasts, and latency with it.`
+        : `      Why: ${STEADY_RATE}/s keeps this machine's 2 cores ${load} busy (of what each setup carries at saturation); at that load` +
+          `\n      messages queue behind each other on the shared cores (PostgreSQL, Redis and node take turns), which makes the tail.`) +
+        ` At ${LIGHT_RATE}/s, which finds the pipeline idle, the slowest of` +
         `\n      ${LIGHT_RATE * LIGHT_SECONDS} took ${bull.map((x) => `${latency(x.light, 1)} ms`).join(", ")} (p50 ${bull.map((x) => latency(x.light, 0.5)).join(", ")} ms).`,
     );
   }
