@@ -10,6 +10,8 @@ import { Reader } from "./text/reader.ts";
 const DEFAULT_MAX_STEPS = 200;
 const NO_MORE = Object.freeze({});
 const DEFAULT_MAX_DEPTH = 8;
+/** Questions of a run that `back` can return to, newest last. */
+export const MAX_TRAIL = 20;
 
 /**
  * One turn in the making: a private copy of the session, the messages to send and the events that
@@ -153,7 +155,11 @@ export class Sprint {
     const flow = this.flowOf(run);
     // Kept in the session only when the flow (or a sub-flow) will read it again; the host stores all.
     if (flow && referencedAnswers(flow, this.ctx.flows).has(result)) run.answers[result] = full;
-    if (!run.trail.includes(question)) run.trail.push(question);
+    if (!run.trail.includes(question)) {
+      run.trail.push(question);
+      // `back` reaches this far: a session stays the same size however long the survey.
+      if (run.trail.length > MAX_TRAIL) run.trail.shift();
+    }
     this.emit({
       type: "answer.recorded",
       run: run.id,

@@ -188,6 +188,21 @@ describe("node kinds", () => {
 describe("engine guarantees", () => {
   const survey: FlowInput = { id: "s", version: 1, nodes: { ...q("a", { type: "number" }, "b"), ...q("b", { type: "number" }, "end"), ...end } };
 
+  it("goes back through the last 20 questions of a long survey, and the session stays the same size however far it goes", () => {
+    const nodes = Object.assign({}, ...Array.from({ length: 40 }, (_, i) => q(`q${i + 1}`, { type: "number" }, i < 39 ? `q${i + 2}` : "end")), end);
+    const ctx = withFlows([{ id: "long", version: 1, nodes }]);
+    const at = (n: number) => talk(ctx, [start, ...Array.from({ length: n - 1 }, (_, i) => String(i + 1))]);
+    const sizes = [25, 30, 38].map((n) => JSON.stringify(at(n).session).length);
+    // Only node ids of two or three digits differ.
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(10);
+    // At question 30: 20 steps back reach question 10, the 21st can't go further.
+    const { session } = at(30);
+    const back = talk(ctx, Array(21).fill("back"), session);
+    expect(back.turns[19]?.session.wait?.node).toBe("q10");
+    expect(keys(back.last)).toEqual(["hints:no_back", "needs:priority.question"]);
+    expect(back.last.session.wait?.node).toBe("q10");
+  });
+
   it("never changes the session it was given", () => {
     const ctx = withFlows([survey]);
     const s1 = resume(newSession("en"), start, ctx).session;
