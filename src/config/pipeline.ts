@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INGEST_CONCURRENCY } from "../pipeline/pipeline.ts";
 import { readSettings } from "./env.ts";
 
 /** "20h", "90m", "45s", "2d", or a number of seconds. */
@@ -27,7 +28,7 @@ export const PipelineSettings = z.object({
   INLOCO_WORKER_CONCURRENCY: z.coerce.number({ error: "a whole number, e.g. 8" }).int().min(1).max(200).default(8).describe("jobs at once per outbound and timers queue in one process"),
   // Ingest jobs that run at once share one statement (src/ingest/batch.ts) and hold no connection
   // while they wait for it, so more at once means bigger batches, not more load on PostgreSQL.
-  INLOCO_INGEST_CONCURRENCY: z.coerce.number({ error: "a whole number, e.g. 32" }).int().min(1).max(500).default(32).describe("ingest jobs at once in one process (written together)"),
+  INLOCO_INGEST_CONCURRENCY: z.coerce.number({ error: "a whole number, e.g. 64" }).int().min(1).max(500).default(INGEST_CONCURRENCY).describe("ingest jobs at once in one process (written together)"),
 });
 export type PipelineSettings = z.infer<typeof PipelineSettings>;
 

@@ -31,7 +31,7 @@ export interface PipelineOptions {
 }
 
 /** INLOCO_INGEST_CONCURRENCY's default. */
-export const INGEST_CONCURRENCY = 32;
+export const INGEST_CONCURRENCY = 64;
 
 /** Which workers a process runs. Outbound workers need the channel's sender in the same process. */
 export interface Roles {

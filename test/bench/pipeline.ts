@@ -78,7 +78,8 @@ const STEADY_SECONDS = 10;
 const GRACE_S = 2;
 // Ingest: jobs per run (feedback.submitted and flow.started in turn) and the concurrencies tried.
 const INGEST_JOBS = 3000;
-const INGEST_CONCURRENCIES = [WORKER_CONCURRENCY, INGEST_CONCURRENCY];
+// The default, and around it: bigger batches with more jobs at once.
+const INGEST_CONCURRENCIES = [...new Set([WORKER_CONCURRENCY, 32, INGEST_CONCURRENCY, 128])].sort((a, b) => a - b);
 // No reply (or job) for this long: something is stuck; fail instead of waiting for ever.
 const STUCK_S = 30;
 
