@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { INGEST_CONCURRENCY } from "../pipeline/pipeline.ts";
 import { readSettings } from "./env.ts";
+
+/** INLOCO_INGEST_CONCURRENCY's default. */
+export const INGEST_CONCURRENCY = 64;
 
 /** "20h", "90m", "45s", "2d", or a number of seconds. */
 const duration = z

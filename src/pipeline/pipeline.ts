@@ -3,6 +3,7 @@ import type { Conversations } from "../conversation/conversations.ts";
 import type { IdentityVault } from "../db/crypto.ts";
 import type { Lexicon } from "../engine/index.ts";
 import type { Sql } from "../db/sql.ts";
+import { INGEST_CONCURRENCY } from "../config/pipeline.ts";
 import { ingestProcessor } from "../ingest/ingest.ts";
 import { validated } from "../queue/validate.ts";
 import type { Broker, WorkerHandle } from "../queue/types.ts";
@@ -29,9 +30,6 @@ export interface PipelineOptions {
   log?: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
 }
-
-/** INLOCO_INGEST_CONCURRENCY's default. */
-export const INGEST_CONCURRENCY = 64;
 
 /** Which workers a process runs. Outbound workers need the channel's sender in the same process. */
 export interface Roles {
