@@ -39,7 +39,7 @@ const choice = (v: unknown): string | undefined => ((v as AnswerValue | null)?.k
 
 interface FeedbackRow {
   eventId: string;
-  contactId: string | undefined;
+  contactId: string | null;
   text: string | null;
   mediaRef: string | null;
   category: string;
@@ -54,7 +54,7 @@ function feedbackRow(deps: IngestDeps, id: string, e: IngestJob): FeedbackRow {
   const mediaRef = value?.kind === "media" ? value.ref : null;
   // The person's own choice wins; otherwise the keyword rules of their language decide.
   const category = choice(e.data.category) ?? (text ? categorize(text, e.language, deps.rules) : "other");
-  return { eventId: id, contactId: e.contactId, text, mediaRef, category, language: e.language, contactBack: choice(e.data.contact_back) === "yes", at: new Date(e.at) };
+  return { eventId: id, contactId: e.contactId ?? null, text, mediaRef, category, language: e.language, contactBack: choice(e.data.contact_back) === "yes", at: new Date(e.at) };
 }
 
 // One statement for any number of rows (arrays, so it is one prepared statement whatever the
@@ -69,16 +69,7 @@ async function insertFeedback(sql: Sql, rows: readonly FeedbackRow[]): Promise<v
        AS v(event_id, contact_id, text, media_ref, category, language, contact_back, at)
      JOIN contacts c ON c.id = v.contact_id
      ON CONFLICT (source_event_id) DO NOTHING`,
-    [
-      rows.map((r) => r.eventId),
-      rows.map((r) => r.contactId ?? null),
-      rows.map((r) => r.text),
-      rows.map((r) => r.mediaRef),
-      rows.map((r) => r.category),
-      rows.map((r) => r.language),
-      rows.map((r) => r.contactBack),
-      rows.map((r) => r.at),
-    ],
+    columns(rows, ["eventId", "contactId", "text", "mediaRef", "category", "language", "contactBack", "at"]),
   );
 }
 
@@ -113,15 +104,13 @@ async function addCounts(sql: Sql, rows: readonly CountRow[]): Promise<void> {
      SELECT territory_id, flow_id, started, completed, now() FROM fresh
      ON CONFLICT (territory_id, flow_id) DO UPDATE SET started = territory_stats.started + EXCLUDED.started,
        completed = territory_stats.completed + EXCLUDED.completed, updated_at = now()`,
-    [
-      rows.map((r) => r.eventId),
-      rows.map((r) => r.kind),
-      rows.map((r) => r.territory),
-      rows.map((r) => r.flow),
-      rows.map((r) => r.started),
-      rows.map((r) => r.completed),
-    ],
+    columns(rows, ["eventId", "kind", "territory", "flow", "started", "completed"]),
   );
+}
+
+/** Rows as one array per field, in the order given: the parameters of an `unnest(…)` statement. */
+function columns<R, K extends keyof R>(rows: readonly R[], keys: readonly K[]): unknown[][] {
+  return keys.map((k) => rows.map((r) => r[k]));
 }
 
 const RSVP = new Set(["yes", "no", "maybe"]);
