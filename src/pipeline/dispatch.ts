@@ -15,13 +15,13 @@ export async function dispatch(broker: Broker, items: readonly OutboxItem[], now
 async function dispatchOne(broker: Broker, item: OutboxItem, now: Date): Promise<void> {
   if (item.kind === "outbound") {
     const job = item.payload as OutboundJob;
-    await broker.add(QUEUES.outbound(job.channel), "send", job, { id: item.id, priority: PRIORITY[job.priority] });
+    await broker.put(QUEUES.outbound(job.channel), "send", job, { id: item.id, priority: PRIORITY[job.priority] });
   } else if (item.kind === "ingest") {
     const job = item.payload as IngestJob;
-    await broker.add(QUEUES.ingest, job.name, job, { id: item.id });
+    await broker.put(QUEUES.ingest, job.name, job, { id: item.id });
   } else {
     const job = item.payload as TimerJob;
     const delayMs = item.dueAt ? Math.max(0, Date.parse(item.dueAt) - now.getTime()) : 0;
-    await broker.add(QUEUES.timers, "timer", job, { id: item.id, delayMs });
+    await broker.put(QUEUES.timers, "timer", job, { id: item.id, delayMs });
   }
 }

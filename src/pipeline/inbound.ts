@@ -74,5 +74,5 @@ function whoOf(d: InboundJob, vault: IdentityVault): Who {
 async function sorry(broker: Broker, job: Job<InboundJob>, d: InboundJob): Promise<void> {
   const message = { key: "session:try_again", params: {}, lang: d.language ?? "en", choices: [] };
   const out: OutboundJob = { channel: d.channel, sealedAddress: d.sealedAddress, messages: [message], priority: "reply", sent: 0 };
-  await broker.add(QUEUES.outbound(d.channel), "send", out, { id: `${job.id}/sorry`, priority: PRIORITY.reply }).catch(() => undefined);
+  await broker.put(QUEUES.outbound(d.channel), "send", out, { id: `${job.id}/sorry`, priority: PRIORITY.reply }).catch(() => undefined);
 }

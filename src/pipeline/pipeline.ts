@@ -79,7 +79,7 @@ export class Pipeline {
       ...(inbound.language ? { language: inbound.language } : {}),
       at: inbound.at,
     };
-    await this.o.broker.add(QUEUES.inbound(shard), inbound.input.type, job, { id: `in-${inbound.channel}-${delivery}` });
+    await this.o.broker.put(QUEUES.inbound(shard), inbound.input.type, job, { id: `in-${inbound.channel}-${delivery}` });
   }
 
   /** Start the workers of the given roles. */

@@ -23,7 +23,7 @@ export function timerProcessor(broker: Broker, sql: Sql, now: () => Date, remind
     if (!row) return;
     if (row.turn === t.turn) {
       const inbound: InboundJob = { channel: t.channel, contactId: t.contactId, input: { type: "timeout", turn: t.turn }, at: now().toISOString() };
-      await broker.add(QUEUES.inbound(t.shard), "timeout", inbound, { id: `fired-${job.id}` });
+      await broker.put(QUEUES.inbound(t.shard), "timeout", inbound, { id: `fired-${job.id}` });
       return;
     }
     if (!reminders || row.turn < t.turn) return;
@@ -33,7 +33,7 @@ export function timerProcessor(broker: Broker, sql: Sql, now: () => Date, remind
     const dueAt = new Date(row.updated_at.getTime() + seconds * 1000);
     const rearmed: TimerJob = { ...t, turn: row.turn };
     // One id per contact and turn: stale timers re-arming for the same turn queue it once.
-    await broker.add(QUEUES.timers, "timer", rearmed, { id: `rearm-${t.contactId}-${row.turn}`, delayMs: Math.max(0, dueAt.getTime() - now().getTime()) });
+    await broker.put(QUEUES.timers, "timer", rearmed, { id: `rearm-${t.contactId}-${row.turn}`, delayMs: Math.max(0, dueAt.getTime() - now().getTime()) });
     await sql.query("UPDATE sessions SET timer_due_at = GREATEST(timer_due_at, $2) WHERE contact_id = $1", [t.contactId, dueAt]);
   };
 }

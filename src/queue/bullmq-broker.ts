@@ -85,6 +85,12 @@ export class BullmqBroker implements Broker {
     return result!;
   }
 
+  async put<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<void> {
+    const settings = this.declared(queue);
+    // BullMQ's add of an id that exists already adds nothing: the id alone deduplicates.
+    await this.queue(queue).add(name, data, this.jobOptions(settings, resolveJob(queue, settings, opts), undefined));
+  }
+
   async addBulk<D>(queue: string, jobs: ReadonlyArray<BulkJob<D>>): Promise<AddResult[]> {
     const settings = this.declared(queue);
     const q = this.queue(queue);

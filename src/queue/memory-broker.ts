@@ -87,6 +87,10 @@ export class MemoryBroker implements Broker {
     return this.addOne(this.declared(queue), name, data, opts);
   }
 
+  async put<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<void> {
+    this.addOne(this.declared(queue), name, data, opts);
+  }
+
   async addBulk<D>(queue: string, jobs: ReadonlyArray<BulkJob<D>>): Promise<AddResult[]> {
     const q = this.declared(queue);
     // Check every job before adding any, as BullMQ's addBulk does.

@@ -104,6 +104,12 @@ export interface Broker {
   /** Settle a queue's settings in this process. Needed before `add` and `work`; doing it again replaces them. */
   declare(queue: string, settings?: QueueSettings): Promise<void>;
   add<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<AddResult>;
+  /**
+   * Add a job as `add` does (the same id is still added once), without finding out whether it was a
+   * duplicate: for callers that don't need to know, such as every message's path (BullMQ: one round
+   * trip less).
+   */
+  put<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<void>;
   addBulk<D>(queue: string, jobs: ReadonlyArray<BulkJob<D>>): Promise<AddResult[]>;
   /** Start a worker on a declared queue; resolves once it is taking jobs. */
   work<D>(queue: string, processor: Processor<D>, opts?: WorkOptions): Promise<WorkerHandle>;

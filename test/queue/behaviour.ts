@@ -89,6 +89,23 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
         expect(runs).toBe(1);
       });
 
+      it("put adds a job once per id as add does, without the report", async () => {
+        await broker.declare("q", { keepCompletedMs: 60_000 });
+        const release = gate();
+        const seen: number[] = [];
+        await broker.work<Payload>("q", async (job) => {
+          seen.push(job.data.n);
+          await release.wait;
+        });
+        for (let n = 1; n <= 5; n++) await broker.put<Payload>("q", "msg", { n }, { id: "tg-77" });
+        await broker.put<Payload>("q", "msg", { n: 6 }, { id: "tg-78" });
+        release.open();
+        await until("q", (c) => c.completed === 2, "2 completed");
+        await broker.put<Payload>("q", "msg", { n: 7 }, { id: "tg-77" });
+        expect(await countsOf("q")).toMatchObject({ waiting: 0, active: 0, delayed: 0, completed: 2 });
+        expect(seen.sort()).toEqual([1, 6]);
+      });
+
       it("takes the id again once the completed job is past its retention", async () => {
         await broker.declare("q", { keepCompletedMs: 1000 });
         const ids: string[] = [];

@@ -165,6 +165,14 @@ export class TimedBroker implements Broker {
       this.count(queue, performance.now() - t);
     }
   }
+  async put<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<void> {
+    const t = performance.now();
+    try {
+      await this.inner.put(queue, name, data, opts);
+    } finally {
+      this.count(queue, performance.now() - t);
+    }
+  }
   async addBulk<D>(queue: string, jobs: ReadonlyArray<BulkJob<D>>): Promise<AddResult[]> {
     return this.inner.addBulk(queue, jobs);
   }
