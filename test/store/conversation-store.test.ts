@@ -1,5 +1,6 @@
 // The engine meets the database: turns stored atomically in a real PostgreSQL.
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Conversations } from "../../src/conversation/conversations.ts";
 import { StaleTurnError, type Address } from "../../src/conversation/store.ts";
@@ -103,13 +104,76 @@ describe("conversations in the stakeholder database", () => {
     expect(session.turn).toBe(8);
   });
 
-  it("refuses a turn written on top of a stale session", async () => {
+  it("refuses a turn written on top of a stale session, and writes none of it", async () => {
     const p = person();
     await p.say("/start");
     const { contactId, session } = await store.open(p.address, "en");
     const turn = resume(session, { type: "text", text: "1" }, testContext({ languages: ["en", "ar"], newId: randomUUID }));
     await store.saveTurn({ contactId, previousTurn: session.turn, turn, outbox: [] });
-    await expect(store.saveTurn({ contactId, previousTurn: session.turn, turn, outbox: [] })).rejects.toBeInstanceOf(StaleTurnError);
+    const run = `stale-${contactId}`;
+    const stale = {
+      ...turn,
+      events: [
+        { type: "flow.started" as const, run, flow: "needs", version: 1 },
+        { type: "answer.recorded" as const, run, flow: "needs", version: 1, question: "housing", result: "housing", value: { kind: "choice" as const, choices: ["stable"] }, skipped: false, lang: "en", at: "2026-11-25T10:00:00.000Z" },
+        { type: "contact.stopped" as const },
+      ],
+    };
+    const outbox = [{ id: `${run}/out`, kind: "outbound" as const, payload: { n: 1 } }];
+    const delivery = { channel: "telegram" as const, messageId: `stale-${contactId}` };
+    await expect(store.saveTurn({ contactId, previousTurn: session.turn, turn: stale, outbox, delivery })).rejects.toBeInstanceOf(StaleTurnError);
+    expect(await db.prisma.surveyRun.count({ where: { runId: run } })).toBe(0);
+    expect(await db.prisma.outboxItem.count({ where: { contactId } })).toBe(0);
+    expect(await db.prisma.processedMessage.count({ where: { providerMessageId: delivery.messageId } })).toBe(0);
+    expect((await db.prisma.contact.findUniqueOrThrow({ where: { id: contactId } })).status).toBe("active");
+  });
+
+  it("a turn that starts a run, answers in it and completes it is stored whole", async () => {
+    const p = person();
+    await p.say("/start");
+    const { contactId, session } = await store.open(p.address, "en");
+    const turn = resume(session, { type: "text", text: "1" }, testContext({ languages: ["en", "ar"], newId: randomUUID }));
+    const run = `whole-${contactId}`;
+    const answer = { type: "answer.recorded" as const, run, flow: "needs", version: 1, question: "housing", result: "housing", skipped: false, lang: "en", at: "2026-11-25T10:00:00.000Z" };
+    // The run's row is inserted and then updated, the answer given, cleared and given again: each row changes twice.
+    const events = [
+      { type: "flow.started" as const, run, flow: "needs", version: 1 },
+      { ...answer, value: { kind: "choice" as const, choices: ["stable"] } },
+      { type: "answer.cleared" as const, run, flow: "needs", question: "housing", result: "housing" },
+      { ...answer, value: { kind: "choice" as const, choices: ["none"] } },
+      { type: "flow.completed" as const, run, flow: "needs", version: 1 },
+    ];
+    await store.saveTurn({ contactId, previousTurn: session.turn, turn: { ...turn, events }, outbox: [{ id: `${run}/out`, kind: "outbound", payload: { n: 1 } }] });
+    const stored = await db.prisma.surveyRun.findUniqueOrThrow({ where: { runId: run }, include: { answers: true } });
+    expect(stored.status).toBe("completed");
+    expect(stored.answers.map((a) => a.valueChoices)).toEqual([["none"]]);
+    expect(await db.prisma.outboxItem.count({ where: { contactId } })).toBe(1);
+  });
+
+  it("a turn racing another try of its own delivery writes nothing; tried again, it is recognised as the repeat", async () => {
+    const p = person();
+    for (const text of ["/start", "1", "yes", "1", "yes", "1"]) await p.say(text);
+    const { contact } = await contactOf(p.address);
+    const messageId = vault.hashDelivery("telegram", "raced-update");
+    // The other try has written its receipt and not committed yet: this turn waits for it, then must give way.
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query("INSERT INTO processed_messages (channel, provider_message_id) VALUES ('telegram', $1)", [messageId]);
+      const { session } = await store.open(p.address, "en");
+      const turn = resume(session, { type: "text", text: "2" }, testContext({ languages: ["en", "ar"], newId: randomUUID }));
+      const saving = store.saveTurn({ contactId: contact.id, previousTurn: session.turn, turn, outbox: [], delivery: { channel: "telegram", messageId } });
+      await new Promise((r) => setTimeout(r, 200));
+      await other.query("COMMIT");
+      await expect(saving).rejects.toBeInstanceOf(StaleTurnError);
+    } finally {
+      await other.end();
+    }
+    expect(await db.prisma.answer.count({ where: { contactId: contact.id, flowId: "needs" } })).toBe(0);
+    const again = await p.say("2", "raced-update");
+    expect(again.duplicate).toBe(true);
+    expect(await db.prisma.answer.count({ where: { contactId: contact.id, flowId: "needs" } })).toBe(0);
   });
 
   it("declining consent stores no answers", async () => {
