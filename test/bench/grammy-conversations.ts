@@ -228,7 +228,7 @@ async function checkSameReplies(telegram: FakeTelegram, bots: BotUnderTest[]): P
 // process in five or so runs everything about twice as slowly as the next, from start to end, pinned
 // to either vCPU; CPU profiles of a slow and a fast process of the same bot have the same shape, every
 // function uniformly slower. That is the machine (where the process's memory landed), not the bot,
-// and it hits the lightest bot hardest in the pooled figures. The pooled median is printed beside it.
+// and it moves the pooled median of whichever bot drew more slow processes. That median is printed too.
 const PROCESS_ROUNDS = 5;
 const ROUNDS = 8;
 const BLOCK = 10;
