@@ -10,6 +10,9 @@ import { databaseSettings } from "./settings.ts";
 import { sqlOver, type Sql } from "./sql.ts";
 import { DatabaseUnreachableError } from "./errors.ts";
 
+/** How long an unused pooled connection stays open. */
+const IDLE_CONNECTION_MS = 5 * 60_000;
+
 export interface OpenDatabaseOptions {
   /** A PostgreSQL server. Wins over `dataDir` and the environment. */
   url?: string;
@@ -47,7 +50,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     // PGlite has one session: pglite-socket mixes the messages of concurrent connections into it
     // (pglite#1046), so the embedded database gets exactly one connection, and transactions queue for it.
     // One pool, shared by Prisma and the plain-SQL hot paths.
-    const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : (options.maxConnections ?? 10) });
+    // Idle connections stay open for minutes (pg closes them after 10 s by default): a burst after a
+    // quiet spell would otherwise wait for new connections and re-prepare every statement on them.
+    // They never keep the process alive on their own.
+    const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : (options.maxConnections ?? 10), idleTimeoutMillis: IDLE_CONNECTION_MS, allowExitOnIdle: true });
     pool.on("error", () => undefined); // an idle connection dropped by the server: the pool replaces it
     const adapter = postgresAdapter(pool);
     const prisma = new PrismaClient({
