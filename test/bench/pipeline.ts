@@ -774,7 +774,10 @@ export async function pipelineBench(): Promise<void> {
       progress(`inbound: ${setup.label}`);
       results.push(await runSetup(setup, i, groups[i] as Person[], waits, base, db, r));
     }
-    if (results.length > 0) printInbound(results, loadBefore);
+    if (results.length > 0) {
+      printInbound(results, loadBefore);
+      await printInPlace(app);
+    }
   } catch (error) {
     console.error("pipeline bench failed:", error);
     throw error;
@@ -797,6 +800,17 @@ function printSetup(db: BenchDatabase, redis: BenchRedis, setupSeconds: number, 
       `others (own contact, address, session, runs, answers): ${fmt(prepSeconds, 1)} s. Load average ${fmt(loadBefore, 1)} before, on ${availableParallelism()} CPUs, which\n` +
       `PostgreSQL, Redis, the Node processes of this benchmark and anything else running share.`,
   );
+}
+
+/** How many of the turns' row updates PostgreSQL made in place (HOT: no new index entries), from its statistics. */
+async function printInPlace(app: BenchApp): Promise<void> {
+  // The statistics reach the view within a second of each transaction.
+  await sleep(1500);
+  const { rows } = await app.db.sql.query<{ relname: string; upd: string; hot: string }>(
+    "SELECT relname, n_tup_upd AS upd, n_tup_hot_upd AS hot FROM pg_stat_user_tables WHERE relname IN ('sessions', 'contacts') ORDER BY relname",
+  );
+  const share = rows.map((x) => `${x.relname} ${fmt((Number(x.hot) / Math.max(1, Number(x.upd))) * 100, 0)}% of ${fmt(Number(x.upd), 0)}`).join(", ");
+  console.log(`\nRow updates made in place by PostgreSQL (HOT updates, no index entries written), all setups: ${share}.`);
 }
 
 function printStatements(s: Statements): void {
