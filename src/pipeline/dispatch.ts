@@ -4,7 +4,7 @@ import type { IngestJob, OutboundJob, TimerJob } from "./jobs.ts";
 import { PRIORITY, QUEUES } from "./queues.ts";
 
 /**
- * Hand a turn's outbox to the queues, after its transaction committed. Job ids are the item ids, so
+ * Hand a turn's outbox to the queues, once the turn is committed. Job ids are the item ids, so
  * handing the same items over again (a retried inbound job) adds nothing twice.
  */
 export async function dispatch(broker: Broker, items: readonly OutboxItem[], now: Date): Promise<void> {

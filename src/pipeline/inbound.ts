@@ -15,7 +15,7 @@ export interface InboundDeps {
   log: (line: string) => void;
 }
 
-/** One message of one person: an engine turn stored in one transaction, then its outbox queued. */
+/** One message of one person: an engine turn stored atomically, then its outbox queued. */
 export function inboundProcessor(deps: InboundDeps) {
   return async (job: Job<InboundJob>): Promise<void> => {
     const d = job.data;

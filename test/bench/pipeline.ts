@@ -945,8 +945,8 @@ function printInbound(results: SetupResult[], loadBefore: number): void {
       }),
     ),
   );
-  console.log(`\ndedupe: processed_messages lookup (store.replay); open: contact and session (store.open); save turn: the transaction;`);
-  console.log(`dispatch: queueing the outbox (broker.add, one after another); engine & rest: resume(), zod, crypto, the planner.`);
+  console.log(`\ndedupe: processed_messages lookup (store.replay); open: contact and session (store.open); save turn: the turn's statement (or transaction);`);
+  console.log(`dispatch: queueing the outbox (broker.put, all at once); engine & rest: resume(), zod, crypto, the planner.`);
   const logs = new Map<string, number>();
   for (const x of results) for (const u of [x.saturation.usage, x.light.usage]) for (const [k, v] of Object.entries(u.breakdown.logs)) logs.set(k, (logs.get(k) ?? 0) + v);
   if (logs.size > 0) console.log(`Logged by the pipeline meanwhile: ${[...logs].map(([k, v]) => `${v} × "${k}"`).join("; ")}.`);
