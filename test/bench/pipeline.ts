@@ -970,7 +970,8 @@ function printInbound(results: SetupResult[], loadBefore: number): void {
     console.log(
       `      Why: a message costs ${fmt(total, 1)} ms of CPU in all (node ${fmt(u.selfMs + u.workersMs, 1)}, of which ${fmt(u.compileMs, 1)} compiling ${fmt(u.compiles, 1)} Prisma` +
         `\n      queries; PostgreSQL ${fmt(u.postgresMs, 1)}; Redis ${fmt(u.redisMs, 1)}): ${cpus} cores carry at most ${fmt((cpus * 1000) / total, 0)} messages/s even with nothing else` +
-        `\n      running, and ${fmt(SATURATION_GOAL, 0)}/s would need ${fmt((cpus * 1000) / SATURATION_GOAL, 1)} ms per message, everything included. ${fmt(u.othersShare * 100, 0)}% of the machine went to other processes.`,
+        `\n      running, and ${fmt(SATURATION_GOAL, 0)}/s would need ${fmt((cpus * 1000) / SATURATION_GOAL, 1)} ms per message, everything included. ${fmt(u.othersShare * 100, 0)}% of the machine went to other processes.` +
+        `\n      With PostgreSQL and Redis on other machines, ${cpus} cores of workers alone would carry about ${fmt((cpus * 1000) / (u.selfMs + u.workersMs), 0)} messages/s (node's share).`,
     );
   }
   console.log(`Goal: p99 accept → reply sent at a steady ${STEADY_RATE} messages/s < ${P99_GOAL_MS} ms:`);
