@@ -63,63 +63,27 @@ export class DatabaseConversationStore implements ConversationStore {
   async saveTurn(r: TurnRecord): Promise<void> {
     const { session, events } = r.turn;
     const now = this.now();
+    const write = sessionWrite(r, now);
     // Round trips are most of a turn's cost: one statement does it all where it can.
-    if (fitsOneStatement(events)) return this.saveInOneStatement(r, now);
+    if (fitsOneStatement(events)) {
+      const onlyIfSaved = "EXISTS (SELECT 1 FROM ok)";
+      const { writes, contact } = eventWrites(r.contactId, session, events, now);
+      const parts = [...write.receipt, ...writes.map((w, i) => [`w${i}`, gated(w, onlyIfSaved)] as const), ["contact", gated(contact, onlyIfSaved)] as const];
+      if (r.outbox.length > 0) parts.push(["outbox", gated(outboxInsert(r), onlyIfSaved)]);
+      return writeTurn(this.sql, r, withQueries(parts, write.main, write.head));
+    }
     await this.sql.transaction(async (tx) => {
       if (events.some((e) => e.type === "erasure.requested")) {
         if (r.delivery && !(await recordReceipt(tx, r.delivery))) throw new DuplicateDeliveryError(r.delivery);
         await eraseContact(tx, r.contactId, "contact");
         return;
       }
-      await writeSession(tx, r, session, now);
+      await writeTurn(tx, r, withQueries(write.receipt, write.main, write.head));
       const contact = await applyEvents(tx, r.contactId, session, events, now);
       const outbox = r.outbox.length === 0 ? [] : ([["outbox", gated(outboxInsert(r))]] as const);
       const { text, values } = withQueries(outbox, contact);
       await tx.query(text, values);
     });
-  }
-
-  /**
-   * The turn as one statement, atomic without BEGIN and COMMIT: the session, only if it is still at
-   * the turn that was read and the delivery is new; then, only if the session was written, the
-   * receipt, the events' rows, the contact and the outbox.
-   */
-  private async saveInOneStatement(r: TurnRecord, now: Date): Promise<void> {
-    const { session, events } = r.turn;
-    const d = r.delivery;
-    const values = sessionValues(r, session, now);
-    // $10, $11: the delivery, whose receipt must not exist yet.
-    const isNew = d ? " AND NOT EXISTS (SELECT 1 FROM processed_messages WHERE channel = $10::channel AND provider_message_id = $11)" : "";
-    const head = [`s AS (UPDATE sessions SET ${SESSION_SET} WHERE contact_id = $1 AND turn = $8${isNew} RETURNING 1)`];
-    if (r.previousTurn === 0) {
-      head.push(`s0 AS (INSERT INTO sessions (id, contact_id, state, turn, flow_id, flow_version, status, updated_at, timer_due_at)
-        SELECT gen_random_uuid(), $1, $2, $3, $4, $5, $6::session_status, $7, $9 WHERE NOT EXISTS (SELECT 1 FROM s)${isNew}
-        ON CONFLICT (contact_id) DO NOTHING RETURNING 1)`);
-      head.push("ok AS (SELECT 1 FROM s UNION ALL SELECT 1 FROM s0)");
-    } else head.push("ok AS (SELECT 1 FROM s)");
-    const onlyIfSaved = "EXISTS (SELECT 1 FROM ok)";
-    const parts: Array<readonly [string, Statement]> = [];
-    // No ON CONFLICT: a receipt written meanwhile by another try of the same delivery fails the whole statement.
-    if (d) parts.push(["receipt", { text: "INSERT INTO processed_messages (channel, provider_message_id) SELECT $1::channel, $2 WHERE EXISTS (SELECT 1 FROM ok)", values: [d.channel, d.messageId] }]);
-    const { writes, contact } = eventWrites(r.contactId, session, events, now);
-    writes.forEach((w, i) => parts.push([`w${i}`, gated(w, onlyIfSaved)]));
-    parts.push(["contact", gated(contact, onlyIfSaved)]);
-    if (r.outbox.length > 0) parts.push(["outbox", gated(outboxInsert(r), onlyIfSaved)]);
-    const main: Statement = d
-      ? { text: "SELECT EXISTS (SELECT 1 FROM ok) AS saved, EXISTS (SELECT 1 FROM processed_messages WHERE channel = $1::channel AND provider_message_id = $2) AS seen", values: [d.channel, d.messageId] }
-      : { text: "SELECT EXISTS (SELECT 1 FROM ok) AS saved, false AS seen", values: [] };
-    const { text, values: all } = withQueries(parts, main, { text: head.join(",\n"), values: d ? [...values, d.channel, d.messageId] : values });
-    let row: { saved: boolean; seen: boolean } | undefined;
-    try {
-      row = (await this.sql.query<{ saved: boolean; seen: boolean }>(text, all)).rows[0];
-    } catch (e) {
-      // Another try of the same delivery wrote its receipt after this one looked: load again, and see it.
-      if (d && isUniqueViolation(e) && (e as { table?: unknown }).table === "processed_messages") throw new StaleTurnError(r.contactId, r.previousTurn);
-      throw e;
-    }
-    if (row?.saved) return;
-    if (d && row?.seen) throw new DuplicateDeliveryError(d);
-    throw new StaleTurnError(r.contactId, r.previousTurn);
   }
 
   async replay(delivery: Delivery): Promise<OutboxItem[] | undefined> {
@@ -181,33 +145,44 @@ function sessionValues(r: TurnRecord, session: Session, now: Date): unknown[] {
 }
 
 /**
- * The session, only if its turn is still the one the turn was computed from; with the delivery's
- * receipt first, in the same statement, when the input came from a channel.
+ * A turn's session write, as WITH queries for one statement: the session, only if it is still at the
+ * turn that was read and the delivery has no receipt yet (`ok` has a row if it was written); the
+ * delivery's receipt, only then; and the SELECT that tells what happened. Other writes of the turn
+ * go between, gated on `ok`.
  */
-async function writeSession(tx: SqlTx, r: TurnRecord, session: Session, now: Date): Promise<void> {
-  const values = sessionValues(r, session, now);
-  let updated: boolean;
-  if (r.delivery) {
-    const { rows } = await tx.query<{ fresh: boolean; updated: boolean }>(
-      `WITH receipt AS (INSERT INTO processed_messages (channel, provider_message_id) VALUES ($10::channel, $11) ON CONFLICT DO NOTHING RETURNING 1),
-       updated AS (UPDATE sessions SET ${SESSION_SET} WHERE contact_id = $1 AND turn = $8 AND EXISTS (SELECT 1 FROM receipt) RETURNING 1)
-       SELECT EXISTS (SELECT 1 FROM receipt) AS fresh, EXISTS (SELECT 1 FROM updated) AS updated`,
-      [...values, r.delivery.channel, r.delivery.messageId],
-    );
-    if (!rows[0]?.fresh) throw new DuplicateDeliveryError(r.delivery);
-    updated = rows[0].updated;
-  } else {
-    updated = (await tx.query(`UPDATE sessions SET ${SESSION_SET} WHERE contact_id = $1 AND turn = $8`, values)).rowCount === 1;
-  }
-  if (updated) return;
+function sessionWrite(r: TurnRecord, now: Date): { head: Statement; receipt: Array<readonly [string, Statement]>; main: Statement } {
+  const d = r.delivery;
+  const values = sessionValues(r, r.turn.session, now);
+  // $10, $11: the delivery, whose receipt must not exist yet.
+  const isNew = d ? " AND NOT EXISTS (SELECT 1 FROM processed_messages WHERE channel = $10::channel AND provider_message_id = $11)" : "";
+  const head = [`s AS (UPDATE sessions SET ${SESSION_SET} WHERE contact_id = $1 AND turn = $8${isNew} RETURNING 1)`];
   if (r.previousTurn === 0) {
-    const inserted = await tx.query(
-      `INSERT INTO sessions (id, contact_id, state, turn, flow_id, flow_version, status, updated_at, timer_due_at)
-       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::session_status, $7, $8) ON CONFLICT (contact_id) DO NOTHING`,
-      [...values.slice(0, 7), values[8]],
-    );
-    if (inserted.rowCount === 1) return;
+    head.push(`s0 AS (INSERT INTO sessions (id, contact_id, state, turn, flow_id, flow_version, status, updated_at, timer_due_at)
+      SELECT gen_random_uuid(), $1, $2, $3, $4, $5, $6::session_status, $7, $9 WHERE NOT EXISTS (SELECT 1 FROM s)${isNew}
+      ON CONFLICT (contact_id) DO NOTHING RETURNING 1)`);
+    head.push("ok AS (SELECT 1 FROM s UNION ALL SELECT 1 FROM s0)");
+  } else head.push("ok AS (SELECT 1 FROM s)");
+  if (!d) return { head: { text: head.join(",\n"), values }, receipt: [], main: { text: "SELECT EXISTS (SELECT 1 FROM ok) AS saved, false AS seen", values: [] } };
+  return {
+    head: { text: head.join(",\n"), values: [...values, d.channel, d.messageId] },
+    // No ON CONFLICT: a receipt written meanwhile by another try of the same delivery fails the whole statement.
+    receipt: [["receipt", { text: "INSERT INTO processed_messages (channel, provider_message_id) SELECT $1::channel, $2 WHERE EXISTS (SELECT 1 FROM ok)", values: [d.channel, d.messageId] }]],
+    main: { text: "SELECT EXISTS (SELECT 1 FROM ok) AS saved, EXISTS (SELECT 1 FROM processed_messages WHERE channel = $1::channel AND provider_message_id = $2) AS seen", values: [d.channel, d.messageId] },
+  };
+}
+
+/** Run a statement built on `sessionWrite`; a session not written is a repeated delivery or a stale turn. */
+async function writeTurn(on: SqlTx, r: TurnRecord, statement: Statement): Promise<void> {
+  let row: { saved: boolean; seen: boolean } | undefined;
+  try {
+    row = (await on.query<{ saved: boolean; seen: boolean }>(statement.text, statement.values)).rows[0];
+  } catch (e) {
+    // Another try of the same delivery wrote its receipt after this one looked: load again, and see it.
+    if (r.delivery && isUniqueViolation(e) && (e as { table?: unknown }).table === "processed_messages") throw new StaleTurnError(r.contactId, r.previousTurn);
+    throw e;
   }
+  if (row?.saved) return;
+  if (r.delivery && row?.seen) throw new DuplicateDeliveryError(r.delivery);
   throw new StaleTurnError(r.contactId, r.previousTurn);
 }
 
