@@ -2,7 +2,7 @@
 // once with @grammyjs/conversations (a replayed async function), once with our engine (a
 // middleware around resume()). Same questions, same rendering, same answers, same storage kind,
 // no network. We time the k-th answer of a chat already waiting at question k.
-import { fork } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -222,16 +222,19 @@ async function checkSameReplies(telegram: FakeTelegram, bots: BotUnderTest[]): P
 // conversations bots' garbage (tens of kB of replay log per update) is collected while the other
 // bots run, on V8's background threads too, which process.cpuUsage bills to whoever is timed, and
 // the shared grammY code turns polymorphic; the lightest bot then pays most of the heaviest one's
-// cost (it shows as a doubled floor). Processes take turns, round after round, so a change of load
-// on the machine hits every bot alike. The same-process figures are printed too, for reference.
-// A bot's figure is the median of its processes' medians. Processes differ as a whole: on the shared
-// VM this was measured on, about one in five ran everything twice as slowly as the next, from start to
-// end, pinned to either vCPU (CPU profiles of a slow and a fast process of the same bot have the same
-// shape, every function uniformly slower: the machine, not the bot), and conversations' processes
-// settle anywhere between 620 and 1,000 µs at question 20. The median of five processes is moved by
-// neither one slow process nor one lucky one; the pooled median of all samples is printed too.
-const PROCESS_ROUNDS = 5;
-const ROUNDS = 8;
+// cost (it shows as a doubled floor). The same-process figures are printed too, for reference.
+//
+// Processes take turns, one bot after the other, set after set, so a change of load on the machine
+// hits every bot alike. Each times its bot for the same MEASURE_MS, with no pause: the VM this was
+// written on has slow spells, everything 1.5–2× slower, from a quarter of a second to several
+// seconds (a tight loop timed every 250 ms shows them), and a process that pauses between short
+// timed slices comes back slower for a while. Counted in answers instead, a light bot was timed for
+// a few milliseconds (80 answers of 40 µs), inside or outside a spell by luck, while a heavy one
+// averaged them out. A bot's figure in a process is the median of its blocks; in the end, the
+// median of its SETS processes' figures, so one process caught in a spell moves nothing. The
+// pooled median of all samples is printed too.
+const SETS = 5;
+const MEASURE_MS = 3000;
 const BLOCK = 10;
 const BLOCK_WARMUP = 3;
 // Untimed updates before any timing: a bot in service handles millions, so we measure code the JIT
@@ -268,71 +271,129 @@ function makeBots(telegram: FakeTelegram): Record<Name, BotUnderTest> {
   return Object.fromEntries(NAMES.map((name) => [name, makeBot(name, telegram)])) as Record<Name, BotUnderTest>;
 }
 
-/** Time the answer at each question k for the given bots, which take turns block by block. */
-async function measure(telegram: FakeTelegram, bots: Partial<Record<Name, BotUnderTest>>, rounds: number): Promise<Partial<Record<Name, Samples>>> {
-  const names = Object.keys(bots) as Name[];
-  const results: Partial<Record<Name, Samples>> = {};
-  for (const name of names) results[name] = AT_QUESTIONS.map(() => ({ wall: [], cpu: [], bytes: 0 }));
-  // A chat per bot and question, waiting at that question (prepared untimed).
-  let chat = 1000;
-  const prepared = [];
-  for (const [q, k] of AT_QUESTIONS.entries()) {
-    for (const name of names) {
-      const b = bots[name] as BotUnderTest;
-      const id = ++chat;
-      const snapshot = await prepare(b, id, k);
-      prepared.push({ k, b, id, snapshot, r: (results[name] as Samples)[q] as Samples[number] });
-    }
-  }
-  const warmUntil = performance.now() + WARMUP_MS;
-  for (let n = 0; n < WARMUP_UPDATES || performance.now() < warmUntil; n++) {
-    for (const p of prepared) {
-      if (p.snapshot !== undefined) p.b.storage?.raw.set(String(p.id), p.snapshot);
-      await p.b.bot.handleUpdate(textUpdate(p.id, answerTo(p.k)));
-    }
-  }
-  // Round 0 only warms up too (caches, with all chats in turn); a few untimed updates open each block.
-  for (let round = 0; round <= rounds; round++) {
-    for (const p of prepared) {
-      for (let i = 0; i < BLOCK_WARMUP + BLOCK; i++) {
-        // Back to waiting at question k (not timed).
-        if (p.snapshot !== undefined) p.b.storage?.raw.set(String(p.id), p.snapshot);
-        const update = textUpdate(p.id, answerTo(p.k));
-        const calls = telegram.calls;
-        const t = await timeOnce(() => p.b.bot.handleUpdate(update));
-        if (telegram.calls !== calls + 1) throw new Error(`${p.b.label}: expected 1 API call for the answer at question ${p.k}, got ${telegram.calls - calls}`);
-        if (round === 0 || i < BLOCK_WARMUP) continue;
-        p.r.wall.push(t.wall);
-        p.r.cpu.push(t.cpu);
-        p.r.bytes = p.snapshot?.length ?? 0;
+/**
+ * The given bots, each with a chat waiting at every question of AT_QUESTIONS, warmed up; `slice`
+ * then times answers for a while and hands back the samples taken.
+ */
+class Timing {
+  private readonly chats: Array<{ k: number; q: number; name: Name; b: BotUnderTest; id: number; snapshot: string | undefined }> = [];
+  private seed = 1;
+
+  private constructor(
+    private readonly telegram: FakeTelegram,
+    private readonly names: readonly Name[],
+  ) {}
+
+  /** Prepare a chat per bot and question (untimed), then warm up for WARMUP_MS. */
+  static async start(telegram: FakeTelegram, bots: Partial<Record<Name, BotUnderTest>>): Promise<Timing> {
+    const timing = new Timing(telegram, Object.keys(bots) as Name[]);
+    let chat = 1000;
+    for (const [q, k] of AT_QUESTIONS.entries()) {
+      for (const name of timing.names) {
+        const b = bots[name] as BotUnderTest;
+        const id = ++chat;
+        timing.chats.push({ k, q, name, b, id, snapshot: await prepare(b, id, k) });
       }
     }
+    const warmUntil = performance.now() + WARMUP_MS;
+    for (let n = 0; n < WARMUP_UPDATES || performance.now() < warmUntil; n++) {
+      for (const c of timing.chats) await timing.answer(c);
+    }
+    // One untimed round more, block by block as when timing.
+    await timing.slice(0);
+    return timing;
   }
-  return results;
+
+  /** One answer at the chat's question, the chat first set back to waiting there (a Map.set, alike for every bot). */
+  private answer(c: Timing["chats"][number]): Promise<void> {
+    if (c.snapshot !== undefined) c.b.storage?.raw.set(String(c.id), c.snapshot);
+    return c.b.bot.handleUpdate(textUpdate(c.id, answerTo(c.k)));
+  }
+
+  /**
+   * Rounds of one block per chat, for at least `ms` (one round at least). Each block opens with a
+   * few untimed answers, then BLOCK answers are timed together: a sample is their CPU time over
+   * BLOCK. Timing each answer alone would bill the timer's own system calls to it (about 1 µs here,
+   * much of a light bot's cost) and leave out the garbage collections its garbage makes due, which
+   * land in one answer in a hundred and would be dropped by a median: a bot in service pays both.
+   */
+  async slice(ms: number): Promise<Partial<Record<Name, Samples>>> {
+    const out: Partial<Record<Name, Samples>> = {};
+    for (const name of this.names) out[name] = AT_QUESTIONS.map(() => ({ wall: [], cpu: [], bytes: 0 }));
+    const until = performance.now() + ms;
+    do {
+      // A new order every round: in a fixed order, a bot that allocates the same every round has its
+      // garbage collected at the same point of each round, and one question's blocks would pay all of it.
+      for (let i = this.chats.length - 1; i > 0; i--) {
+        this.seed = (this.seed * 1103515245 + 12345) % 2147483648;
+        const j = this.seed % (i + 1);
+        [this.chats[i], this.chats[j]] = [this.chats[j] as Timing["chats"][number], this.chats[i] as Timing["chats"][number]];
+      }
+      for (const c of this.chats) {
+        for (let i = 0; i < BLOCK_WARMUP; i++) await this.answer(c);
+        const calls = this.telegram.calls;
+        const t = await timeOnce(async () => {
+          for (let i = 0; i < BLOCK; i++) await this.answer(c);
+        });
+        if (this.telegram.calls !== calls + BLOCK) throw new Error(`${c.b.label}: expected 1 API call per answer at question ${c.k}, got ${(this.telegram.calls - calls) / BLOCK}`);
+        const r = (out[c.name] as Samples)[c.q] as Samples[number];
+        r.wall.push(t.wall / BLOCK);
+        r.cpu.push(t.cpu / BLOCK);
+        r.bytes = c.snapshot?.length ?? 0;
+      }
+    } while (performance.now() < until);
+    return out;
+  }
 }
 
-/** In a child process: measure one bot alone and hand the samples to the parent. */
-async function measureAlone(name: Name): Promise<void> {
+/** In a child process: build one bot alone, warm it up, then time it when the parent asks. */
+async function serveAlone(name: Name): Promise<void> {
   const telegram = new FakeTelegram();
   // Only this bot is built: building the others too (the conversations plugin's middleware in the
   // same grammY code) made the same bot cost 14 µs in one process and 25–30 µs in the next.
-  const results = await measure(telegram, { [name]: makeBot(name, telegram) }, ROUNDS);
-  process.send?.(results[name]);
+  const timing = await Timing.start(telegram, { [name]: makeBot(name, telegram) });
+  process.on("message", (m: { slice?: number }) => {
+    if (m.slice === undefined) process.exit(0);
+    void timing.slice(m.slice).then((r) => process.send?.(r[name]));
+  });
+  process.send?.("ready");
 }
 
-/** Run `measureAlone(name)` in a fresh process. */
-function measureInChild(name: Name): Promise<Samples> {
-  return new Promise((resolve, reject) => {
+/** A bot alone in a child process, warmed up and waiting for the parent to ask for timing. */
+class ChildBot {
+  private waiting: { resolve: (m: unknown) => void; reject: (e: Error) => void } | undefined;
+  private constructor(private readonly child: ChildProcess) {
+    child.on("message", (m) => this.waiting?.resolve(m));
+    child.on("exit", (code) => this.waiting?.reject(new Error(`benchmark child exited with ${code}`)));
+  }
+
+  /** Start the child and wait until its bot is warm. */
+  static async start(name: Name): Promise<ChildBot> {
     const child = fork(fileURLToPath(import.meta.url), [], {
       execArgv: ["--import", "tsx"],
       env: { ...process.env, BENCH_GRAMMY_BOT: name },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    let samples: Samples | undefined;
-    child.on("message", (m: Samples) => (samples = m));
-    child.on("error", reject);
-    child.on("exit", (code) => (samples && code === 0 ? resolve(samples) : reject(new Error(`measuring ${name}: child exited with ${code}`))));
-  });
+    const bot = new ChildBot(child);
+    await bot.next();
+    return bot;
+  }
+
+  private next(): Promise<unknown> {
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  /** Time answers for `ms` in the child. */
+  async slice(ms: number): Promise<Samples> {
+    const reply = this.next();
+    this.child.send({ slice: ms });
+    return (await reply) as Samples;
+  }
+
+  stop(): void {
+    this.waiting = undefined;
+    this.child.send({});
+  }
 }
 
 /** grammY benchmark: per-update cost of @grammyjs/conversations vs the engine, at question 1, 10, 20, 50. */
@@ -344,11 +405,15 @@ export async function grammyBench(): Promise<void> {
 
   // Each bot alone in its own process, the processes taking turns.
   const runs = Object.fromEntries(NAMES.map((n) => [n, [] as Samples[]])) as Record<Name, Samples[]>;
-  for (let round = 0; round < PROCESS_ROUNDS; round++) {
-    for (const name of NAMES) runs[name].push(await measureInChild(name));
+  for (let set = 0; set < SETS; set++) {
+    for (const name of NAMES) {
+      const child = await ChildBot.start(name);
+      runs[name].push(await child.slice(MEASURE_MS));
+      child.stop();
+    }
   }
   // The same, all four in this one process, for reference.
-  const shared = (await measure(telegram, bots, ROUNDS)) as Record<Name, Samples>;
+  const shared = (await (await Timing.start(telegram, bots)).slice(MEASURE_MS)) as Record<Name, Samples>;
 
   // Per bot and question: the median of the processes' medians, and the median of all samples pooled.
   const typical = (name: Name, what: "wall" | "cpu") => AT_QUESTIONS.map((_, q) => median(runs[name].map((r) => median((r[q] as Samples[number])[what]))));
@@ -360,13 +425,12 @@ export async function grammyBench(): Promise<void> {
   const ratio = (a: number[], b: number[]) => a.map((x, q) => x / (b[q] as number));
   const cells = (xs: number[]) => xs.map((x) => fmt(x));
   const bytes = (name: Name) => (runs[name][0] as Samples).map((r) => String(r.bytes));
-  const perProcess = ROUNDS * BLOCK;
   console.log(
     `The same ${LONG_SURVEY_QUESTIONS}-question survey in grammY ${packageVersion("grammy")} with @grammyjs/conversations ${packageVersion("@grammyjs/conversations")}, driven by\n` +
       `bot.handleUpdate with fake updates; Bot API calls answered by a fake fetch, no network; state as JSON in a Map.\n` +
-      `One answer at question k (the chat restored to waiting at k before each), each bot measured alone in its own\n` +
-      `process after ${WARMUP_MS / 1000} s of warm-up, ${PROCESS_ROUNDS} processes per bot taking turns with the others; median of ${perProcess} answers\n` +
-      `per process and k, the median of the ${PROCESS_ROUNDS} processes' medians (see the pooled median below):\n`,
+      `One answer at question k (the chat restored to waiting at k before each), timed in blocks of ${BLOCK} answers. Each bot\n` +
+      `alone in its own process, warmed up for ${WARMUP_MS / 1000} s, then timed for ${MEASURE_MS / 1000} s; ${SETS} processes per bot, taking turns with the\n` +
+      `other bots'. Per bot and k: the median over its processes of the median block (see the pooled median below):\n`,
   );
   const label = (name: Name) => bots[name].label;
   console.log(
@@ -386,7 +450,7 @@ export async function grammyBench(): Promise<void> {
       ],
     ),
   );
-  console.log(`\nAll four bots in one process instead, taking turns block by block (median of ${ROUNDS * BLOCK}; see above why this is not the measure):\n`);
+  console.log(`\nAll four bots in one process instead, taking turns block by block (median of blocks over ${MEASURE_MS / 1000} s; see above why this is not the measure):\n`);
   console.log(
     table(
       ["per update, at question k =", ...AT_QUESTIONS.map(String)],
@@ -397,6 +461,13 @@ export async function grammyBench(): Promise<void> {
     ),
   );
   const at = AT_QUESTIONS.indexOf(GOAL_AT as (typeof AT_QUESTIONS)[number]);
+  const processMedians = (name: Name) => runs[name].map((r) => median((r[at] as Samples[number]).cpu));
+  console.log(`\nEach process's median CPU µs at question ${GOAL_AT}, in the order they ran:`);
+  for (const n of NAMES) console.log(`  ${label(n).padEnd(48)} ${processMedians(n).map((x) => fmt(x)).join(", ")}`);
+  // Conversations' replay log outlives the young generation (an 18 kB state at question 20): its
+  // processes settle into cheaper or dearer garbage-collection regimes, 0.9 to 2.5 ms an answer. The
+  // cheapest of them against the engine's figure is the least favourable comparison for the engine.
+  const cheapest = Math.min(...processMedians("conversations")) / (cpu.engine[at] as number);
   const cpuRatio = ratio(cpu.conversations, cpu.engine)[at] as number;
   const wallRatio = ratio(wall.conversations, wall.engine)[at] as number;
   const pooledRatio = ratio(pooledCpu.conversations, pooledCpu.engine)[at] as number;
@@ -408,8 +479,8 @@ export async function grammyBench(): Promise<void> {
   console.log(`the conversation's calls (the plugin builds its own Api from token + client options; they'd reach the network).`);
   console.log(`\nGoal: the engine at least ${GOAL_RATIO}× cheaper per update at question ${GOAL_AT} (CPU time): ${fmt(cpuRatio)}×  ${verdict(cpuRatio >= GOAL_RATIO)}`);
   console.log(`      all samples pooled instead: ${fmt(pooledRatio)}×; wall clock: ${fmt(wallRatio)}× (conversations also waits`);
-  console.log(`      one setTimeout(0), about 1 ms, per update)`);
+  console.log(`      one setTimeout(0), about 1 ms, per update); conversations' cheapest process against the engine: ${fmt(cheapest)}×`);
 }
 
 const childBot = process.env.BENCH_GRAMMY_BOT as Name | undefined;
-if (childBot && process.send) await measureAlone(childBot);
+if (childBot && process.send) await serveAlone(childBot);
