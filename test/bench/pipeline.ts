@@ -548,7 +548,7 @@ async function runSetup(setup: Setup, index: number, people: Person[], waits: re
     const st = await paced(STEADY_RATE, STEADY_SECONDS, GRACE_S);
     const t2 = await snapshot();
     const steady = phase(st.record, st.stoppedAt, { rate: STEADY_RATE, acceptSeconds: Number.NaN, lateP99: st.lateP99 }, t1, t2);
-    progress(`  ${STEADY_RATE}/s: p50 ${fmt(percentile(steady.latencies, 0.5), 1)} ms, p99 ${fmt(percentile(steady.latencies, 0.99), 1)} ms, ${steady.unanswered} unanswered`);
+    progress(`  ${STEADY_RATE}/s: p50 ${fmt(percentile(steady.latencies, 0.5), 1)} ms, p99 ${fmt(percentile(steady.latencies, 0.99), 1)} ms, ${steady.unanswered} unanswered; over ${P99_GOAL_MS} ms, by second of the load: ${slowBySecond(st.record, st.stoppedAt).join(" ")}`);
     const failures = [...t2.breakdown.failures];
     return { setup, startSeconds, saturation, light, steady, wrong, failedJobs, failures };
   } finally {
@@ -864,6 +864,21 @@ function printIngest(runs: IngestRun[]): void {
 
 function compileCell(u: Usage): string {
   return compileTime.available ? `${fmt(u.compileMs, 2)} (${fmt(u.compiles, 1)})` : "n/a";
+}
+
+/**
+ * How many messages took longer than the p99 goal, by the second of the load they were due in: a
+ * tail spread over the run is queueing, one gathered in a second or two is a stall (a collection,
+ * a slow spell of the machine) that delayed everything due meanwhile.
+ */
+function slowBySecond(record: ReadonlyArray<{ from: number; at?: number }>, stoppedAt: number): number[] {
+  const start = Math.min(...record.map((m) => m.from));
+  const counts: number[] = [];
+  for (const m of record) {
+    const second = Math.floor((m.from - start) / 1000);
+    counts[second] = (counts[second] ?? 0) + ((m.at ?? stoppedAt) - m.from > P99_GOAL_MS ? 1 : 0);
+  }
+  return Array.from(counts, (c) => c ?? 0);
 }
 
 /** A percentile of a phase's latencies, "> x" when unanswered messages reach into it (x is then a lower bound). */
