@@ -272,7 +272,7 @@ function makeBots(telegram: FakeTelegram): Record<Name, BotUnderTest> {
 }
 
 /**
- * The given bots, each with a chat waiting at every question of AT_QUESTIONS, warmed up; `slice`
+ * The given bots, each with a chat waiting at every question of AT_QUESTIONS, warmed up; `measure`
  * then times answers for a while and hands back the samples taken.
  */
 class Timing {
@@ -300,7 +300,7 @@ class Timing {
       for (const c of timing.chats) await timing.answer(c);
     }
     // One untimed round more, block by block as when timing.
-    await timing.slice(0);
+    await timing.measure(0);
     return timing;
   }
 
@@ -315,9 +315,9 @@ class Timing {
    * few untimed answers, then BLOCK answers are timed together: a sample is their CPU time over
    * BLOCK. Timing each answer alone would bill the timer's own system calls to it (about 1 µs here,
    * much of a light bot's cost) and leave out the garbage collections its garbage makes due, which
-   * land in one answer in a hundred and would be dropped by a median: a bot in service pays both.
+   * land in one answer in tens and would be dropped by a median: a bot in service pays both.
    */
-  async slice(ms: number): Promise<Partial<Record<Name, Samples>>> {
+  async measure(ms: number): Promise<Partial<Record<Name, Samples>>> {
     const out: Partial<Record<Name, Samples>> = {};
     for (const name of this.names) out[name] = AT_QUESTIONS.map(() => ({ wall: [], cpu: [], bytes: 0 }));
     const until = performance.now() + ms;
@@ -352,9 +352,9 @@ async function serveAlone(name: Name): Promise<void> {
   // Only this bot is built: building the others too (the conversations plugin's middleware in the
   // same grammY code) made the same bot cost 14 µs in one process and 25–30 µs in the next.
   const timing = await Timing.start(telegram, { [name]: makeBot(name, telegram) });
-  process.on("message", (m: { slice?: number }) => {
-    if (m.slice === undefined) process.exit(0);
-    void timing.slice(m.slice).then((r) => process.send?.(r[name]));
+  process.on("message", (m: { measureMs?: number }) => {
+    if (m.measureMs === undefined) process.exit(0);
+    void timing.measure(m.measureMs).then((r) => process.send?.(r[name]));
   });
   process.send?.("ready");
 }
@@ -384,9 +384,9 @@ class ChildBot {
   }
 
   /** Time answers for `ms` in the child. */
-  async slice(ms: number): Promise<Samples> {
+  async measure(ms: number): Promise<Samples> {
     const reply = this.next();
-    this.child.send({ slice: ms });
+    this.child.send({ measureMs: ms });
     return (await reply) as Samples;
   }
 
@@ -408,12 +408,12 @@ export async function grammyBench(): Promise<void> {
   for (let set = 0; set < SETS; set++) {
     for (const name of NAMES) {
       const child = await ChildBot.start(name);
-      runs[name].push(await child.slice(MEASURE_MS));
+      runs[name].push(await child.measure(MEASURE_MS));
       child.stop();
     }
   }
   // The same, all four in this one process, for reference.
-  const shared = (await (await Timing.start(telegram, bots)).slice(MEASURE_MS)) as Record<Name, Samples>;
+  const shared = (await (await Timing.start(telegram, bots)).measure(MEASURE_MS)) as Record<Name, Samples>;
 
   // Per bot and question: the median of the processes' medians, and the median of all samples pooled.
   const typical = (name: Name, what: "wall" | "cpu") => AT_QUESTIONS.map((_, q) => median(runs[name].map((r) => median((r[q] as Samples[number])[what]))));
