@@ -66,10 +66,9 @@ export class DatabaseConversationStore implements ConversationStore {
     const write = sessionWrite(r, now);
     // Round trips are most of a turn's cost: one statement does it all where it can.
     if (fitsOneStatement(events)) {
-      const onlyIfSaved = "EXISTS (SELECT 1 FROM ok)";
       const { writes, contact } = eventWrites(r.contactId, session, events, now);
-      const parts = [...write.receipt, ...writes.map((w, i) => [`w${i}`, gated(w, onlyIfSaved)] as const), ["contact", gated(contact, onlyIfSaved)] as const];
-      if (r.outbox.length > 0) parts.push(["outbox", gated(outboxInsert(r), onlyIfSaved)]);
+      const parts = [...write.receipt, ...writes.map((w, i) => [`w${i}`, gated(w, SAVED)] as const), ["contact", gated(contact, SAVED)] as const];
+      if (r.outbox.length > 0) parts.push(["outbox", gated(outboxInsert(r), SAVED)]);
       return writeTurn(this.sql, r, withQueries(parts, write.main, write.head));
     }
     await this.sql.transaction(async (tx) => {
@@ -138,11 +137,15 @@ const SESSION_SET =
   "state = $2, turn = $3, flow_id = $4, flow_version = $5, status = $6::session_status, updated_at = $7, timer_due_at = GREATEST(sessions.timer_due_at, $9)";
 
 /** $1…$9 of the session's statements: contact, state, turn, flow, version, status, now, the turn read, the timer. */
-function sessionValues(r: TurnRecord, session: Session, now: Date): unknown[] {
+function sessionValues(r: TurnRecord, now: Date): unknown[] {
+  const session = r.turn.session;
   const status = session.status === "stopped" ? "ended" : session.status === "completed" ? "completed" : session.wait ? "waiting" : "active";
   const timer = r.outbox.find((o) => o.kind === "timer")?.dueAt;
   return [r.contactId, session, session.turn, session.runs[0]?.flow ?? "", String(session.runs[0]?.version ?? ""), status, now, r.previousTurn, timer ? new Date(timer) : null];
 }
+
+// True in a turn's statement once its session was written (`ok`, see sessionWrite): every other write is gated on it.
+const SAVED = "EXISTS (SELECT 1 FROM ok)";
 
 /**
  * A turn's session write, as WITH queries for one statement: the session, only if it is still at the
@@ -152,7 +155,7 @@ function sessionValues(r: TurnRecord, session: Session, now: Date): unknown[] {
  */
 function sessionWrite(r: TurnRecord, now: Date): { head: Statement; receipt: Array<readonly [string, Statement]>; main: Statement } {
   const d = r.delivery;
-  const values = sessionValues(r, r.turn.session, now);
+  const values = sessionValues(r, now);
   // $10, $11: the delivery, whose receipt must not exist yet.
   const isNew = d ? " AND NOT EXISTS (SELECT 1 FROM processed_messages WHERE channel = $10::channel AND provider_message_id = $11)" : "";
   const head = [`s AS (UPDATE sessions SET ${SESSION_SET} WHERE contact_id = $1 AND turn = $8${isNew} RETURNING 1)`];
@@ -162,12 +165,12 @@ function sessionWrite(r: TurnRecord, now: Date): { head: Statement; receipt: Arr
       ON CONFLICT (contact_id) DO NOTHING RETURNING 1)`);
     head.push("ok AS (SELECT 1 FROM s UNION ALL SELECT 1 FROM s0)");
   } else head.push("ok AS (SELECT 1 FROM s)");
-  if (!d) return { head: { text: head.join(",\n"), values }, receipt: [], main: { text: "SELECT EXISTS (SELECT 1 FROM ok) AS saved, false AS seen", values: [] } };
+  if (!d) return { head: { text: head.join(",\n"), values }, receipt: [], main: { text: `SELECT ${SAVED} AS saved, false AS seen`, values: [] } };
   return {
     head: { text: head.join(",\n"), values: [...values, d.channel, d.messageId] },
     // No ON CONFLICT: a receipt written meanwhile by another try of the same delivery fails the whole statement.
-    receipt: [["receipt", { text: "INSERT INTO processed_messages (channel, provider_message_id) SELECT $1::channel, $2 WHERE EXISTS (SELECT 1 FROM ok)", values: [d.channel, d.messageId] }]],
-    main: { text: "SELECT EXISTS (SELECT 1 FROM ok) AS saved, EXISTS (SELECT 1 FROM processed_messages WHERE channel = $1::channel AND provider_message_id = $2) AS seen", values: [d.channel, d.messageId] },
+    receipt: [["receipt", { text: `INSERT INTO processed_messages (channel, provider_message_id) SELECT $1::channel, $2 WHERE ${SAVED}`, values: [d.channel, d.messageId] }]],
+    main: { text: `SELECT ${SAVED} AS saved, EXISTS (SELECT 1 FROM processed_messages WHERE channel = $1::channel AND provider_message_id = $2) AS seen`, values: [d.channel, d.messageId] },
   };
 }
 

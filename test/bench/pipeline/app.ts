@@ -157,18 +157,17 @@ export class TimedBroker implements Broker {
   declare(queue: string, settings?: QueueSettings): Promise<void> {
     return this.inner.declare(queue, settings);
   }
-  async add<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<AddResult> {
-    const t = performance.now();
-    try {
-      return await this.inner.add(queue, name, data, opts);
-    } finally {
-      this.count(queue, performance.now() - t);
-    }
+  add<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<AddResult> {
+    return this.timed(queue, () => this.inner.add(queue, name, data, opts));
   }
-  async put<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<void> {
+  put<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<void> {
+    return this.timed(queue, () => this.inner.put(queue, name, data, opts));
+  }
+  // An add, counted against its queue kind however it ends.
+  private async timed<T>(queue: string, add: () => Promise<T>): Promise<T> {
     const t = performance.now();
     try {
-      await this.inner.put(queue, name, data, opts);
+      return await add();
     } finally {
       this.count(queue, performance.now() - t);
     }
