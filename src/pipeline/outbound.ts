@@ -1,6 +1,7 @@
 import { PermanentSendError, RateLimitedError, RecipientGoneError, type ChannelName, type ChannelSender } from "../channel/contract.ts";
 import type { IdentityVault } from "../db/crypto.ts";
 import type { Message } from "../engine/index.ts";
+import { RowBatcher } from "../db/batch.ts";
 import type { Sql } from "../db/sql.ts";
 import { PermanentJobError, RetryLaterError } from "../queue/errors.ts";
 import type { Job } from "../queue/types.ts";
@@ -24,9 +25,11 @@ export const PER_PERSON_GAP_MS: Record<ChannelName, number> = { telegram: 0, wha
  * exactly what the platform asked; a blocked bot stops the contact; a bad request fails for good.
  */
 export function outboundProcessor(deps: OutboundDeps) {
+  // Jobs running at once look their addresses up together, in one statement.
+  const addresses = new RowBatcher<Recipient, Target | undefined>((recipients) => findAddresses(deps, recipients));
   return async (job: Job<OutboundJob>): Promise<void> => {
     const d = job.data;
-    const target = await addressOf(deps, d);
+    const target = await addressOf(deps, addresses, d);
     if (!target) return; // erased since: nothing to send, nowhere to send it
     if (d.priority === "bulk" && target.status !== "active") {
       if (d.deliveryId) await delivered(deps.sql, d.deliveryId, "skipped_opted_out");
@@ -52,21 +55,40 @@ export function outboundProcessor(deps: OutboundDeps) {
         if (e instanceof PermanentSendError) throw new PermanentJobError(e.message, { cause: e });
         throw e;
       }
-      await job.updateData({ ...d, sent: i + 1 });
+      // Progress is recorded for a retry to resume after it; after the last message only if a step follows that can fail.
+      if (i + 1 < d.messages.length || d.deliveryId) await job.updateData({ ...d, sent: i + 1 });
     }
     if (d.deliveryId) await delivered(deps.sql, d.deliveryId, "sent", null, providerMessageId ?? null);
   };
 }
 
-async function addressOf(deps: OutboundDeps, d: OutboundJob): Promise<{ address: string; status: string } | undefined> {
+interface Recipient {
+  contactId: string;
+  channel: ChannelName;
+}
+
+interface Target {
+  address: string;
+  status: string;
+}
+
+async function addressOf(deps: OutboundDeps, addresses: RowBatcher<Recipient, Target | undefined>, d: OutboundJob): Promise<Target | undefined> {
   if (d.sealedAddress) return { address: deps.vault.decrypt(Buffer.from(d.sealedAddress, "base64")), status: "active" };
   if (!d.contactId) throw new PermanentJobError("an outbound job needs a contact id or a sealed address");
-  const { rows } = await deps.sql.query<{ address_encrypted: Buffer; status: string }>(
-    "SELECT ci.address_encrypted, c.status FROM channel_identities ci JOIN contacts c ON c.id = ci.contact_id WHERE ci.contact_id = $1 AND ci.channel = $2::channel",
-    [d.contactId, d.channel],
+  return addresses.add({ contactId: d.contactId, channel: d.channel });
+}
+
+/** The addresses (decrypted) and statuses of any number of contacts, in order; undefined for one erased. */
+async function findAddresses(deps: OutboundDeps, recipients: readonly Recipient[]): Promise<Array<Target | undefined>> {
+  const { rows } = await deps.sql.query<{ i: string; address_encrypted: Buffer; status: string }>(
+    `SELECT r.i, ci.address_encrypted, c.status
+     FROM unnest($1::uuid[], $2::channel[]) WITH ORDINALITY AS r(contact_id, channel, i)
+     JOIN channel_identities ci ON ci.contact_id = r.contact_id AND ci.channel = r.channel JOIN contacts c ON c.id = ci.contact_id`,
+    [recipients.map((r) => r.contactId), recipients.map((r) => r.channel)],
   );
-  const row = rows[0];
-  return row ? { address: deps.vault.decrypt(row.address_encrypted), status: row.status } : undefined;
+  const found: Array<Target | undefined> = new Array(recipients.length).fill(undefined);
+  for (const row of rows) found[Number(row.i) - 1] = { address: deps.vault.decrypt(row.address_encrypted), status: row.status };
+  return found;
 }
 
 /** Record what became of one broadcast delivery (every try counts as an attempt). */

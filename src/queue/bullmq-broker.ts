@@ -51,6 +51,7 @@ export class BullmqBroker implements Broker {
   /** The URL without its password, for messages. */
   readonly displayUrl: string;
   private readonly connection: Redis;
+  private workersConnection: Redis | undefined;
   private readonly bullQueues = new Map<string, Queue>();
   private readonly settings = new Map<string, ResolvedSettings>();
   private readonly workers = new Set<WorkerHandle>();
@@ -113,8 +114,7 @@ export class BullmqBroker implements Broker {
   async work<D>(queue: string, processor: Processor<D>, opts: WorkOptions = {}): Promise<WorkerHandle> {
     const settings = this.declared(queue);
     const abort = new AbortController();
-    const connection = new Redis(this.options.url, { ...connectionOptions(), maxRetriesPerRequest: null });
-    connection.on("error", (error: Error) => this.onError(error, `worker connection of ${queue}`));
+    const connection = this.workerConnection();
     const worker = new Worker(queue, this.wrap(queue, settings, processor as Processor<unknown>, abort.signal), {
       connection,
       prefix: this.prefix,
@@ -135,7 +135,6 @@ export class BullmqBroker implements Broker {
         (closing ??= (async () => {
           abort.abort(); // cut short in-place waits: those jobs go back first in line
           await worker.close();
-          await connection.quit().catch(() => connection.disconnect());
           this.workers.delete(handle);
         })()),
     };
@@ -221,6 +220,7 @@ export class BullmqBroker implements Broker {
       this.closed = true;
       await Promise.all([...this.bullQueues.values()].map((q) => q.close()));
       await this.connection.quit().catch(() => this.connection.disconnect());
+      await this.workersConnection?.quit().catch(() => this.workersConnection?.disconnect());
     })();
     return this.closing;
   }
@@ -236,6 +236,18 @@ export class BullmqBroker implements Broker {
       this.bullQueues.set(name, q);
     }
     return q;
+  }
+
+  /**
+   * The connection every worker of this broker sends its commands on (each also has a blocking one
+   * of its own, which BullMQ makes): commands issued together (jobs finishing together) go in one write.
+   */
+  private workerConnection(): Redis {
+    if (!this.workersConnection) {
+      this.workersConnection = new Redis(this.options.url, { ...connectionOptions(), maxRetriesPerRequest: null });
+      this.workersConnection.on("error", (error: Error) => this.onError(error, `workers' connection to ${this.displayUrl}`));
+    }
+    return this.workersConnection;
   }
 
   private checkOpen(): void {

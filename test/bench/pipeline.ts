@@ -9,9 +9,12 @@
 // Also printed: statements per message, and where the CPU goes (node, Prisma's query compile,
 // PostgreSQL, Redis). BENCH_PIPELINE_SETUPS=text|… runs only the inbound setups whose label contains
 // one of them ("ingest": the ingest part, which otherwise runs only when no filter is given);
-// BENCH_CPU_PROF_DIR=folder writes CPU profiles of the worker processes
+// BENCH_CPU_PROF_DIR=folder writes CPU profiles of the worker processes, BENCH_SATURATION_PROFILE=folder one
+// of this process over each saturation phase alone
 // (profile this one with `node --cpu-prof --import tsx test/bench/run.ts pipeline`).
 import { fork, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { Session as InspectorSession } from "node:inspector/promises";
 import { randomUUID } from "node:crypto";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
@@ -69,8 +72,10 @@ const TO_NEEDS = ["/start", "1", "yes", "2", "1", "1"];
 // text, which completes it), then MENU and "1" to start it again. Every message gets a reply.
 const CYCLE = ["shelter", "yes", "looking for work", "1, 4", "y", "2", "two", "no", "1 and 2", "3", "1", "2", "1 3", "1", "2", "4,5", "1", "I need help with the rent", "menu", "1"];
 // Per setup: a warm-up (JIT, pools; not timed), saturation, a light steady load, the goal's steady load.
-const WARM_MESSAGES = 100;
-const SATURATION_STEPS = 1; // messages per person, everybody at once: 500 messages
+// Warm-up: every person says two answers, as fast as taken (JIT-compiled code and full pools before anything is timed;
+// with a hundred messages the first setup measured still ran partly unoptimized code, and its JIT on other threads).
+const WARM_STEPS = 2;
+const SATURATION_STEPS: number = 4; // messages per person, everybody at once: 2,000 messages (a second or more: the machine's slow spells average out)
 const LIGHT_RATE = 10; // messages/s: the latency of a message that finds the pipeline idle
 const LIGHT_SECONDS = 6;
 const STEADY_RATE = 200;
@@ -149,6 +154,8 @@ function pipelineQueues(shards: number): string[] {
 interface Snapshot {
   at: number;
   selfMs: number;
+  /** The kernel's part of selfMs (system calls: sockets, mostly). */
+  selfSystemMs: number;
   workersMs: number;
   postgres: Map<number, number>;
   redisS: number;
@@ -161,6 +168,7 @@ interface Usage {
   seconds: number;
   /** CPU milliseconds per item (message or job) of each part. */
   selfMs: number;
+  selfSystemMs: number;
   workersMs: number;
   postgresMs: number;
   redisMs: number;
@@ -188,6 +196,7 @@ function usage(a: Snapshot, b: Snapshot, items: number): Usage {
   return {
     seconds: (b.at - a.at) / 1000,
     selfMs: (b.selfMs - a.selfMs) / items,
+    selfSystemMs: (b.selfSystemMs - a.selfSystemMs) / items,
     workersMs: (b.workersMs - a.workersMs) / items,
     postgresMs: (pg * 1000) / items,
     redisMs: ((b.redisS - a.redisS) * 1000) / items,
@@ -197,6 +206,29 @@ function usage(a: Snapshot, b: Snapshot, items: number): Usage {
     compiles: breakdown.compiles / items,
     redisCommands: (b.redisCommands - a.redisCommands) / items,
     breakdown,
+  };
+}
+
+/**
+ * BENCH_SATURATION_PROFILE=folder: a CPU profile of this process over the saturation phase alone
+ * (open it in Chrome's DevTools), one file per setup.
+ */
+async function startProfile(): Promise<{ stop(label: string): Promise<void> } | undefined> {
+  const dir = process.env.BENCH_SATURATION_PROFILE;
+  if (!dir) return undefined;
+  const session = new InspectorSession();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop(label) {
+      const { profile } = await session.post("Profiler.stop");
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `saturation-${label.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      progress(`  profile of the saturation phase: ${file}`);
+    },
   };
 }
 
@@ -432,6 +464,7 @@ async function runSetup(setup: Setup, index: number, people: Person[], waits: re
       return {
         at: clock(),
         selfMs: (self.user + self.system) / 1000,
+        selfSystemMs: self.system / 1000,
         workersMs: stats.reduce((sum, s) => sum + s.cpuMs, 0),
         postgres: postgresCpu(database.localPort),
         redisS: setup.broker === "bullmq" ? await redisCpuSeconds(redis.admin) : 0,
@@ -523,15 +556,17 @@ async function runSetup(setup: Setup, index: number, people: Person[], waits: re
     };
 
     // Warm-up (JIT, connection pools), not timed.
-    await saturate(people.slice(0, WARM_MESSAGES), 1);
+    await saturate(people, WARM_STEPS);
     await idle(app.broker, queues);
 
+    const profiler = await startProfile();
     const s0 = await snapshot();
     const sat = await saturate(people, SATURATION_STEPS);
     const s1 = await snapshot();
+    await profiler?.stop(setup.label);
     const saturation = phase(sat.record, 0, { rate: sat.record.length / sat.seconds, acceptSeconds: sat.acceptSeconds, lateP99: Number.NaN }, s0, s1);
     const u = saturation.usage;
-    progress(`  saturation: ${fmt(saturation.rate, 0)} messages/s; CPU ms/message: node ${fmt(u.selfMs, 2)} + ${fmt(u.workersMs, 2)}, PG ${fmt(u.postgresMs, 2)}, Redis ${fmt(u.redisMs, 2)}; machine ${fmt(u.machineBusy * 100, 0)}% busy`);
+    progress(`  saturation: ${fmt(saturation.rate, 0)} messages/s; CPU ms/message: node ${fmt(u.selfMs, 2)} (kernel ${fmt(u.selfSystemMs, 2)}) + ${fmt(u.workersMs, 2)}, PG ${fmt(u.postgresMs, 2)}, Redis ${fmt(u.redisMs, 2)}; machine ${fmt(u.machineBusy * 100, 0)}% busy`);
     await idle(app.broker, queues);
 
     const l0 = await snapshot();
@@ -626,6 +661,7 @@ async function ingestBench(app: BenchApp, redis: BenchRedis, database: BenchData
     return {
       at: clock(),
       selfMs: (self.user + self.system) / 1000,
+      selfSystemMs: self.system / 1000,
       workersMs: 0,
       postgres: postgresCpu(database.localPort),
       redisS: await redisCpuSeconds(redis.admin),
@@ -824,7 +860,7 @@ function printStatements(s: Statements): void {
 function printIngest(runs: IngestRun[]): void {
   console.log(`\n--- Ingest: ${INGEST_JOBS} jobs per run (feedback.submitted and flow.started in turn), queued first, then one worker;`);
   console.log(`    ${INGEST_TRIALS} runs of each worker at each concurrency, taking turns: each one's fastest run\n`);
-  console.log(`Jobs running at once are written together, one statement per kind (src/ingest/batch.ts): more at once, bigger batches.\n`);
+  console.log(`Jobs running at once are written together, one statement per kind (src/db/batch.ts): more at once, bigger batches.\n`);
   const fastest = (kind: IngestRun["kind"], c: number) => runs.filter((x) => x.kind === kind && x.concurrency === c).sort((a, b) => b.rate - a.rate)[0] as IngestRun;
   const rows = INGEST_CONCURRENCIES.map((c) => {
     const noop = fastest("no-op", c);
@@ -901,7 +937,7 @@ function printInbound(results: SetupResult[], loadBefore: number): void {
       `would measure Telegram's limit instead). Every process runs all worker roles as inloco start/worker do: one job at a\n` +
       `time per inbound shard, concurrency ${WORKER_CONCURRENCY} on ingest, outbound and timers. "2 processes": this process accepts and works (inloco\n` +
       `start), and one more process works (inloco worker) on the same Redis and PostgreSQL. ${PEOPLE} people per setup, their own.\n` +
-      `Per setup: ${WARM_MESSAGES} messages to warm up (not timed); saturation: the ${PEOPLE} people each say ${SATURATION_STEPS === 1 ? "their next answer" : `their next ${SATURATION_STEPS} answers`} at once,\n` +
+      `Per setup: ${WARM_STEPS * PEOPLE} messages to warm up (not timed); saturation: the ${PEOPLE} people each say their next ${SATURATION_STEPS} answers at once (each person's in order),\n` +
       `all accepted as fast as the broker takes them, timed from the first accept to the last reply sent; then a light load\n` +
       `(${LIGHT_RATE}/s for ${LIGHT_SECONDS} s) and the goal's load (${STEADY_RATE}/s for ${STEADY_SECONDS} s), people in turn. Latency: accept called (paced loads: the\n` +
       `moment the message was due) → the reply's outbound job done, all its messages handed to the channel. Replies not sent\n` +
@@ -951,17 +987,19 @@ function printInbound(results: SetupResult[], loadBefore: number): void {
   console.log(`\nInside the jobs, wall ms per inbound message at saturation (waits for a pooled connection and for a busy event loop included):\n`);
   console.log(
     table(
-      ["saturation", "inbound job", "dedupe", "open", "save turn", "dispatch", "engine & rest", "outbound job", "adds/turn"],
+      ["saturation", "inbound job", "dedupe", "open", "save turn", "dispatch", "engine & rest", "outbound job", "adds/turn", "SQL/msg"],
       results.map((x) => {
         const b = x.saturation.usage.breakdown;
         const per = (ms: number) => fmt(ms / Math.max(1, b.inboundJobs), 1);
         const rest = b.inboundMs - b.replayMs - b.openMs - b.saveMs - b.dispatchMs;
-        return [x.setup.label, per(b.inboundMs), per(b.replayMs), per(b.openMs), per(b.saveMs), per(b.dispatchMs), per(rest), fmt(b.outboundMs / Math.max(1, b.outboundJobs), 1), fmt(b.dispatchAdds / Math.max(1, b.inboundJobs), 1)];
+        return [x.setup.label, per(b.inboundMs), per(b.replayMs), per(b.openMs), per(b.saveMs), per(b.dispatchMs), per(rest), fmt(b.outboundMs / Math.max(1, b.outboundJobs), 1), fmt(b.dispatchAdds / Math.max(1, b.inboundJobs), 1), fmt(b.statements / Math.max(1, b.inboundJobs), 2)];
       }),
     ),
   );
   console.log(`\ndedupe: processed_messages lookup (store.replay); open: contact and session (store.open); save turn: the turn's statement (or transaction);`);
   console.log(`dispatch: queueing the outbox (broker.put, all at once); engine & rest: resume(), zod, crypto, the planner.`);
+  console.log(`SQL/msg: plain-SQL statements to PostgreSQL per message, all its jobs included (one alone would take 3: find the person,`);
+  console.log(`the turn, the reply's address); people's turns and lookups made at the same moment share one (src/db/batch.ts).`);
   const logs = new Map<string, number>();
   for (const x of results) for (const u of [x.saturation.usage, x.light.usage]) for (const [k, v] of Object.entries(u.breakdown.logs)) logs.set(k, (logs.get(k) ?? 0) + v);
   if (logs.size > 0) console.log(`Logged by the pipeline meanwhile: ${[...logs].map(([k, v]) => `${v} × "${k}"`).join("; ")}.`);

@@ -3,44 +3,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sql } from "../../src/db/sql.ts";
-import { RowBatcher } from "../../src/ingest/batch.ts";
 import { ingestProcessor } from "../../src/ingest/ingest.ts";
 import type { IngestJob } from "../../src/pipeline/jobs.ts";
 import type { Job } from "../../src/queue/types.ts";
 import { seedDemo } from "../../src/store/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { shippedTexts } from "../support/engine.ts";
-
-describe("RowBatcher", () => {
-  it("writes a row at once when idle, and rows that come meanwhile together in the next write", async () => {
-    const writes: number[][] = [];
-    let release: () => void = () => undefined;
-    const batcher = new RowBatcher<number>(async (rows) => {
-      writes.push([...rows]);
-      if (writes.length === 1) await new Promise<void>((r) => (release = r));
-    });
-    const first = batcher.add(1);
-    const rest = [2, 3, 4].map((n) => batcher.add(n));
-    expect(writes).toEqual([[1]]);
-    release();
-    await Promise.all([first, ...rest]);
-    expect(writes).toEqual([[1], [2, 3, 4]]);
-  });
-
-  it("fails only the row that can't be written when a shared write fails", async () => {
-    let release: () => void = () => undefined;
-    let calls = 0;
-    const batcher = new RowBatcher<string>(async (rows) => {
-      if (++calls === 1) await new Promise<void>((r) => (release = r));
-      if (rows.includes("bad")) throw new Error("bad row");
-    });
-    const first = batcher.add("a");
-    const results = Promise.allSettled(["b", "bad", "c"].map((r) => batcher.add(r)));
-    release();
-    await first;
-    expect((await results).map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
-  });
-});
 
 describe("ingest on PostgreSQL", () => {
   let db: TestDatabase;

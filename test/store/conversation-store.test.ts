@@ -163,10 +163,14 @@ describe("conversations in the stakeholder database", () => {
       await other.query("INSERT INTO processed_messages (channel, provider_message_id) VALUES ('telegram', $1)", [messageId]);
       const { session } = await store.open(p.address, "en");
       const turn = resume(session, { type: "text", text: "2" }, testContext({ languages: ["en", "ar"], newId: randomUUID }));
-      const saving = store.saveTurn({ contactId: contact.id, previousTurn: session.turn, turn, outbox: [], delivery: { channel: "telegram", messageId } });
+      // Settled into a value at once: it may fail before the COMMIT below has returned here.
+      const saving = store.saveTurn({ contactId: contact.id, previousTurn: session.turn, turn, outbox: [], delivery: { channel: "telegram", messageId } }).then(
+        () => "saved",
+        (e: unknown) => e,
+      );
       await new Promise((r) => setTimeout(r, 200));
       await other.query("COMMIT");
-      await expect(saving).rejects.toBeInstanceOf(StaleTurnError);
+      expect(await saving).toBeInstanceOf(StaleTurnError);
     } finally {
       await other.end();
     }
@@ -236,6 +240,82 @@ describe("conversations in the stakeholder database", () => {
     const reply = await p.say("hello");
     expect(reply.saved).toBe(true);
     expect(reply.messages[0]?.key).toBe("onboarding:language");
+  });
+});
+
+describe("people at the same moment", () => {
+  // The statements that reach the database, to see that turns and lookups were made together.
+  function counting(): { store: DatabaseConversationStore; statements: () => number } {
+    let n = 0;
+    const sql = { ...db.sql, query: ((text: string, values?: unknown[]) => (n++, db.sql.query(text, values))) as typeof db.sql.query };
+    return { store: new DatabaseConversationStore(sql, vault), statements: () => n };
+  }
+  const ctx = () => testContext({ languages: ["en", "ar"], newId: randomUUID });
+
+  it("twenty people answering at once: each turn stored whole, in far fewer statements than turns", async () => {
+    const people = Array.from({ length: 20 }, () => person());
+    for (const text of ["/start", "1", "yes", "1", "yes", "1"]) await Promise.all(people.map((p) => p.say(text)));
+    const { store: counted, statements } = counting();
+    const conversations = new Conversations(ctx(), counted);
+    // Half say "stable", half "reception": each answer must land with its own person.
+    const replies = await Promise.all(
+      people.map((p, i) => conversations.receive(p.address, { type: "text", text: i % 2 ? "1" : "2" }, { delivery: { channel: "telegram", messageId: `at-once-${p.address.id}` } })),
+    );
+    expect(replies.every((r) => r.saved)).toBe(true);
+    // 20 lookups and 20 turns alone would be 40 statements.
+    expect(statements()).toBeLessThan(20);
+    for (const [i, p] of people.entries()) {
+      const { contact } = await contactOf(p.address);
+      const answers = await db.prisma.answer.findMany({ where: { contactId: contact.id, flowId: "needs" } });
+      expect(answers.map((a) => [a.resultName, a.valueChoices])).toEqual([["housing", [i % 2 ? "stable" : "reception"]]]);
+      const session = await db.prisma.session.findUniqueOrThrow({ where: { contactId: contact.id } });
+      expect(session.turn).toBe(7);
+      expect(await db.prisma.processedMessage.count({ where: { providerMessageId: `at-once-${p.address.id}` } })).toBe(1);
+    }
+  });
+
+  it("in a shared statement, a stale turn and a repeated delivery are refused alone; the others are stored", async () => {
+    const people = Array.from({ length: 6 }, () => person());
+    for (const text of ["/start", "1", "yes", "1", "yes", "1"]) await Promise.all(people.map((p) => p.say(text)));
+    const opened = await Promise.all(people.map((p) => store.open(p.address, "en")));
+    const turns = opened.map(({ session }) => resume(session, { type: "text", text: "2" }, ctx()));
+    const delivery = (i: number) => ({ channel: "telegram" as const, messageId: `shared-${people[i]?.address.id}` });
+    // Person 0 moved on meanwhile (their turn is stale); person 1's delivery was processed before (a repeat).
+    await people[0]?.say("3");
+    await store.saveTurn({ contactId: opened[1]!.contactId, previousTurn: opened[1]!.session.turn, turn: turns[1]!, delivery: delivery(1), outbox: [] });
+    const second = await store.open(people[1]!.address, "en");
+    const results = await Promise.allSettled(
+      opened.map(({ contactId, session }, i) =>
+        store.saveTurn({ contactId, previousTurn: i === 1 ? second.session.turn : session.turn, turn: i === 1 ? resume(second.session, { type: "text", text: "2" }, ctx()) : turns[i]!, delivery: delivery(i), outbox: [{ id: `shared-${i}/out`, kind: "outbound", payload: { i } }] }),
+      ),
+    );
+    expect(results.map((r) => (r.status === "fulfilled" ? "saved" : (r.reason as Error).name))).toEqual(["StaleTurnError", "DuplicateDeliveryError", "saved", "saved", "saved", "saved"]);
+    for (const [i, p] of people.entries()) {
+      const { contact } = await contactOf(p.address);
+      const housing = await db.prisma.answer.findFirstOrThrow({ where: { contactId: contact.id, resultName: "housing" } });
+      // Person 0 kept their own "3"; person 1 the first delivery's "2"; the others their "2".
+      expect(housing.valueChoices).toEqual([i === 0 ? "friends" : "reception"]);
+      expect(await db.prisma.outboxItem.count({ where: { id: `shared-${i}/out` } })).toBe(i < 2 ? 0 : 1);
+    }
+  });
+
+  it("a turn that fails its shared statement fails alone: the others are written without it", async () => {
+    const people = Array.from({ length: 4 }, () => person());
+    for (const text of ["/start", "1", "yes"]) await Promise.all(people.map((p) => p.say(text)));
+    const opened = await Promise.all(people.map((p) => store.open(p.address, "en")));
+    const results = await Promise.allSettled(
+      opened.map(({ contactId, session }, i) => {
+        const turn = resume(session, { type: "text", text: "1" }, ctx());
+        // An outbox item whose id another row has already: a unique violation in the shared statement.
+        const outbox = [{ id: i === 2 ? `shared-2/out` : `fails-alone-${contactId}`, kind: "outbound" as const, payload: {} }];
+        return store.saveTurn({ contactId, previousTurn: session.turn, turn, outbox });
+      }),
+    );
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    for (const [i, { contactId }] of opened.entries()) {
+      const session = await db.prisma.session.findUniqueOrThrow({ where: { contactId } });
+      expect(session.turn).toBe(i === 2 ? 3 : 4);
+    }
   });
 });
 

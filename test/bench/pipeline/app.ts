@@ -13,6 +13,7 @@ import { Pipeline } from "../../../src/pipeline/pipeline.ts";
 import { outboxPlanner } from "../../../src/pipeline/plan.ts";
 import { BullmqBroker, MemoryBroker } from "../../../src/queue/index.ts";
 import type { AddOptions, AddResult, Broker, BulkJob, FailedJob, JobCounts, Processor, QueueSettings, WorkerHandle, WorkOptions } from "../../../src/queue/types.ts";
+import type { Sql, SqlTx } from "../../../src/db/sql.ts";
 import { DatabaseConversationStore } from "../../../src/store/conversation-store.ts";
 import { eventsForStart } from "../../../src/store/events-for-start.ts";
 
@@ -85,6 +86,8 @@ export interface Breakdown {
   ingestMs: number;
   acceptAdds: number;
   acceptMs: number;
+  /** Statements sent to PostgreSQL in plain SQL (BEGIN and COMMIT included): turns and lookups of people at once share one. */
+  statements: number;
   /** Prisma's query compile step (see compileTime): milliseconds and calls. */
   compileMs: number;
   compiles: number;
@@ -108,6 +111,7 @@ export const emptyBreakdown = (): Breakdown => ({
   ingestMs: 0,
   acceptAdds: 0,
   acceptMs: 0,
+  statements: 0,
   compileMs: 0,
   compiles: 0,
   logs: {},
@@ -270,6 +274,12 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
+/** The same SQL, each statement counted (BEGIN and COMMIT too). */
+function countedSql(sql: Sql, b: Breakdown): Sql {
+  const counted = (on: SqlTx): SqlTx => ({ query: (text, values) => (b.statements++, on.query(text, values)) });
+  return { ...counted(sql), transaction: (fn) => ((b.statements += 2), sql.transaction((tx) => fn(counted(tx)))) };
+}
+
 /** The app of one process, as `inloco start` assembles it (workers only if `work`). */
 export async function startBenchApp(o: BenchAppOptions, onDone: OnDone): Promise<BenchApp> {
   await watchCompileTime();
@@ -283,14 +293,15 @@ export async function startBenchApp(o: BenchAppOptions, onDone: OnDone): Promise
   // INLOCO_REMINDER_AFTER's default, 20 h: a person's first survey answer queues a delayed timer
   // job; later answers find it pending and queue none.
   const reminders = { reminderAfterSeconds: 20 * 3600, entryFlow: runtime.settings.INLOCO_ENTRY_FLOW, now: () => new Date(), flows: runtime.engine.flows };
-  const conversations = new Conversations(runtime.engine, new TimedStore(new DatabaseConversationStore(db.sql, vault), breakdown), outboxPlanner(reminders), eventsForStart(db.prisma));
+  const sql = countedSql(db.sql, breakdown);
+  const conversations = new Conversations(runtime.engine, new TimedStore(new DatabaseConversationStore(sql, vault), breakdown), outboxPlanner(reminders), eventsForStart(db.prisma));
   const log = (line: string) => {
     const head = /^(\w+) \S+: (.*?)(?: for \S+)?$/.exec(line);
     const key = head ? `${head[1]}: ${head[2]?.replace(/try \d+ of \d+ failed: .*/, "try failed")}` : line.slice(0, 60);
     breakdown.logs[key] = (breakdown.logs[key] ?? 0) + 1;
     if (/^inbound .*failed/.test(line) && breakdown.failures.length < 20) breakdown.failures.push(line);
   };
-  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: runtime.texts, channels: ALL_CHANNELS, shards: o.shards, reminders, log });
+  const pipeline = new Pipeline({ broker, sql, vault, conversations, rules: runtime.texts, channels: ALL_CHANNELS, shards: o.shards, reminders, log });
   try {
     await pipeline.declare();
     if (o.work) {

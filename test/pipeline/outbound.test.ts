@@ -1,0 +1,83 @@
+// Sending a turn's replies: in order, resumed after what already went out, each to its own person
+// (addresses of jobs running at once are looked up together). On a real PostgreSQL.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateKey, IdentityVault } from "../../src/db/index.ts";
+import type { Sql } from "../../src/db/sql.ts";
+import type { Message } from "../../src/engine/index.ts";
+import type { OutboundJob } from "../../src/pipeline/jobs.ts";
+import { outboundProcessor } from "../../src/pipeline/outbound.ts";
+import type { Job } from "../../src/queue/types.ts";
+import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
+import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import { RecordingChannel } from "./harness.ts";
+
+let db: TestDatabase;
+const vault = new IdentityVault({ hashKey: Buffer.from(generateKey(), "base64"), encryptionKey: Buffer.from(generateKey(), "base64") });
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db?.drop());
+
+const message = (key: string): Message => ({ key, params: {}, lang: "en", choices: [] });
+
+/** A job as a worker hands it over, keeping what `updateData` stored, as the queue does between tries. */
+function job(data: OutboundJob): Job<OutboundJob> & { tries: () => Job<OutboundJob> } {
+  let stored = data;
+  let attempt = 0;
+  const next = (): Job<OutboundJob> => ({
+    queue: "outbound.telegram",
+    id: `job-${randomUUID()}`,
+    name: "send",
+    data: stored,
+    attempt: ++attempt,
+    maxAttempts: 8,
+    updateData: async (d) => void (stored = d),
+  });
+  return Object.assign(next(), { tries: next });
+}
+
+async function contact(address: string): Promise<string> {
+  return (await new DatabaseConversationStore(db.sql, vault).open({ channel: "telegram", id: address }, "en")).contactId;
+}
+
+function counting(sql: Sql): { sql: Sql; statements: () => number } {
+  let n = 0;
+  return { sql: { ...sql, query: (text, values) => (n++, sql.query(text, values)) }, statements: () => n };
+}
+
+describe("outbound", () => {
+  it("a retry resumes after the messages already sent: none twice, none lost, in order", async () => {
+    const channel = new RecordingChannel("telegram", (m) => m.key);
+    const send = outboundProcessor({ sql: db.sql, vault, sender: channel, gapMs: 0, sleep: async () => undefined, log: () => undefined });
+    const id = await contact("5550001");
+    const j = job({ channel: "telegram", contactId: id, messages: [message("one"), message("two"), message("three")], priority: "reply", sent: 0 });
+    // The second message meets a network failure: the try fails after the first went out.
+    let calls = 0;
+    const flaky = { ...channel, send: (address: string, m: Message) => (++calls === 2 ? Promise.reject(new Error("socket hang up")) : channel.send(address, m)) };
+    const sendFlaky = outboundProcessor({ sql: db.sql, vault, sender: flaky, gapMs: 0, sleep: async () => undefined, log: () => undefined });
+    await expect(sendFlaky(j)).rejects.toThrow("socket hang up");
+    await send(j.tries());
+    expect(channel.to("5550001")).toEqual(["one", "two", "three"]);
+  });
+
+  it("jobs running at once each reach their own person, their addresses found in fewer statements than jobs", async () => {
+    const channel = new RecordingChannel("telegram", (m) => m.key);
+    const { sql, statements } = counting(db.sql);
+    const send = outboundProcessor({ sql, vault, sender: channel, gapMs: 0, sleep: async () => undefined, log: () => undefined });
+    const addresses = Array.from({ length: 12 }, (_, i) => `5551${String(i).padStart(3, "0")}`);
+    const ids = await Promise.all(addresses.map(contact));
+    await Promise.all(ids.map((id, i) => send(job({ channel: "telegram", contactId: id, messages: [message(`for ${addresses[i]}`)], priority: "reply", sent: 0 }))));
+    for (const a of addresses) expect(channel.to(a)).toEqual([`for ${a}`]);
+    expect(statements()).toBeLessThan(addresses.length);
+  });
+
+  it("sends nothing to a contact erased since the reply was queued", async () => {
+    const channel = new RecordingChannel("telegram", (m) => m.key);
+    const send = outboundProcessor({ sql: db.sql, vault, sender: channel, gapMs: 0, sleep: async () => undefined, log: () => undefined });
+    const id = await contact("5552000");
+    await db.sql.query("DELETE FROM contacts WHERE id = $1", [id]);
+    await send(job({ channel: "telegram", contactId: id, messages: [message("hello")], priority: "reply", sent: 0 }));
+    expect(channel.sent).toEqual([]);
+  });
+});
