@@ -8,6 +8,7 @@ import { generateKey, IdentityVault } from "../../src/db/index.ts";
 import { newSession, resume, type Input } from "../../src/engine/index.ts";
 import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
 import { seedDemo } from "../../src/store/seed.ts";
+import { TURNS } from "../../src/store/turn-statement.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { testContext } from "../support/engine.ts";
 
@@ -316,6 +317,35 @@ describe("people at the same moment", () => {
       const session = await db.prisma.session.findUniqueOrThrow({ where: { contactId } });
       expect(session.turn).toBe(i === 2 ? 3 : 4);
     }
+  });
+});
+
+describe("the turns statement as tables grow", () => {
+  it("finds sessions, contacts and receipts by index, not by reading whole tables", async () => {
+    // A mid-sized project: big enough that a scan costs, small enough that a planner misled about the
+    // number of turns (a function's rows count as 100) would still prefer scanning and hashing.
+    await db.sql.query(`INSERT INTO contacts (id, language) SELECT gen_random_uuid(), 'en' FROM generate_series(1, 3000)`);
+    await db.sql.query(
+      `INSERT INTO sessions (id, contact_id, state, turn, flow_id, flow_version, status, updated_at)
+       SELECT gen_random_uuid(), c.id, '{}', 1, 'needs', '1', 'waiting', now() FROM contacts c WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.contact_id = c.id)`,
+    );
+    await db.sql.query(`INSERT INTO processed_messages (channel, provider_message_id) SELECT 'telegram', 'grow-' || g FROM generate_series(1, 30000) g`);
+    await db.sql.query(`INSERT INTO survey_runs (run_id, contact_id, flow_id, flow_version) SELECT 'grow-' || c.id, c.id, 'needs', '1' FROM contacts c`);
+    await db.sql.query(
+      `INSERT INTO answers (id, contact_id, run_id, flow_id, flow_version, question, result_name, kind, language)
+       SELECT gen_random_uuid(), r.contact_id, r.run_id, 'needs', '1', 'q' || q, 'q' || q, 'text', 'en' FROM survey_runs r, generate_series(1, 10) q WHERE r.run_id LIKE 'grow-%'`,
+    );
+    await db.sql.query("ANALYZE");
+    const plan = await db.sql.transaction(async (tx) => {
+      // The plan every later run reuses (PostgreSQL keeps a generic plan for a prepared statement).
+      await tx.query("SET LOCAL plan_cache_mode = force_generic_plan");
+      await tx.query(`PREPARE turns_plan AS ${TURNS}`);
+      const { rows } = await tx.query<{ "QUERY PLAN": string }>(`EXPLAIN EXECUTE turns_plan('[]', '[]', '[]', '[]', '[]')`);
+      await tx.query("DEALLOCATE turns_plan");
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    });
+    expect(plan).toMatch(/Index Scan using sessions_contact_id_key/);
+    for (const table of ["contacts", "sessions", "processed_messages", "survey_runs", "answers"]) expect(plan).not.toMatch(new RegExp(`Seq Scan on ${table}\\b`));
   });
 });
 
