@@ -30,7 +30,7 @@ export const PipelineSettings = z.object({
     .prefault("20h")
     .describe("remind a person who left a survey half-way after this long, once (inside WhatsApp's 24 h window)"),
   INLOCO_WORKER_CONCURRENCY: z.coerce.number({ error: "a whole number, e.g. 8" }).int().min(1).max(200).default(8).describe("jobs at once per outbound and timers queue in one process"),
-  // Ingest jobs that run at once share one statement (src/db/batch.ts) and hold no connection
+  // Ingest jobs that run at once share one statement (src/batch/row-batcher.ts) and hold no connection
   // while they wait for it, so more at once means bigger batches, not more load on PostgreSQL.
   INLOCO_INGEST_CONCURRENCY: z.coerce.number({ error: "a whole number, e.g. 128" }).int().min(1).max(500).default(INGEST_CONCURRENCY).describe("ingest jobs at once in one process (written together)"),
 });

@@ -3,7 +3,7 @@ import type { Sql } from "../db/sql.ts";
 import { PermanentJobError } from "../queue/errors.ts";
 import type { Job } from "../queue/types.ts";
 import type { IngestJob } from "../pipeline/jobs.ts";
-import { RowBatcher } from "../db/batch.ts";
+import { RowBatcher } from "../batch/row-batcher.ts";
 import { categorize } from "./categorize.ts";
 
 export interface IngestDeps {

@@ -1,4 +1,4 @@
-import { RowBatcher } from "../db/batch.ts";
+import { RowBatcher } from "../batch/row-batcher.ts";
 import type { IdentityVault } from "../db/crypto.ts";
 import { isUniqueViolation, type Sql } from "../db/sql.ts";
 import { newSession, Session } from "../engine/index.ts";

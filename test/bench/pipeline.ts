@@ -860,7 +860,7 @@ function printStatements(s: Statements): void {
 function printIngest(runs: IngestRun[]): void {
   console.log(`\n--- Ingest: ${INGEST_JOBS} jobs per run (feedback.submitted and flow.started in turn), queued first, then one worker;`);
   console.log(`    ${INGEST_TRIALS} runs of each worker at each concurrency, taking turns: each one's fastest run\n`);
-  console.log(`Jobs running at once are written together, one statement per kind (src/db/batch.ts): more at once, bigger batches.\n`);
+  console.log(`Jobs running at once are written together, one statement per kind (src/batch/row-batcher.ts): more at once, bigger batches.\n`);
   const fastest = (kind: IngestRun["kind"], c: number) => runs.filter((x) => x.kind === kind && x.concurrency === c).sort((a, b) => b.rate - a.rate)[0] as IngestRun;
   const rows = INGEST_CONCURRENCIES.map((c) => {
     const noop = fastest("no-op", c);
@@ -999,7 +999,7 @@ function printInbound(results: SetupResult[], loadBefore: number): void {
   console.log(`\ndedupe: processed_messages lookup (store.replay); open: contact and session (store.open); save turn: the turn's statement (or transaction);`);
   console.log(`dispatch: queueing the outbox (broker.put, all at once); engine & rest: resume(), zod, crypto, the planner.`);
   console.log(`SQL/msg: plain-SQL statements to PostgreSQL per message, all its jobs included (one alone would take 3: find the person,`);
-  console.log(`the turn, the reply's address); people's turns and lookups made at the same moment share one (src/db/batch.ts).`);
+  console.log(`the turn, the reply's address); people's turns and lookups made at the same moment share one (src/batch/row-batcher.ts).`);
   const logs = new Map<string, number>();
   for (const x of results) for (const u of [x.saturation.usage, x.light.usage]) for (const [k, v] of Object.entries(u.breakdown.logs)) logs.set(k, (logs.get(k) ?? 0) + v);
   if (logs.size > 0) console.log(`Logged by the pipeline meanwhile: ${[...logs].map(([k, v]) => `${v} × "${k}"`).join("; ")}.`);

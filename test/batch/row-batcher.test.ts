@@ -1,6 +1,6 @@
 // Group commit: rows that come while a statement is in flight share the next one.
 import { describe, expect, it } from "vitest";
-import { RowBatcher } from "../../src/db/batch.ts";
+import { RowBatcher } from "../../src/batch/row-batcher.ts";
 
 describe("RowBatcher", () => {
   it("writes a row at once when idle, and rows that come meanwhile together in the next write", async () => {
