@@ -9,6 +9,7 @@ import { Conversations } from "../conversation/conversations.ts";
 import { outboxPlanner, type PlanSettings } from "../pipeline/plan.ts";
 import { eventsForStart } from "../store/events-for-start.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
+import { RetentionSweeper } from "../retention/retention.ts";
 import type { Broker } from "../queue/types.ts";
 import { openStakeholderDatabase, type StakeholderDatabase } from "./database.ts";
 import { startHealthServer } from "./health.ts";
@@ -100,6 +101,11 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     for (const extra of o.extraChannels ?? []) senders.set(extra.channel, extra);
     await pipeline.work({ inbound: true, ingest: true, timers: true, outbound: senders, concurrency: pipelineSettings.INLOCO_WORKER_CONCURRENCY, ingestConcurrency: pipelineSettings.INLOCO_INGEST_CONCURRENCY });
     cleanup.unshift(() => pipeline.close());
+    if (o.mode !== "chat") {
+      const retention = new RetentionSweeper({ sql: database.db.sql, keepSeconds: pipelineSettings.INLOCO_DELIVERY_RECORDS_KEEP, log });
+      retention.start();
+      cleanup.unshift(() => retention.stop());
+    }
     log(`inloco: workers running (${broker.kind === "bullmq" ? "BullMQ on Redis" : "in-process queues"}, ${pipelineSettings.INLOCO_SHARDS} inbound shards; sending on ${[...senders.keys()].join(", ") || "no channel"})`);
 
     let server: Server | undefined;

@@ -1,9 +1,11 @@
 import type { Command } from "commander";
 import { openStakeholderDatabase } from "../app/database.ts";
 import { openDatabase } from "../db/index.ts";
+import { readPipelineSettings } from "../config/pipeline.ts";
+import { RetentionSweeper } from "../retention/retention.ts";
 import { seedDemo } from "../store/seed.ts";
 
-/** `inloco db migrate` and `inloco db seed`. */
+/** `inloco db migrate`, `inloco db seed` and `inloco db prune`. */
 export function registerDb(program: Command): void {
   const db = program.command("db").description("the stakeholder database (PostgreSQL with DATABASE_URL, else embedded in INLOCO_DATA_DIR)");
   db.command("migrate")
@@ -25,6 +27,18 @@ export function registerDb(program: Command): void {
       try {
         const counts = await seedDemo(database.prisma);
         console.log(`seeded ${counts.territories} territories, ${counts.taskForces} task forces, ${counts.organisations} organisations, ${counts.events} event`);
+      } finally {
+        await close();
+      }
+    });
+  db.command("prune")
+    .description("delete receipts and outboxes older than INLOCO_DELIVERY_RECORDS_KEEP now (workers also do it hourly)")
+    .action(async () => {
+      const keepSeconds = readPipelineSettings().INLOCO_DELIVERY_RECORDS_KEEP;
+      const { db: database, close } = await openStakeholderDatabase();
+      try {
+        const p = await new RetentionSweeper({ sql: database.sql, keepSeconds }).sweep();
+        console.log(`pruned ${p.receipts} receipts, ${p.outbox} outbox items and ${p.ingestReceipts} ingest receipts older than ${keepSeconds / 86400} days`);
       } finally {
         await close();
       }

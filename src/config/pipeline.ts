@@ -29,6 +29,10 @@ export const PipelineSettings = z.object({
   INLOCO_REMINDER_AFTER: duration
     .prefault("20h")
     .describe("remind a person who left a survey half-way after this long, once (inside WhatsApp's 24 h window)"),
+  INLOCO_DELIVERY_RECORDS_KEEP: duration
+    .prefault("7d")
+    .pipe(z.number().min(86_400, "at least a day (1d): the queues recognise a repeated delivery for 24 h, the receipts after that"))
+    .describe("how long receipts of processed messages and events, and each turn's outbox, are kept to recognise a repeated delivery; then pruned"),
   INLOCO_WORKER_CONCURRENCY: z.coerce.number({ error: "a whole number, e.g. 8" }).int().min(1).max(200).default(8).describe("jobs at once per outbound and timers queue in one process"),
   // Ingest jobs that run at once share one statement (src/batch/row-batcher.ts) and hold no connection
   // while they wait for it, so more at once means bigger batches, not more load on PostgreSQL.
