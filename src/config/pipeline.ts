@@ -23,7 +23,7 @@ export const PipelineSettings = z.object({
     .min(1)
     .max(256)
     // 32 carried more messages per second than 16 on a 2-core machine, at less CPU per message
-    // (npm run bench): more people's turns in flight at once. Each shard costs two Redis connections per process.
+    // (npm run bench): more people's turns in flight at once. Each shard costs a Redis connection per process (its blocking wait).
     .default(32)
     .describe("inbound shards: how many people's messages are processed at once (each shard keeps one person's order); the same in every process"),
   INLOCO_REMINDER_AFTER: duration
