@@ -55,6 +55,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     // They never keep the process alive on their own.
     const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : (options.maxConnections ?? 10), idleTimeoutMillis: IDLE_CONNECTION_MS, allowExitOnIdle: true });
     pool.on("error", () => undefined); // an idle connection dropped by the server: the pool replaces it
+    // PGlite's one session outlives the connections to it: the statements an earlier connection
+    // prepared are still there, under the names this one would give them. Each new connection starts
+    // by dropping them (queued before anything else it runs; the pool has that one connection only).
+    if (embedded) pool.on("connect", (client) => void client.query("DEALLOCATE ALL").catch(() => undefined));
     const adapter = postgresAdapter(pool);
     const prisma = new PrismaClient({
       adapter,
@@ -63,7 +67,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     let closing: Promise<void> | undefined;
     return {
       prisma,
-      sql: sqlOver(pool, { prepared: !embedded }),
+      sql: sqlOver(pool, { prepared: true }),
       url,
       embedded: embedded !== undefined,
       dataDir: embedded?.dataDir,

@@ -17,9 +17,9 @@ export interface Sql extends SqlTx {
 
 export interface SqlOptions {
   /**
-   * Prepare each statement once per connection and reuse its plan (PostgreSQL server). Off for the
-   * embedded database, whose one session outlives the pool's connections to it: a statement
-   * prepared by a dropped connection would still exist there, and preparing it again would fail.
+   * Prepare each statement once per connection and reuse its plan. The embedded database's one
+   * session outlives the pool's connections to it: a statement prepared by a dropped connection
+   * would still exist there, and preparing it again would fail (openDatabase drops them first).
    */
   prepared?: boolean;
 }

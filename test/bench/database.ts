@@ -6,17 +6,14 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { Conversations, type OutboxPlanner } from "../../src/conversation/conversations.ts";
 import { turnKey, type Address } from "../../src/conversation/store.ts";
 import { createDatabase, databaseUrl, dropDatabase } from "../../src/db/admin.ts";
 import { generateKey, IdentityVault, openDatabase, type Database } from "../../src/db/index.ts";
 import { resume, type EngineContext, type Session } from "../../src/engine/index.ts";
-import { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { outboxPlanner } from "../../src/pipeline/plan.ts";
 import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
-import { sqlOver } from "../../src/db/sql.ts";
-import { countingPool } from "./statements.ts";
+import { countingSql } from "./statements.ts";
 import { seedDemo } from "../../src/store/seed.ts";
 import { testContext } from "../support/engine.ts";
 import { startPostgres } from "../support/postgres.ts";
@@ -275,13 +272,13 @@ function readOp(b: Bench) {
   };
 }
 
-/** The statements each operation sends, counted on the wire (BEGIN/COMMIT included), over a client of its own. */
+/** The statements each operation sends (BEGIN/COMMIT included), counted around the store's SQL. */
 async function countStatements(b: Bench, vault: IdentityVault, ctx: EngineContext): Promise<Record<"open" | "openEight" | "saveTurn" | "receive", string[]>> {
-  const { pool, sent } = countingPool(b.target.db.url);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  try {
-    await prisma.$queryRaw`SELECT 1`;
-    const store = new DatabaseConversationStore(sqlOver(pool, { prepared: true }), vault);
+  // Counted around the target's own SQL: a second pool on the embedded database would share its one
+  // session, and its prepared statements, with the first.
+  const sent: string[] = [];
+  {
+    const store = new DatabaseConversationStore(countingSql(b.target.db.sql, (name) => sent.push(name)), vault);
     const conversations = new Conversations(ctx, store, plan);
     const p = b.probe;
     const take = () => sent.splice(0);
@@ -298,9 +295,6 @@ async function countStatements(b: Bench, vault: IdentityVault, ctx: EngineContex
     const saveTurn = take();
     await conversations.receive(p.address, { type: "text", text: (ANSWERS[1] as { say: string }).say }, { delivery: delivery(vault) });
     return { open, openEight, saveTurn, receive: take() };
-  } finally {
-    await prisma.$disconnect();
-    await pool.end();
   }
 }
 
@@ -427,7 +421,7 @@ export async function databaseBench(): Promise<void> {
     const same = JSON.stringify(statements[0]) === JSON.stringify(statements[1]);
     for (const [i, s] of statements.entries()) {
       if (i > 0 && same) break;
-      console.log(`\nStatements${same ? "" : ` (${benches[i]?.target.label})`}, counted on the wire, one round trip each:`);
+      console.log(`\nStatements${same ? "" : ` (${benches[i]?.target.label})`}, one round trip each:`);
       console.log(`  store.open:      ${s.open.join(", ")}`);
       console.log(`  ${CONCURRENCY} × store.open:  ${s.openEight.join(", ")}`);
       console.log(`  saveTurn:        ${s.saveTurn.join(", ")}`);

@@ -75,6 +75,7 @@ const CYCLE = ["shelter", "yes", "looking for work", "1, 4", "y", "2", "two", "n
 // Warm-up: every person says two answers, as fast as taken (JIT-compiled code and full pools before anything is timed;
 // with a hundred messages the first setup measured still ran partly unoptimized code, and its JIT on other threads).
 const WARM_STEPS = 2;
+const SATURATION_RUNS = 3; // the fastest counts (see runSetup)
 const SATURATION_STEPS: number = 4; // messages per person, everybody at once: 2,000 messages (a second or more: the machine's slow spells average out)
 const LIGHT_RATE = 10; // messages/s: the latency of a message that finds the pipeline idle
 const LIGHT_SECONDS = 6;
@@ -438,7 +439,10 @@ interface Phase {
 interface SetupResult {
   setup: Setup;
   startSeconds: number;
+  /** The fastest saturation run. */
   saturation: Phase;
+  /** Every saturation run's messages per second, in order. */
+  saturationRates: number[];
   light: Phase;
   steady: Phase;
   /** People whose session did not wait where the engine says it should (checked after the light phase). */
@@ -580,15 +584,23 @@ async function runSetup(setup: Setup, index: number, people: Person[], waits: re
     await saturate(people, WARM_STEPS);
     await idle(app.broker, queues);
 
-    const profiler = await startProfile();
-    const s0 = await snapshot();
-    const sat = await saturate(people, SATURATION_STEPS);
-    const s1 = await snapshot();
-    await profiler?.stop(setup.label);
-    const saturation = phase(sat.record, 0, { rate: sat.record.length / sat.seconds, acceptSeconds: sat.acceptSeconds, lateP99: Number.NaN }, s0, s1);
-    const u = saturation.usage;
-    progress(`  saturation: ${fmt(saturation.rate, 0)} messages/s; CPU ms/message: node ${fmt(u.selfMs, 2)} (kernel ${fmt(u.selfSystemMs, 2)}) + ${fmt(u.workersMs, 2)}, PG ${fmt(u.postgresMs, 2)}, Redis ${fmt(u.redisMs, 2)}; machine ${fmt(u.machineBusy * 100, 0)}% busy`);
-    await idle(app.broker, queues);
+    // The fastest of a few runs: the machine's slow spells make one run of two seconds say more about
+    // the machine than about the pipeline. Every run's rate is printed.
+    const runs: Phase[] = [];
+    for (let run = 1; run <= SATURATION_RUNS; run++) {
+      const profiler = await startProfile();
+      const s0 = await snapshot();
+      const sat = await saturate(people, SATURATION_STEPS);
+      const s1 = await snapshot();
+      await profiler?.stop(`${setup.label} run ${run}`);
+      const ran = phase(sat.record, 0, { rate: sat.record.length / sat.seconds, acceptSeconds: sat.acceptSeconds, lateP99: Number.NaN }, s0, s1);
+      runs.push(ran);
+      const u = ran.usage;
+      progress(`  saturation: ${fmt(ran.rate, 0)} messages/s; CPU ms/message: node ${fmt(u.selfMs, 2)} (kernel ${fmt(u.selfSystemMs, 2)}) + ${fmt(u.workersMs, 2)}, PG ${fmt(u.postgresMs, 2)}, Redis ${fmt(u.redisMs, 2)}; machine ${fmt(u.machineBusy * 100, 0)}% busy`);
+      await idle(app.broker, queues);
+    }
+    const saturation = runs.reduce((a, b) => (b.rate > a.rate ? b : a));
+    const saturationRates = runs.map((r) => r.rate);
 
     const l0 = await snapshot();
     const lt = await paced(LIGHT_RATE, LIGHT_SECONDS);
@@ -606,7 +618,7 @@ async function runSetup(setup: Setup, index: number, people: Person[], waits: re
     const steady = phase(st.record, st.stoppedAt, { rate: STEADY_RATE, acceptSeconds: Number.NaN, lateP99: st.lateP99 }, t1, t2);
     progress(`  ${STEADY_RATE}/s: p50 ${fmt(percentile(steady.latencies, 0.5), 1)} ms, p99 ${fmt(percentile(steady.latencies, 0.99), 1)} ms, ${steady.unanswered} unanswered; over ${P99_GOAL_MS} ms, by second of the load: ${slowBySecond(st.record, st.stoppedAt).join(" ")}`);
     const failures = [...t2.breakdown.failures];
-    return { setup, startSeconds, saturation, light, steady, wrong, failedJobs, failures };
+    return { setup, startSeconds, saturation, saturationRates, light, steady, wrong, failedJobs, failures };
   } finally {
     // Whatever is still queued (an overloaded steady run's backlog) is left behind with this setup's people and prefix.
     await Promise.all(workers.map((w) => w.stop()));
@@ -959,21 +971,32 @@ function printInbound(results: SetupResult[], loadBefore: number): void {
       `time per inbound shard, concurrency ${WORKER_CONCURRENCY} on ingest, outbound and timers. "2 processes": this process accepts and works (inloco\n` +
       `start), and one more process works (inloco worker) on the same Redis and PostgreSQL. ${PEOPLE} people per setup, their own, spread evenly over the shards.\n` +
       `Per setup: ${WARM_STEPS * PEOPLE} messages to warm up (not timed); saturation: the ${PEOPLE} people each say their next ${SATURATION_STEPS} answers at once (each person's in order),\n` +
-      `all accepted as fast as the broker takes them, timed from the first accept to the last reply sent; then a light load\n` +
+      `all accepted as fast as the broker takes them, timed from the first accept to the last reply sent, ${SATURATION_RUNS} times (the fastest counts); then a light load\n` +
       `(${LIGHT_RATE}/s for ${LIGHT_SECONDS} s) and the goal's load (${STEADY_RATE}/s for ${STEADY_SECONDS} s), people in turn. Latency: accept called (paced loads: the\n` +
       `moment the message was due) → the reply's outbound job done, all its messages handed to the channel. Replies not sent\n` +
       `${GRACE_S} s after the last message was due are "unanswered" and count as what was waited: "> x" is a lower bound.\n`,
   );
   console.log(
     table(
-      ["saturation", "ready s", "accepted in s", "msgs/s", "p50 ms", "p99 ms", "CPU ms/msg", `${cpus}-core ceiling/s`],
+      ["saturation", "ready s", "accepted in s", "msgs/s", `each of ${SATURATION_RUNS} runs`, "p50 ms", "p99 ms", "CPU ms/msg", `${cpus}-core ceiling/s`],
       results.map((x) => {
         const total = totalCpu(x.saturation.usage);
-        return [x.setup.label, fmt(x.startSeconds, 1), fmt(x.saturation.acceptSeconds, 2), fmt(x.saturation.rate, 0), latency(x.saturation, 0.5), latency(x.saturation, 0.99), fmt(total, 1), fmt((cpus * 1000) / total, 0)];
+        return [
+          x.setup.label,
+          fmt(x.startSeconds, 1),
+          fmt(x.saturation.acceptSeconds, 2),
+          fmt(x.saturation.rate, 0),
+          x.saturationRates.map((r) => fmt(r, 0)).join(" "),
+          latency(x.saturation, 0.5),
+          latency(x.saturation, 0.99),
+          fmt(total, 1),
+          fmt((cpus * 1000) / total, 0),
+        ];
       }),
     ),
   );
-  console.log(`\nCPU ms/msg: node + PostgreSQL + Redis CPU per message at saturation (table below). Ceiling: ${cpus} cores' worth of CPU`);
+  console.log(`\nmsgs/s: the fastest of ${SATURATION_RUNS} runs (each ${SATURATION_STEPS} answers of every person); this table and those below are of that run.`);
+  console.log(`CPU ms/msg: node + PostgreSQL + Redis CPU per message at saturation (table below). Ceiling: ${cpus} cores' worth of CPU`);
   console.log(`seconds divided by that: the rate at which this machine's CPUs would be spent on messages and nothing else.\n`);
   console.log(
     table(

@@ -1,5 +1,6 @@
 // Counting the statements an operation sends to PostgreSQL, on the wire (BEGIN/COMMIT included).
 import pg from "pg";
+import type { Sql, SqlTx } from "../../src/db/sql.ts";
 
 /** A statement as "verb table" (e.g. "insert answers"), or its first word (BEGIN, WITH…). */
 export function statementName(sql: string): string {
@@ -22,4 +23,16 @@ export function countingPool(connectionString: string): { pool: pg.Pool; sent: s
     };
   });
   return { pool, sent };
+}
+
+/** The same SQL, telling `onStatement` the name of every statement it sends (BEGIN and COMMIT too). */
+export function countingSql(sql: Sql, onStatement: (name: string) => void): Sql {
+  const counted = (on: SqlTx): SqlTx => ({ query: (text, values) => (onStatement(statementName(text)), on.query(text, values)) });
+  return {
+    ...counted(sql),
+    transaction: (fn) => {
+      onStatement("BEGIN");
+      return sql.transaction((tx) => fn(counted(tx))).finally(() => onStatement("COMMIT"));
+    },
+  };
 }

@@ -1,10 +1,12 @@
 // The zero-setup embedded database end to end: a real data folder, real processes.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IdentityVault } from "../../src/db/crypto.ts";
 import { openDatabase } from "../../src/db/database.ts";
@@ -58,6 +60,25 @@ describe("embedded database", () => {
       expect(reopenedVault.decrypt(identity.addressEncrypted)).toBe("987654321");
     } finally {
       await second.close();
+    }
+  });
+
+  it("prepares the hot statements once, on a session that outlives its connections", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "inloco-embedded-prepared-"));
+    const db = await openDatabase({ dataDir: folder });
+    try {
+      // An earlier connection to the one PGlite session left a statement prepared under the name the
+      // pool's connection will give the same text (what a dropped and replaced connection leaves).
+      const text = "SELECT count(*)::int AS n FROM contacts";
+      const name = `inloco_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+      const earlier = new pg.Client({ connectionString: db.url });
+      await earlier.connect();
+      await earlier.query(`PREPARE ${name} AS ${text}`);
+      await earlier.end();
+      for (let i = 0; i < 3; i++) expect((await db.sql.query<{ n: number }>(text)).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await db.close();
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

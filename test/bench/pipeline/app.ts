@@ -13,7 +13,7 @@ import { Pipeline } from "../../../src/pipeline/pipeline.ts";
 import { outboxPlanner } from "../../../src/pipeline/plan.ts";
 import { BullmqBroker, MemoryBroker } from "../../../src/queue/index.ts";
 import type { AddOptions, AddResult, Broker, BulkJob, FailedJob, JobCounts, Processor, QueueSettings, WorkerHandle, WorkOptions } from "../../../src/queue/types.ts";
-import type { Sql, SqlTx } from "../../../src/db/sql.ts";
+import { countingSql } from "../statements.ts";
 import { DatabaseConversationStore } from "../../../src/store/conversation-store.ts";
 import { eventsForStart } from "../../../src/store/events-for-start.ts";
 
@@ -274,12 +274,6 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
-/** The same SQL, each statement counted (BEGIN and COMMIT too). */
-function countedSql(sql: Sql, b: Breakdown): Sql {
-  const counted = (on: SqlTx): SqlTx => ({ query: (text, values) => (b.statements++, on.query(text, values)) });
-  return { ...counted(sql), transaction: (fn) => ((b.statements += 2), sql.transaction((tx) => fn(counted(tx)))) };
-}
-
 /** The app of one process, as `inloco start` assembles it (workers only if `work`). */
 export async function startBenchApp(o: BenchAppOptions, onDone: OnDone): Promise<BenchApp> {
   await watchCompileTime();
@@ -293,7 +287,7 @@ export async function startBenchApp(o: BenchAppOptions, onDone: OnDone): Promise
   // INLOCO_REMINDER_AFTER's default, 20 h: a person's first survey answer queues a delayed timer
   // job; later answers find it pending and queue none.
   const reminders = { reminderAfterSeconds: 20 * 3600, entryFlow: runtime.settings.INLOCO_ENTRY_FLOW, now: () => new Date(), flows: runtime.engine.flows };
-  const sql = countedSql(db.sql, breakdown);
+  const sql = countingSql(db.sql, () => breakdown.statements++);
   const conversations = new Conversations(runtime.engine, new TimedStore(new DatabaseConversationStore(sql, vault), breakdown), outboxPlanner(reminders), eventsForStart(db.prisma));
   const log = (line: string) => {
     const head = /^(\w+) \S+: (.*?)(?: for \S+)?$/.exec(line);
