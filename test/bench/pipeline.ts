@@ -104,11 +104,13 @@ interface Setup {
   shards: number;
   /** `inloco worker` processes besides this one (which accepts and works too, as `inloco start` does). */
   workerProcesses: number;
+  /** What `inloco start` runs with no settings: the p99 goal is judged on it. */
+  isDefault?: boolean;
 }
 
 const SETUPS: Setup[] = [
   { label: "BullMQ, 16 shards, 1 process", broker: "bullmq", shards: 16, workerProcesses: 0 },
-  { label: "BullMQ, 32 shards (default), 1 process", broker: "bullmq", shards: 32, workerProcesses: 0 },
+  { label: "BullMQ, 32 shards (default), 1 process", broker: "bullmq", shards: 32, workerProcesses: 0, isDefault: true },
   { label: "BullMQ, 32 shards, 2 processes", broker: "bullmq", shards: 32, workerProcesses: 1 },
   { label: "in-memory, 32 shards, 1 process", broker: "memory", shards: 32, workerProcesses: 0 },
 ];
@@ -1082,15 +1084,17 @@ function printInbound(results: SetupResult[], loadBefore: number): void {
         `\n      With PostgreSQL and Redis on other machines, ${cpus} cores of workers alone would carry about ${fmt((cpus * 1000) / (u.selfMs + u.workersMs), 0)} messages/s (node's share).`,
     );
   }
-  console.log(`Goal: p99 accept → reply sent at a steady ${STEADY_RATE} messages/s < ${P99_GOAL_MS} ms:`);
+  // Judged on what `inloco start` runs with no settings; the other setups are there to compare with.
+  const judged = bull.filter((x) => x.setup.isDefault);
+  console.log(`Goal: p99 accept → reply sent at a steady ${STEADY_RATE} messages/s < ${P99_GOAL_MS} ms, with the defaults:`);
   for (const x of bull) {
     const p99 = percentile(x.steady.latencies, 0.99);
     const ok = p99 < P99_GOAL_MS && x.steady.unanswered <= 0.01 * x.steady.messages;
-    console.log(`      ${x.setup.label}: ${latency(x.steady, 0.99)} ms  ${verdict(ok)}`);
+    console.log(x.setup.isDefault ? `      ${x.setup.label}: ${latency(x.steady, 0.99)} ms  ${verdict(ok)}` : `      for comparison, ${x.setup.label}: ${latency(x.steady, 0.99)} ms`);
   }
   const slowest = bull.reduce((a, b) => (b.saturation.rate < a.saturation.rate ? b : a));
   const behind = bull.filter((x) => x.saturation.rate < STEADY_RATE);
-  if (bull.some((x) => percentile(x.steady.latencies, 0.99) >= P99_GOAL_MS)) {
+  if (judged.some((x) => percentile(x.steady.latencies, 0.99) >= P99_GOAL_MS)) {
     const load = bull.map((x) => `${fmt((STEADY_RATE / x.saturation.rate) * 100, 0)}%`).join(", ");
     console.log(
       (behind.length > 0
