@@ -292,15 +292,23 @@ class WorkerProcess {
   private next(type: FromWorker["type"]): Promise<FromWorker> {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
-      const entry = { type, resolve };
-      this.waiting.push(entry);
-      this.child.once("exit", () => {
+      const exited = () => {
         const i = this.waiting.indexOf(entry);
         if (i >= 0) {
           this.waiting.splice(i, 1);
           reject(this.failed ?? new Error("worker process exited"));
         }
-      });
+      };
+      // The exit listener goes once the answer came: a listener per question would pile up.
+      const entry = {
+        type,
+        resolve: (m: FromWorker) => {
+          this.child.off("exit", exited);
+          resolve(m);
+        },
+      };
+      this.waiting.push(entry);
+      this.child.once("exit", exited);
     });
   }
 
