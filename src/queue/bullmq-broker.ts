@@ -1,6 +1,6 @@
 // The BullMQ broker: queues in Redis, shared by every process that points at the same Redis and prefix.
-// One ioredis connection serves all Queue objects (adds, counts, admin); each worker gets its own
-// (BullMQ adds a blocking one beside it). See NOTES.md for what is guaranteed.
+// One ioredis connection serves all Queue objects (adds, counts, admin), another all workers' commands
+// (BullMQ adds a blocking one per worker beside it). See NOTES.md for what is guaranteed.
 import { randomUUID } from "node:crypto";
 import { DelayedError, Queue, UnrecoverableError, WaitingError, Worker, type Job as BullJob, type JobsOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
@@ -239,8 +239,8 @@ export class BullmqBroker implements Broker {
   }
 
   /**
-   * The connection every worker of this broker sends its commands on (each also has a blocking one
-   * of its own, which BullMQ makes): commands issued together (jobs finishing together) go in one write.
+   * The connection every worker of this broker sends its commands on, instead of one each (each also
+   * has a blocking one of its own, which BullMQ makes): half the connections per process.
    */
   private workerConnection(): Redis {
     if (!this.workersConnection) {
