@@ -53,12 +53,17 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     // Idle connections stay open for minutes (pg closes them after 10 s by default): a burst after a
     // quiet spell would otherwise wait for new connections and re-prepare every statement on them.
     // They never keep the process alive on their own.
-    const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : (options.maxConnections ?? 10), idleTimeoutMillis: IDLE_CONNECTION_MS, allowExitOnIdle: true });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: embedded ? 1 : (options.maxConnections ?? 10),
+      idleTimeoutMillis: IDLE_CONNECTION_MS,
+      allowExitOnIdle: true,
+      // PGlite's one session outlives the connections to it: the statements an earlier connection
+      // prepared are still there, under the names this one would give them. A new connection drops
+      // them before it is lent (the pool has that one connection only).
+      ...(embedded ? { onConnect: (client: pg.ClientBase) => client.query("DEALLOCATE ALL") } : {}),
+    });
     pool.on("error", () => undefined); // an idle connection dropped by the server: the pool replaces it
-    // PGlite's one session outlives the connections to it: the statements an earlier connection
-    // prepared are still there, under the names this one would give them. Each new connection starts
-    // by dropping them (queued before anything else it runs; the pool has that one connection only).
-    if (embedded) pool.on("connect", (client) => void client.query("DEALLOCATE ALL").catch(() => undefined));
     const adapter = postgresAdapter(pool);
     const prisma = new PrismaClient({
       adapter,
