@@ -72,7 +72,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     let closing: Promise<void> | undefined;
     return {
       prisma,
-      sql: sqlOver(pool, { prepared: true }),
+      sql: sqlOver(pool),
       url,
       embedded: embedded !== undefined,
       dataDir: embedded?.dataDir,

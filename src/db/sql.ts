@@ -15,20 +15,14 @@ export interface Sql extends SqlTx {
   transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
 }
 
-export interface SqlOptions {
-  /**
-   * Prepare each statement once per connection and reuse its plan. The embedded database's one
-   * session outlives the pool's connections to it: a statement prepared by a dropped connection
-   * would still exist there, and preparing it again would fail (openDatabase drops them first).
-   */
-  prepared?: boolean;
-}
-
-/** Plain SQL over a node-postgres pool. */
-export function sqlOver(pool: pg.Pool, options: SqlOptions = {}): Sql {
-  const statements = options.prepared ? new PreparedStatements() : undefined;
-  const run = <R extends pg.QueryResultRow>(on: pg.Pool | pg.PoolClient, text: string, values?: unknown[]) =>
-    on.query<R>(statements ? statements.config(text, values) : { text, ...(values ? { values } : {}) });
+/**
+ * Plain SQL over a node-postgres pool. Each statement is prepared once per connection and its plan
+ * reused. (The embedded database's one session outlives the pool's connections to it: a statement
+ * prepared by a dropped connection would still be there; openDatabase drops them first.)
+ */
+export function sqlOver(pool: pg.Pool): Sql {
+  const statements = new PreparedStatements();
+  const run = <R extends pg.QueryResultRow>(on: pg.Pool | pg.PoolClient, text: string, values?: unknown[]) => on.query<R>(statements.config(text, values));
   return {
     query: (text, values) => run(pool, text, values),
     async transaction(fn) {

@@ -769,7 +769,7 @@ async function countStatements(database: BenchDatabase, app: BenchApp, probe: Pe
     const take = () => sent.splice(0);
     const conversations = new Conversations(
       app.runtime.engine,
-      new DatabaseConversationStore(sqlOver(pool, { prepared: true }), app.vault),
+      new DatabaseConversationStore(sqlOver(pool), app.vault),
       outboxPlanner({ reminderAfterSeconds: 20 * 3600, entryFlow: "main", now: () => new Date() }),
       eventsForStart(prisma),
     );
@@ -779,10 +779,10 @@ async function countStatements(database: BenchDatabase, app: BenchApp, probe: Pe
     const job = <D>(queue: string, data: D): Job<D> => ({ queue, id: `probe-${randomUUID()}`, name: "probe", attempt: 1, maxAttempts: 1, data, updateData: async () => undefined });
     const out = reply.outbox.find((o) => o.kind === "outbound");
     if (!out) throw new Error("the probe's turn left no reply");
-    const send = outboundProcessor({ sql: sqlOver(pool, { prepared: true }), vault: app.vault, sender: new RecordingSender(CHANNEL), gapMs: 0, sleep, log: () => undefined });
+    const send = outboundProcessor({ sql: sqlOver(pool), vault: app.vault, sender: new RecordingSender(CHANNEL), gapMs: 0, sleep, log: () => undefined });
     await send(job(QUEUES.outbound(CHANNEL), out.payload as OutboundJob));
     const outbound = take();
-    const ingest = ingestProcessor({ sql: sqlOver(pool, { prepared: true }), rules: app.runtime.texts, log: () => undefined });
+    const ingest = ingestProcessor({ sql: sqlOver(pool), rules: app.runtime.texts, log: () => undefined });
     const [feedbackJob, startedJob] = ingestJobs([probe], 2, "probe");
     await ingest(job(QUEUES.ingest, (startedJob as { data: IngestJob }).data));
     const flowStarted = take();

@@ -30,7 +30,7 @@ async function preparedOn(p: pg.Pool): Promise<string[]> {
 
 describe("sqlOver on a PostgreSQL server", () => {
   it("prepares each statement once per connection and gives the same answers as unprepared", async () => {
-    const sql = sqlOver(pool, { prepared: true });
+    const sql = sqlOver(pool);
     const texts = ["SELECT $1::int + 1 AS n", "SELECT $1::int * 2 AS n", "SELECT length($1::text) AS n"];
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => sql.query<{ n: number }>(texts[i % 3] as string, [i % 3 === 2 ? "x".repeat(i) : i])));
     expect(results.map((r) => r.rows[0]?.n)).toEqual(Array.from({ length: 60 }, (_, i) => [i + 1, i * 2, i][i % 3]));
@@ -43,8 +43,8 @@ describe("sqlOver on a PostgreSQL server", () => {
   });
 
   it("lets two Sql objects over one pool prepare different texts without clashing names", async () => {
-    const a = sqlOver(pool, { prepared: true });
-    const b = sqlOver(pool, { prepared: true });
+    const a = sqlOver(pool);
+    const b = sqlOver(pool);
     for (let i = 0; i < 10; i++) {
       const [x, y] = await Promise.all([a.query<{ v: string }>("SELECT 'a' || $1::text AS v", [i]), b.query<{ v: string }>("SELECT 'b' || $1::text AS v", [i])]);
       expect([x.rows[0]?.v, y.rows[0]?.v]).toEqual([`a${i}`, `b${i}`]);
@@ -52,7 +52,7 @@ describe("sqlOver on a PostgreSQL server", () => {
   });
 
   it("rolls a transaction back when a prepared statement fails in it, and the connection goes on working", async () => {
-    const sql = sqlOver(pool, { prepared: true });
+    const sql = sqlOver(pool);
     await sql.query("CREATE TABLE IF NOT EXISTS sql_test (id int PRIMARY KEY)");
     await expect(
       sql.transaction(async (tx) => {

@@ -336,7 +336,7 @@ describe("the database unreachable", () => {
         const prefix = broker.prefix;
         cleanups.push(() => deleteKeys(testRedisUrl(), prefix));
       }
-      const p = await faultPipeline({ prisma, sql: sqlOver(pool, { prepared: true }) }, broker, { shards: 8 });
+      const p = await faultPipeline({ prisma, sql: sqlOver(pool) }, broker, { shards: 8 });
       cleanups.push(() => p.close());
 
       // 5 s: an inbound job that fails at the cut tries again after 1 s and 3 s, both still cut. A third

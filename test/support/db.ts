@@ -30,7 +30,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const prisma = new PrismaClient({ adapter: postgresAdapter(pool) });
   return {
     prisma,
-    sql: sqlOver(pool, { prepared: true }),
+    sql: sqlOver(pool),
     url,
     name,
     async drop() {
