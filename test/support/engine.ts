@@ -97,3 +97,56 @@ export function describeEvent(e: Event): string | undefined {
       return e.type;
   }
 }
+
+/**
+ * An event as the golden files hold it: the short line of `describeEvent` (for `wait.started`, its node)
+ * followed by every other field of the event as `name=value`, in the event's own order. Nothing is left
+ * out, so a change to any field (a timer, a run id, a version, what a declined consent discards, an
+ * error's detail) changes the golden file; a new field shows up there by itself.
+ */
+export function goldenEvent(e: Event): string {
+  const shown = SHOWN[e.type];
+  const head =
+    e.type === "wait.started" ? `wait.started ${e.node}` :
+    e.type === "answer.recorded" ? answerHead(e) :
+    (describeEvent(e) ?? e.type);
+  const rest = Object.entries(e)
+    .filter(([k, v]) => !shown.includes(k) && v !== undefined)
+    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+  return rest.length > 0 ? `${head} [${rest.join(" ")}]` : head;
+}
+
+function answerHead(e: Extract<Event, { type: "answer.recorded" }>): string {
+  const head = `answer ${e.flow}.${e.result}`;
+  const v = e.value;
+  const shown =
+    v === null ? undefined :
+    v.kind === "choice" ? v.choices.join(",") :
+    v.kind === "number" ? String(v.number) :
+    v.kind === "text" ? JSON.stringify(v.text) :
+    v.kind === "date" ? v.date :
+    v.kind === "location" ? [v.place !== undefined ? JSON.stringify(v.place) : undefined, v.lat !== undefined || v.lon !== undefined ? `${v.lat},${v.lon}` : undefined].filter(Boolean).join(" @ ") :
+    `${v.media}:${v.ref}`;
+  if (e.skipped) return shown === undefined ? `${head} skipped` : `${head} skipped = ${shown}`;
+  return `${head} = ${shown ?? "null"}`;
+}
+
+/** The fields each event type's short line already shows (`goldenEvent` prints the others). */
+const SHOWN: Record<Event["type"], readonly string[]> = {
+  "flow.started": ["type", "flow"],
+  "flow.completed": ["type", "flow"],
+  "flow.exited": ["type", "flow", "reason"],
+  "answer.recorded": ["type", "flow", "result", "value", "skipped"],
+  "answer.cleared": ["type", "flow", "result"],
+  "answer.invalid": ["type", "flow", "question"],
+  "consent.given": ["type", "version"],
+  "consent.declined": ["type", "version"],
+  "contact.changed": ["type", "field", "value"],
+  "contact.stopped": ["type"],
+  "contact.resumed": ["type"],
+  "erasure.requested": ["type"],
+  emitted: ["type", "name", "data"],
+  "wait.started": ["type", "node"],
+  "input.ignored": ["type", "reason"],
+  error: ["type", "code"],
+};

@@ -1,0 +1,113 @@
+// The golden conversation runner (test/flows/golden.test.ts): each test/flows/<flow>.<case>.yaml holds a
+// person's inputs and, for every turn, the bot's exact replies (rendered in the person's language) and
+// every event the engine returned, each with all its fields (`goldenEvent`), timers (`wait.started`)
+// included. The session is serialised, validated and reloaded before every turn, so persistence is
+// tested on every turn.
+//
+// UPDATE_GOLDEN=1 rewrites a file whose expectations differ from what the engine does now; the test of
+// that file still fails in that run (review the diff, then run again), so the variable can never turn a
+// failure green. Under CI (`CI` set) it is refused outright.
+import { readFileSync, writeFileSync } from "node:fs";
+import { parse, stringify } from "yaml";
+import { z } from "zod";
+import { resume, Session, newSession, type Input } from "../../src/engine/index.ts";
+import { plainText } from "../../src/messages/plain-text.ts";
+import { ALL_LANGUAGES, goldenEvent, TestClock, testContext } from "./engine.ts";
+
+const Say = z.union([
+  z.string(),
+  z.object({ choice: z.string(), node: z.string().optional() }).strict(),
+  z.object({ choices: z.array(z.string()) }).strict(),
+  z.object({ location: z.tuple([z.number(), z.number()]) }).strict(),
+  z.object({ media: z.enum(["voice", "photo", "sticker"]), ref: z.string() }).strict(),
+  z.object({ start: z.object({ flow: z.string().optional(), params: z.record(z.string(), z.string()).default({}) }) }).strict(),
+  z.object({ timeout: z.union([z.literal("current"), z.number()]) }).strict(),
+]);
+const Turn = z
+  .object({
+    say: Say,
+    /** Minutes since the previous turn. */
+    after: z.number().optional(),
+    replies: z.array(z.string()).default([]),
+    events: z.array(z.string()).default([]),
+  })
+  .strict();
+export const GoldenCase = z
+  .object({
+    description: z.string(),
+    languages: z.array(z.string()).default([...ALL_LANGUAGES]),
+    contact: z.object({ language: z.string(), fields: z.record(z.string(), z.string()).default({}) }).optional(),
+    entry: z.string().optional(),
+    turns: z.array(Turn),
+  })
+  .strict();
+type GoldenTurn = z.infer<typeof Turn>;
+
+export class GoldenUpdateRefused extends Error {
+  constructor() {
+    super("UPDATE_GOLDEN=1 is refused under CI: it would rewrite the golden files instead of checking them. Unset it.");
+    this.name = "GoldenUpdateRefused";
+  }
+}
+
+/** "update" when UPDATE_GOLDEN=1 outside CI, "compare" otherwise; throws when both are set. */
+export function goldenMode(env: NodeJS.ProcessEnv = process.env): "compare" | "update" {
+  if (env.UPDATE_GOLDEN === undefined || env.UPDATE_GOLDEN === "" || env.UPDATE_GOLDEN === "0") return "compare";
+  if (env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0") throw new GoldenUpdateRefused();
+  return "update";
+}
+
+function toInput(say: z.infer<typeof Say>, session: Session | null): Input {
+  if (typeof say === "string") return { type: "text", text: say };
+  if ("choice" in say) return { type: "choice", id: say.choice, ...(say.node ? { node: say.node } : {}) };
+  if ("choices" in say) return { type: "choices", ids: say.choices };
+  if ("location" in say) return { type: "location", lat: say.location[0], lon: say.location[1] };
+  if ("media" in say) return { type: "media", media: say.media, ref: say.ref };
+  if ("start" in say) return { type: "start", ...(say.start.flow ? { flow: say.start.flow } : {}), params: say.start.params };
+  return { type: "timeout", turn: say.timeout === "current" ? (session?.turn ?? 0) : say.timeout };
+}
+
+export interface GoldenRun {
+  /** The turns as the file has them. */
+  want: GoldenTurn[];
+  /** The same inputs, with what the engine replies and returns now. */
+  got: GoldenTurn[];
+}
+
+/** Plays a golden file's inputs through the engine. */
+export function playGolden(path: string): GoldenRun {
+  const c = GoldenCase.parse(parse(readFileSync(path, "utf8")));
+  const clock = new TestClock();
+  const ctx = testContext({ languages: c.languages, clock, ...(c.entry ? { entryFlow: c.entry } : {}) });
+  let stored: string | null = c.contact ? JSON.stringify(newSession(c.contact.language, c.contact.fields)) : null;
+  const got = c.turns.map((turn) => {
+    clock.tick(turn.after ?? 1);
+    // What a store would give back: JSON, checked against the schema.
+    const session = stored === null ? null : Session.parse(JSON.parse(stored));
+    const result = resume(session, toInput(turn.say, session), ctx);
+    stored = JSON.stringify(result.session);
+    return {
+      ...turn,
+      replies: result.messages.map((m) => plainText(m, ctx.texts)),
+      events: result.events.map(goldenEvent),
+    };
+  });
+  return { want: c.turns, got };
+}
+
+/** What a turn is compared on. */
+export const compared = (t: GoldenTurn | undefined) => ({ say: t?.say, replies: t?.replies, events: t?.events });
+
+/**
+ * Plays a golden file; in "update" mode rewrites it when a turn differs. Returns the run either way:
+ * the caller compares `got` with `want` (the file as it was), so an update never passes a test.
+ */
+export function checkGolden(path: string, mode: "compare" | "update"): GoldenRun & { rewritten: boolean } {
+  const run = playGolden(path);
+  const differs = JSON.stringify(run.want.map(compared)) !== JSON.stringify(run.got.map(compared));
+  if (mode === "update" && differs) {
+    const raw = parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    writeFileSync(path, stringify({ ...raw, turns: run.got }, { lineWidth: 0 }));
+  }
+  return { ...run, rewritten: mode === "update" && differs };
+}
