@@ -11,7 +11,7 @@ import { eventsForStart } from "../store/events-for-start.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import { RetentionSweeper } from "../retention/retention.ts";
 import type { Broker } from "../queue/types.ts";
-import { openStakeholderDatabase, type StakeholderDatabase } from "./database.ts";
+import { openStakeholderDatabase, serverIdentityKeys, type StakeholderDatabase } from "./database.ts";
 import { startHealthServer } from "./health.ts";
 import { loadRuntime, type Runtime } from "./runtime.ts";
 
@@ -53,6 +53,8 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   const queueSettings = readQueueSettings(env);
   const channelSettings = readChannelSettings(env);
   const plan = plannedChannels(channelSettings);
+  // With DATABASE_URL the identity keys come from the environment: checked now, like every other setting.
+  serverIdentityKeys({ env });
 
   // Redis first: it fails fast, before the (slower) database is opened and migrated.
   const broker = await openBroker(queueSettings);

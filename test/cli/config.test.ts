@@ -3,8 +3,9 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
+import { createDatabase, databaseUrl, dropDatabase, withClient } from "../../src/db/admin.ts";
 
 function start(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
@@ -37,5 +38,26 @@ describe("inloco start refuses bad configuration with a clear message", () => {
     const { code, stderr } = await start(env);
     expect(code).toBe(1);
     expect(stderr).toMatch(message);
+  });
+});
+
+describe("a missing identity key with DATABASE_URL", () => {
+  it("stops the start with the key's name before Redis or the database is touched", async () => {
+    // An empty database (not the migrated template): a migration that ran would leave tables in it.
+    const adminUrl = inject("postgresAdminUrl");
+    const name = `inloco_nokey_${process.pid}_${Date.now()}`;
+    await createDatabase(adminUrl, name);
+    try {
+      const url = databaseUrl(adminUrl, name);
+      // Redis is unreachable: had the start opened the queues first, it would fail on Redis instead.
+      const { code, stderr } = await start({ DATABASE_URL: url, REDIS_URL: "redis://127.0.0.1:9", INLOCO_HASH_KEY: "", INLOCO_ENCRYPTION_KEY: "b".repeat(64) });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/INLOCO_HASH_KEY is not set\. With DATABASE_URL set, keys are not generated/);
+      expect(stderr).not.toMatch(/Cannot use Redis/);
+      const tables = await withClient(url, async (c) => (await c.query<{ n: string }>("SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'")).rows[0]?.n);
+      expect(tables, "no migration ran").toBe("0");
+    } finally {
+      await dropDatabase(adminUrl, name);
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Broken flows must be refused at load, naming file, path and reason. Each folder of
 // test/flows-broken/ holds flow files and expected.txt, the exact problems they must produce.
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -69,5 +69,43 @@ describe("broken flows", () => {
       env: { ...process.env, INLOCO_LANGUAGES: "en" },
     });
     expect(stdout).toMatch(/5 flows OK/);
+  });
+
+  // Three runs of the command line: generous on a busy machine.
+  it("inloco flows check reads INLOCO_FLOWS_DIR and INLOCO_LOCALES_DIR, as the bot does", { timeout: 120_000 }, async () => {
+    const work = mkdtempSync(join(tmpdir(), "inloco-flows-env-"));
+    try {
+      // Configured flows: one broken file. Configured locales: English with the housing question taken out.
+      const flows = join(work, "flows");
+      cpSync(join(BROKEN, "unknown-target", "needs.yaml"), join(flows, "needs.yaml"));
+      const locales = join(work, "locales");
+      cpSync(join(PROJECT_ROOT, "locales", "en"), join(locales, "en"), { recursive: true });
+      const needs = JSON.parse(readFileSync(join(locales, "en", "needs.json"), "utf8")) as { housing: Record<string, string> };
+      delete needs.housing.question;
+      writeFileSync(join(locales, "en", "needs.json"), JSON.stringify(needs));
+      const check = (env: Record<string, string>, args: string[] = []) =>
+        promisify(execFile)(process.execPath, [join(PROJECT_ROOT, "src", "cli", "inloco.js"), "flows", "check", ...args], {
+          env: { ...process.env, INLOCO_LANGUAGES: "en", INLOCO_FLOWS_DIR: "", INLOCO_LOCALES_DIR: "", ...env },
+          cwd: work,
+        }).then(
+          (r) => ({ code: 0, stdout: r.stdout }),
+          (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+        );
+
+      const flowsOnly = await check({ INLOCO_FLOWS_DIR: flows });
+      expect(flowsOnly.code).toBe(1);
+      expect(flowsOnly.stdout).toContain('needs.yaml: nodes.housing.next: unknown node "housng"');
+
+      const localesOnly = await check({ INLOCO_LOCALES_DIR: locales });
+      expect(localesOnly.code).toBe(1);
+      expect(localesOnly.stdout).toContain('text "needs:housing.question" is missing in en');
+
+      // An argument and --locales still win over the environment.
+      const given = await check({ INLOCO_FLOWS_DIR: flows, INLOCO_LOCALES_DIR: locales }, [join(PROJECT_ROOT, "flows"), "--locales", join(PROJECT_ROOT, "locales")]);
+      expect(given.stdout).toMatch(/5 flows OK/);
+      expect(given.code).toBe(0);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
