@@ -431,9 +431,9 @@ export async function databaseBench(): Promise<void> {
     const embeddedReceive = perSecond(run(emb, "receive", "one"));
     const serverReceive = perSecond(run(server, "receive", "eight"));
     console.log(`\nGoal: the embedded database keeps up with one Telegram bot (~${EMBEDDED_GOAL} messages/s in total), one message at a time,`);
-    console.log(`      ≥ ${EMBEDDED_GOAL} inbound messages/s: ${fmt(embeddedReceive, 0)}  ${verdict(embeddedReceive >= EMBEDDED_GOAL)}`);
+    console.log(`      ≥ ${EMBEDDED_GOAL} inbound messages/s: ${fmt(embeddedReceive, 0)}  ${verdict(embeddedReceive >= EMBEDDED_GOAL, "database: embedded inbound messages/s")}`);
     console.log(`Goal: PostgreSQL keeps up with one WhatsApp Cloud API number (${SERVER_GOAL} messages/s), ${CONCURRENCY} workers,`);
-    console.log(`      ≥ ${SERVER_GOAL} inbound messages/s: ${fmt(serverReceive, 0)}  ${verdict(serverReceive >= SERVER_GOAL)}`);
+    console.log(`      ≥ ${SERVER_GOAL} inbound messages/s: ${fmt(serverReceive, 0)}  ${verdict(serverReceive >= SERVER_GOAL, "database: PostgreSQL inbound messages/s")}`);
   } catch (error) {
     // Said now: should closing hang too, the reason is not lost.
     console.error("database bench failed:", error);

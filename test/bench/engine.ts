@@ -125,8 +125,8 @@ function flatCost(): void {
       ],
     ),
   );
-  console.log(`\nGoal: an answer late in a survey costs what an early one does, resume() q50/q1 ≤ ${FLAT_RATIO}: ${fmt(ratio(engine), 2)}  ${verdict(ratio(engine) <= FLAT_RATIO)}`);
-  console.log(`      the same with the store's JSON round trip,             q50/q1 ≤ ${FLAT_RATIO}: ${fmt(ratio(stored), 2)}  ${verdict(ratio(stored) <= FLAT_RATIO)}`);
+  console.log(`\nGoal: an answer late in a survey costs what an early one does, resume() q50/q1 ≤ ${FLAT_RATIO}: ${fmt(ratio(engine), 2)}  ${verdict(ratio(engine) <= FLAT_RATIO, "engine: flat cost per answer")}`);
+  console.log(`      the same with the store's JSON round trip,             q50/q1 ≤ ${FLAT_RATIO}: ${fmt(ratio(stored), 2)}  ${verdict(ratio(stored) <= FLAT_RATIO, "engine: flat cost per answer with the JSON round trip")}`);
 }
 
 /** Engine benchmarks: needs-survey throughput and the flat cost of one answer in a long survey. */

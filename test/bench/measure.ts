@@ -76,7 +76,11 @@ export function heading(title: string): void {
   console.log(`\n=== ${title} ${"=".repeat(Math.max(0, 72 - title.length))}`);
 }
 
-/** "PASS" or "FAIL", for goal lines. */
-export function verdict(ok: boolean): string {
+/** Goals that failed so far in this run (`npm run bench` exits 1 when any did). */
+export const failedGoals: string[] = [];
+
+/** "PASS" or "FAIL", for goal lines; a FAIL is remembered (with `goal`, its name) for the exit code. */
+export function verdict(ok: boolean, goal = "a goal"): string {
+  if (!ok) failedGoals.push(goal);
   return ok ? "PASS" : "FAIL";
 }

@@ -1,7 +1,9 @@
 // `npm run bench [-- name…]`: runs every benchmark, or those whose name contains one of the arguments.
+// Exits 1 when any goal printed FAIL (or a benchmark threw), so a script can tell.
 import { databaseBench } from "./database.ts";
 import { engineBench } from "./engine.ts";
 import { grammyBench } from "./grammy-conversations.ts";
+import { failedGoals } from "./measure.ts";
 import { pipelineBench } from "./pipeline.ts";
 
 /** A benchmark: a name to pick it by, and a function that measures and prints its own section. */
@@ -29,4 +31,10 @@ for (const b of chosen) {
   const t0 = performance.now();
   await b.run();
   console.log(`\n(${b.name}: ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}
+if (failedGoals.length > 0) {
+  console.log(`\n${failedGoals.length} goal${failedGoals.length === 1 ? "" : "s"} FAILED: ${failedGoals.join("; ")}`);
+  process.exitCode = 1;
+} else {
+  console.log("\nEvery goal: PASS");
 }

@@ -162,14 +162,24 @@ describe("conversations in the stakeholder database", () => {
     try {
       await other.query("BEGIN");
       await other.query("INSERT INTO processed_messages (channel, provider_message_id) VALUES ('telegram', $1)", [messageId]);
+      const otherPid = (await other.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid as number;
       const { session } = await store.open(p.address, "en");
       const turn = resume(session, { type: "text", text: "2" }, testContext({ languages: ["en", "ar"], newId: randomUUID }));
       // Settled into a value at once: it may fail before the COMMIT below has returned here.
+      let settled = false;
       const saving = store.saveTurn({ contactId: contact.id, previousTurn: session.turn, turn, outbox: [], delivery: { channel: "telegram", messageId } }).then(
         () => "saved",
         (e: unknown) => e,
-      );
-      await new Promise((r) => setTimeout(r, 200));
+      ).finally(() => (settled = true));
+      // Commit only once the turn's statement waits for the other try's lock (however slow the machine is).
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const [row] = await db.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${otherPid}::int = ANY(pg_blocking_pids(pid))`;
+        if ((row?.n ?? 0) > 0) break;
+        expect(settled, "the turn ended without waiting for the other try's lock").toBe(false);
+        if (Date.now() > deadline) throw new Error("the turn's statement never waited for the other try's lock");
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await other.query("COMMIT");
       expect(await saving).toBeInstanceOf(StaleTurnError);
     } finally {

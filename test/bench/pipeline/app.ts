@@ -69,6 +69,8 @@ export interface BenchAppOptions {
   shards: number;
   /** Run the workers (inbound, ingest, timers, outbound); false: only accept (a producer). */
   work: boolean;
+  /** The channel whose outbound queue the workers send on (default CHANNEL, unthrottled); its queue keeps its real rate limit. */
+  sendOn?: ChannelName;
 }
 
 /** Sums of wall milliseconds (and counts) measured around the broker and the store: where an inbound job's time goes. */
@@ -303,7 +305,7 @@ export async function startBenchApp(o: BenchAppOptions, onDone: OnDone): Promise
         inbound: true,
         ingest: true,
         timers: true,
-        outbound: new Map([[CHANNEL, new RecordingSender(CHANNEL)]]),
+        outbound: new Map([[o.sendOn ?? CHANNEL, new RecordingSender(o.sendOn ?? CHANNEL)]]),
         concurrency: WORKER_CONCURRENCY,
       });
     }
