@@ -136,8 +136,20 @@ describe.each(brokers)("pipeline on the %s broker", (_, makeBroker) => {
   });
 });
 
+/** Waits (up to a generous bound) until every timer has fired and been handled, then until the rest is idle. */
+async function timersDone(h: Harness, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = await h.broker.counts("timers");
+    if (c.waiting + c.active + c.delayed === 0) break;
+    if (Date.now() > deadline) throw new Error(`timers still pending after ${timeoutMs} ms: ${JSON.stringify(c)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await h.idle(timeoutMs);
+}
+
 describe("timers", () => {
-  it("queue one reminder timer per person, not one per answer; it re-arms and reminds once, a delay after the last answer", async () => {
+  it("queue one reminder timer per person, not one per answer; it re-arms and reminds once, a delay after the last answer", { timeout: 120_000 }, async () => {
     const h = await pipelineHarness(db, new MemoryBroker(), { reminderAfterSeconds: 2 });
     try {
       const a = chat();
@@ -154,18 +166,18 @@ describe("timers", () => {
       expect((await h.broker.counts("timers")).delayed).toBe(1);
       const reminders = () => h.channel.sent.filter((s) => s.address === a && s.message.key === "session:reminder");
       // The first timer fires about a second after that answer, finds a later turn and re-arms for it.
-      for (let waited = 0; reminders().length === 0 && waited < 8000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      for (const deadline = Date.now() + 60_000; reminders().length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
       expect(reminders()).toHaveLength(1);
       expect(Date.now() - lastAnswer).toBeGreaterThanOrEqual(1900);
-      await new Promise((r) => setTimeout(r, 2500));
-      await h.idle();
+      // Every timer fired and was handled (none re-armed after the reminder): still one reminder.
+      await timersDone(h);
       expect(reminders()).toHaveLength(1);
     } finally {
       await h.close();
     }
   });
 
-  it("remind a person who left a survey half-way once, in their language; never after STOP", async () => {
+  it("remind a person who left a survey half-way once, in their language; never after STOP", { timeout: 120_000 }, async () => {
     const h = await pipelineHarness(db, new MemoryBroker(), { reminderAfterSeconds: 1 });
     try {
       const a = chat();
@@ -178,8 +190,8 @@ describe("timers", () => {
       }
       await h.say(b, "stop");
       await h.idle();
-      await new Promise((r) => setTimeout(r, 2500));
-      await h.idle();
+      // Both timers (due a second after each person's last answer) fire and are handled: no fixed sleep.
+      await timersDone(h);
       const reminders = (who: string) => h.channel.sent.filter((s) => s.address === who && s.message.key === "session:reminder");
       expect(reminders(a)).toHaveLength(1);
       expect(reminders(a)[0]?.message.lang).toBe("ar");
