@@ -189,8 +189,10 @@ interface Fault {
   begin(): Promise<void>;
   /** Repair it. */
   end(): Promise<void>;
-  /** How long it stays broken. */
+  /** How long it stays broken at least. */
   downMs: number;
+  /** And until this holds (checked with a generous bound): what the test needs to have happened during the outage, however slow the machine. */
+  until?: (state: { acceptsRefused: number }) => boolean;
 }
 
 /**
@@ -222,6 +224,9 @@ async function talkThrough(p: FaultPipeline, { people, late, fault }: { people: 
   await fault.begin();
   talking.push(...persons.slice(people - late).map(start));
   await sleep(fault.downMs);
+  const until = fault.until;
+  // Bounded below the people's 60 s wait for a reply.
+  if (until) await waitUntil(() => until({ acceptsRefused }), "what the outage must bring about", { timeoutMs: 45_000 });
   await fault.end();
   await Promise.all(talking);
   let counts = await allCounts(p.broker);
@@ -264,7 +269,8 @@ describe("Redis killed (SIGKILL) and restarted mid-run, AOF with appendfsync alw
     const result = await talkThrough(p, {
       people: 20,
       late: 4,
-      fault: { begin: () => server.kill(), end: () => server.restart(0), downMs: 4500 },
+      // Down for at least 4.5 s, and until an accept was refused (a busy machine may take longer to get there).
+      fault: { begin: () => server.kill(), end: () => server.restart(0), downMs: 4500, until: ({ acceptsRefused }) => acceptsRefused > 0 },
     });
     expect(result.receivedAtFault).toBeLessThan(result.total);
     expect(result.acceptsRefused).toBeGreaterThan(0);
@@ -339,12 +345,14 @@ describe("the database unreachable", () => {
       const p = await faultPipeline({ prisma, sql: sqlOver(pool) }, broker, { shards: 8 });
       cleanups.push(() => p.close());
 
-      // 5 s: an inbound job that fails at the cut tries again after 1 s and 3 s, both still cut. A third
-      // failure would make it give up if the error were not taken for "the database is away".
+      // At least 5 s, and until an inbound job has failed a third time (it tries again after 1 s and 2 s more,
+      // both still cut; however slow the machine, the cut lasts until then). A third failure would make it
+      // give up if the error were not taken for "the database is away".
+      const thirdTry = () => p.log.some((line) => /^inbound .*: try 3 of 11 failed/.test(line));
       const result = await talkThrough(p, {
         people: 8,
         late: 2,
-        fault: { begin: async () => proxy.cut(), end: async () => proxy.restore(), downMs: 5000 },
+        fault: { begin: async () => proxy.cut(), end: async () => proxy.restore(), downMs: 5000, until: thirdTry },
       });
       expect(result.receivedAtFault).toBeLessThan(result.total);
       expect(proxy.refused).toBeGreaterThan(0);
