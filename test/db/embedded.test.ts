@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { IdentityVault } from "../../src/db/crypto.ts";
-import { openDatabase } from "../../src/db/database.ts";
+import { openDatabase as openDatabaseUntracked, type Database, type OpenDatabaseOptions } from "../../src/db/database.ts";
 import { DataFolderLockedError } from "../../src/db/errors.ts";
 import { loadIdentityKeys } from "../../src/db/keys.ts";
 import { LOCK_FILE_NAME } from "../../src/db/lock.ts";
@@ -18,6 +18,23 @@ import { readMigrations } from "../../src/db/migrate.ts";
 const fixture = fileURLToPath(new URL("./fixtures/open-embedded.ts", import.meta.url));
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 
+// PGlite's first start (its initdb, then the migrations) takes seconds on an idle machine and far more
+// on a busy one: the tests that open a database get a generous bound.
+const OPENS = { timeout: 180_000 };
+
+// Every database a test opens is closed after it, even one still opening when the test failed or timed
+// out: otherwise it keeps the folder's lock, and the next test fails on that instead of on its own.
+const opened: Array<Promise<Database>> = [];
+function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const opening = openDatabaseUntracked(options);
+  opened.push(opening);
+  return opening;
+}
+afterEach(async () => {
+  const all = await Promise.allSettled(opened.splice(0));
+  for (const o of all) if (o.status === "fulfilled") await o.value.close(); // idempotent
+}, OPENS.timeout);
+
 let dataDir: string;
 beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), "inloco-embedded-"));
@@ -25,7 +42,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe("embedded database", () => {
-  it("migrates a fresh folder and keeps what was written across close and reopen", async () => {
+  it("migrates a fresh folder and keeps what was written across close and reopen", OPENS, async () => {
     const first = await openDatabase({ dataDir });
     expect(first).toMatchObject({ embedded: true, dataDir });
     expect(first.url).toMatch(/^postgres:\/\/.*@127\.0\.0\.1:\d+\//);
@@ -63,7 +80,7 @@ describe("embedded database", () => {
     }
   });
 
-  it("prepares the hot statements once, on a session that outlives its connections", async () => {
+  it("prepares the hot statements once, on a session that outlives its connections", OPENS, async () => {
     const folder = mkdtempSync(join(tmpdir(), "inloco-embedded-prepared-"));
     const db = await openDatabase({ dataDir: folder });
     try {
@@ -82,7 +99,7 @@ describe("embedded database", () => {
     }
   });
 
-  it("refuses a second process while the folder is open, naming the pid that holds it", async () => {
+  it("refuses a second process while the folder is open, naming the pid that holds it", OPENS, async () => {
     const db = await openDatabase({ dataDir, migrate: false });
     try {
       const child = await runFixture(dataDir);
@@ -99,12 +116,12 @@ describe("embedded database", () => {
     }
   });
 
-  it("is opened by another process once closed, and that process exits by itself", async () => {
+  it("is opened by another process once closed, and that process exits by itself", OPENS, async () => {
     const child = await runFixture(dataDir);
     expect(child).toMatchObject({ exitCode: 0, result: { ok: true, contacts: 1 } });
   });
 
-  it("takes over a lock left by a process that died", async () => {
+  it("takes over a lock left by a process that died", OPENS, async () => {
     const lockFile = join(dataDir, LOCK_FILE_NAME);
     writeFileSync(lockFile, `${await pidOfExitedProcess()}\n`);
     const db = await openDatabase({ dataDir, migrate: false });
@@ -123,7 +140,7 @@ interface FixtureRun {
   result: { ok?: boolean; contacts?: number; code?: string; pid?: number; folder?: string; message: string };
 }
 
-/** Runs the fixture in a new Node process through tsx, failing if it does not exit within 60 s. */
+/** Runs the fixture in a new Node process through tsx, failing if it does not exit within 150 s. */
 async function runFixture(folder: string): Promise<FixtureRun> {
   const child = spawn(process.execPath, ["--import", "tsx", fixture, folder], {
     cwd: projectRoot,
@@ -133,7 +150,7 @@ async function runFixture(folder: string): Promise<FixtureRun> {
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const timer = setTimeout(() => child.kill("SIGKILL"), 150_000);
   const [exitCode] = (await once(child, "exit")) as [number | null];
   clearTimeout(timer);
   const line = stdout.trim().split("\n").at(-1) ?? "";
