@@ -49,6 +49,13 @@ async function until<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, what:
   }
 }
 
+/** No job waits, runs or is delayed on any queue (timers, set a day ahead, aside). */
+async function quietQueues(): Promise<boolean> {
+  const names = await app.broker.queues();
+  const counts = await Promise.all(names.map((q) => app.broker.counts(q)));
+  return counts.every((c, i) => c.waiting + c.active + (names[i] === "timers" ? 0 : c.delayed) === 0);
+}
+
 describe("inloco start", () => {
   it("runs a conversation from Telegram through the queues into the database", async () => {
     const chat = 4242;
@@ -69,7 +76,27 @@ describe("inloco start", () => {
     const contact = await until(() => db.prisma.contact.findFirst({ include: { identities: true } }), (c) => c?.territoryId === "valsusa", "the contact");
     expect(contact).toMatchObject({ language: "it", consentVersion: "2026-11", contactPreference: "all" });
     expect(await db.prisma.answer.count({ where: { resultName: "territory" } })).toBe(1);
-    expect(api.messages(chat).map((m) => m.text).join("\n")).not.toMatch(/undefined|\{\{/);
+    // Every queue quiet (a second reply to the repeated update would have been sent by now): exactly these replies, once each.
+    await until(quietQueues, (q) => q, "the queues to be quiet");
+    // As the chat shows them: a tapped question is edited to show the choice (✔).
+    expect(api.messages(chat).map((m) => m.text)).toEqual([
+      "🌐 Scegli la tua lingua – scrivi il numero:\n\n✔ Italiano",
+      "Ciao! Sono l'assistente di In Loco, un progetto che aiuta chi è arrivato da poco e gli abitanti della tua città a fare cose insieme. 👋",
+      [
+        "Prima di iniziare, leggi qui, per favore:",
+        "• Ti facciamo domande su cosa ti serve: casa, lavoro, lingua, salute, documenti, scuola.",
+        "• Perché: così i gruppi locali e il comune possono aiutare dove c'è più bisogno.",
+        "• Chi vede le risposte: il team di In Loco e i gruppi di lavoro locali, senza il tuo nome e senza il tuo numero. I ricercatori vedono solo i totali.",
+        "• Puoi saltare qualsiasi domanda, scrivere STOP per non ricevere più messaggi, o CANCELLA per cancellare i tuoi dati, in qualsiasi momento.",
+        "Sei d'accordo?",
+        "",
+        "✔ Sì",
+      ].join("\n"),
+      "Dove abiti?\n\n✔ Val di Susa",
+      "Possiamo scriverti qui per darti notizie e promemoria che ti riguardano?",
+      "Grazie! È tutto pronto. 🙏",
+      "Che cosa vuoi fare?",
+    ]);
   });
 
   it("/healthz reports the database, Redis and the Telegram channel", async () => {
