@@ -1,6 +1,8 @@
-// A tiny host for channel tests: inbound → dedupe (channel + messageId) → Conversations (in memory) →
-// channel.send for each reply. It has the shape of the real pipeline's entry, `(inbound) => Promise<void>`,
-// and will be replaced by the in-memory pipeline once that exists.
+// A tiny in-memory host for the channel tests of one platform's details (test/bots/telegram.test.ts,
+// whatsapp.test.ts: what the adapter hands over and how it renders): inbound → dedupe (channel +
+// messageId) → Conversations (in memory) → channel.send for each reply, synchronously, so a test can
+// look at the platform right after an update. It is not the product: the channel contract
+// (test/bots/contract.ts) runs every channel in front of the real pipeline (test/support/pipeline-host.ts).
 import type { Channel, Inbound, InboundHandler } from "../../src/channel/contract.ts";
 import { Conversations } from "../../src/conversation/conversations.ts";
 import { MemoryStore } from "../../src/conversation/memory-store.ts";
