@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, postgresAdapter } from "../../src/db/database.ts";
+import { generateKey } from "../../src/db/index.ts";
 import { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { sqlOver } from "../../src/db/sql.ts";
 import type { IngestJob } from "../../src/pipeline/jobs.ts";
@@ -362,4 +363,63 @@ describe("the database unreachable", () => {
       expect(pool.totalCount - pool.idleCount).toBe(0);
     }, 120_000);
   });
+});
+
+describe("a turn-processing worker process killed (SIGKILL) between its commit and queueing its outbox", () => {
+  it("the retried job finds the receipt and queues the same outbox: every reply once and in order, every answer once", async () => {
+    const url = testRedisUrl();
+    const prefix = testPrefix();
+    // Short lock and stalled check, so the dead worker's job comes back in seconds rather than 30–60 s.
+    const timing = { LOCK_MS: "4000", STALLED_MS: "1000" };
+    const broker = new BullmqBroker({ url, prefix, onError: () => {} });
+    cleanups.push(() => deleteKeys(url, prefix));
+    const keys = { hashKey: generateKey(), encryptionKey: generateKey() };
+    // This process accepts, sends, ingests and fires timers; turns are processed only in worker processes.
+    const p = await faultPipeline(db, broker, { shards: 4, keys, inbound: false });
+    cleanups.push(() => p.close());
+    const workerEnv = { DATABASE_URL: db.url, REDIS_URL: url, PREFIX: prefix, SHARDS: "4", HASH_KEY: keys.hashKey, ENCRYPTION_KEY: keys.encryptionKey, ...timing };
+    const KILLED_AT = 4;
+    const first = await startWorkerProcess("turn-worker.ts", { ...workerEnv, EXIT_BEFORE_OUTBOX_OF: String(KILLED_AT) });
+    cleanups.push(() => killProcess(first));
+    let exiting: string | undefined;
+    first.on("message", (m: { exiting?: string }) => void (m.exiting && (exiting = m.exiting)));
+
+    const ref = (await referenceRuns()).get(1) as Reference;
+    const address = chat();
+    const processedBefore = await db.prisma.processedMessage.count();
+    const stop = new AbortController();
+    cleanups.push(async () => stop.abort());
+    const talking = talk(p.pipeline, () => p.channel.sent.filter((s) => s.address === address).map((s) => s.message), address, ref.steps, () => {}, { signal: stop.signal });
+    talking.catch(() => {}); // awaited below
+
+    // The worker dies at the fourth turn, after its commit and before any of its outbox is queued.
+    await waitUntil(() => first.signalCode !== null || first.exitCode !== null, "the worker to kill itself", { timeoutMs: 60_000 });
+    expect(first.signalCode).toBe("SIGKILL");
+    expect(exiting, "it died where the hook is").toBeDefined();
+    const contactId = await p.contactIdOf(address);
+    // Committed: the four receipts, and the fourth turn's outbox in the database...
+    expect((await db.prisma.processedMessage.count()) - processedBefore).toBe(KILLED_AT);
+    expect(await db.prisma.outboxItem.count({ where: { contactId, id: { startsWith: `${exiting}/` } } })).toBeGreaterThan(0);
+    // ...but not queued: only the first three turns' replies were sent, and nothing of the fourth is in any queue.
+    expect(p.channel.to(address)).toEqual(ref.texts.slice(0, ref.steps[KILLED_AT - 2]?.expectReceived));
+    for (const q of [QUEUES.outbound("telegram"), QUEUES.ingest, QUEUES.timers]) {
+      const ids = (await broker.queue(q).getJobs(["waiting", "active", "delayed", "completed", "failed", "prioritized"])).map((j) => j.id ?? "");
+      expect(ids.filter((id) => id.startsWith(`${exiting}/`)), q).toEqual([]);
+    }
+
+    // Another worker takes the dead one's job back (stalled), finds the receipt and queues the same outbox.
+    const second = await startWorkerProcess("turn-worker.ts", workerEnv);
+    cleanups.push(() => killProcess(second));
+    await talking;
+    let counts = await allCounts(broker);
+    await waitUntil(async () => quiet((counts = await allCounts(broker))), "the queues to be quiet", { timeoutMs: 60_000 });
+
+    expect(p.channel.to(address)).toEqual(ref.texts);
+    expect(await recordsOf(contactId)).toEqual(ref.records);
+    expect((await db.prisma.processedMessage.count()) - processedBefore).toBe(ref.steps.length);
+    const sum = (pick: (q: string) => boolean, what: "completed" | "failed") => Object.entries(counts).reduce((n, [q, c]) => n + (pick(q) ? c[what] : 0), 0);
+    expect(sum(() => true, "failed")).toBe(0);
+    expect(sum((q) => q.startsWith("inbound."), "completed")).toBe(ref.steps.length);
+    expect(sum((q) => q.startsWith("outbound."), "completed")).toBe(ref.records.outbox.outbound);
+  }, 240_000);
 });

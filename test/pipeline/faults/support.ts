@@ -224,8 +224,24 @@ export interface FaultPipeline {
  * A pipeline with every worker role, like ../harness.ts, on a given database (the tests put a
  * proxy in front of the database) and broker, keeping its log.
  */
-export async function faultPipeline({ prisma, sql }: { prisma: PrismaClient; sql: Sql }, broker: Broker, { shards = 4, concurrency = 4 }: { shards?: number; concurrency?: number } = {}): Promise<FaultPipeline> {
-  const vault = new IdentityVault({ hashKey: Buffer.from(generateKey(), "base64"), encryptionKey: Buffer.from(generateKey(), "base64") });
+export async function faultPipeline(
+  { prisma, sql }: { prisma: PrismaClient; sql: Sql },
+  broker: Broker,
+  {
+    shards = 4,
+    concurrency = 4,
+    keys = { hashKey: generateKey(), encryptionKey: generateKey() },
+    inbound = true,
+  }: {
+    shards?: number;
+    concurrency?: number;
+    /** Identity keys (base64), to share with worker processes (./turn-worker.ts). */
+    keys?: { hashKey: string; encryptionKey: string };
+    /** Work the inbound shards here (false: worker processes do). */
+    inbound?: boolean;
+  } = {},
+): Promise<FaultPipeline> {
+  const vault = new IdentityVault({ hashKey: Buffer.from(keys.hashKey, "base64"), encryptionKey: Buffer.from(keys.encryptionKey, "base64") });
   const ctx = testContext({ languages: ["en", "it", "ar"], newId: randomUUID });
   const reminders = { reminderAfterSeconds: 3600, entryFlow: "main", now: () => new Date(), flows: ctx.flows };
   const conversations = new Conversations(ctx, new DatabaseConversationStore(sql, vault), outboxPlanner(reminders), eventsForStart(prisma));
@@ -233,7 +249,7 @@ export async function faultPipeline({ prisma, sql }: { prisma: PrismaClient; sql
   const log: string[] = [];
   const pipeline = new Pipeline({ broker, sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, reminders, log: (line) => log.push(line) });
   await pipeline.declare();
-  await pipeline.work({ inbound: true, ingest: true, timers: true, outbound: new Map([["telegram", channel]]), concurrency });
+  await pipeline.work({ inbound, ingest: true, timers: true, outbound: new Map([["telegram", channel]]), concurrency });
   return {
     pipeline,
     channel,
