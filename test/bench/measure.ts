@@ -84,3 +84,9 @@ export function verdict(ok: boolean, goal = "a goal"): string {
   if (!ok) failedGoals.push(goal);
   return ok ? "PASS" : "FAIL";
 }
+
+/** The closing line of a run, and its exit code: 1 when any goal failed. */
+export function closing(): { line: string; exitCode: 0 | 1 } {
+  if (failedGoals.length === 0) return { line: "Every goal: PASS", exitCode: 0 };
+  return { line: `${failedGoals.length} goal${failedGoals.length === 1 ? "" : "s"} FAILED: ${failedGoals.join("; ")}`, exitCode: 1 };
+}

@@ -3,7 +3,7 @@
 import { databaseBench } from "./database.ts";
 import { engineBench } from "./engine.ts";
 import { grammyBench } from "./grammy-conversations.ts";
-import { failedGoals } from "./measure.ts";
+import { closing } from "./measure.ts";
 import { pipelineBench } from "./pipeline.ts";
 
 /** A benchmark: a name to pick it by, and a function that measures and prints its own section. */
@@ -32,9 +32,6 @@ for (const b of chosen) {
   await b.run();
   console.log(`\n(${b.name}: ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
-if (failedGoals.length > 0) {
-  console.log(`\n${failedGoals.length} goal${failedGoals.length === 1 ? "" : "s"} FAILED: ${failedGoals.join("; ")}`);
-  process.exitCode = 1;
-} else {
-  console.log("\nEvery goal: PASS");
-}
+const end = closing();
+console.log(`\n${end.line}`);
+process.exitCode = end.exitCode;
