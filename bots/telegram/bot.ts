@@ -11,13 +11,14 @@ import {
   RecipientGoneError,
   type Channel,
   type ChannelHealth,
+  type Inbound,
   type InboundHandler,
 } from "../../src/channel/contract.ts";
 import type { Message } from "../../src/engine/index.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
 import { DEFAULT_PATIENCE, describe, handOverPatiently, type Patience } from "../handover.ts";
 import { isIgnored } from "../ignored.ts";
-import { telegramInbound, type TelegramIgnored } from "./inbound.ts";
+import { malformed, telegramInbound, type TelegramIgnored } from "./inbound.ts";
 import { tapEdit, telegramOutbound } from "./outbound.ts";
 
 /** The updates we act on; everything else (edits, reactions, channel posts) is never even fetched. */
@@ -243,7 +244,18 @@ export class TelegramChannel implements Channel {
   }
 
   private async receive(update: Update, via: "polling" | "webhook"): Promise<void> {
-    const result = telegramInbound(update, this.now());
+    let result: Inbound | TelegramIgnored;
+    try {
+      result = telegramInbound(update, this.now());
+    } catch (e) {
+      // A shape the checks did not foresee: dropped all the same (the error names a field, never a value).
+      result = malformed(`unreadable (${describe(e)})`);
+    }
+    if (isIgnored<TelegramIgnored>(result) && result.malformed) {
+      // Answered 200 (webhook) or confirmed (polling): Telegram would only send the same thing again.
+      this.log(`telegram: update ${String(update.update_id)} dropped: ${result.ignored}`);
+      return;
+    }
     if (update.callback_query) await this.acknowledgeTap(update.callback_query);
     if (isIgnored<TelegramIgnored>(result)) {
       if (result.greetGroup) await this.greetGroup(result.greetGroup);

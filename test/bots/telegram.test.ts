@@ -288,6 +288,52 @@ describe("telegram: webhook", () => {
   });
 });
 
+describe("telegram: updates of a shape we don't handle", () => {
+  // Telegram delivers a webhook update again for a day unless it gets a 2xx, and a poller must not stall.
+  const noChat = (update_id: number) => ({ update_id, message: { message_id: 1, date: 1_764_064_800, text: "hello" } });
+  const textChatId = (update_id: number) => ({
+    update_id,
+    message: { message_id: 2, date: 1_764_064_800, chat: { id: "not-a-number", type: "private" }, from: { id: 5, is_bot: false, first_name: "Ada" }, text: "hello" },
+  });
+  const tapWithoutFrom = (update_id: number) => ({ update_id, callback_query: { id: "q1", chat_instance: "c", data: "x" } });
+
+  it("webhook: each is answered 200 with one log line naming the update, and nothing is handed over", async () => {
+    const { api, channel, got, handler, logs } = await recordingChannel({ webhook: true });
+    await channel.start(handler);
+    logs.length = 0;
+    for (const update of [noChat(20), textChatId(21), tapWithoutFrom(22)]) expect((await postUpdate(channel, update, SECRET)).status).toBe(200);
+    expect(got).toHaveLength(0);
+    expect(logs).toHaveLength(3);
+    expect(logs[0]).toMatch(/^telegram: update 20 dropped: malformed update: message\.chat/);
+    expect(logs[1]).toMatch(/^telegram: update 21 dropped: malformed update: message\.chat\.id/);
+    expect(logs[2]).toMatch(/^telegram: update 22 dropped: malformed update: callback_query\.from/);
+    // Field names only: never the text or the value that was wrong.
+    expect(logs.join("\n")).not.toMatch(/hello|not-a-number/);
+    expect(api.callsOf("answerCallbackQuery")).toHaveLength(0);
+    expect((await postUpdate(channel, { update_id: 23, ...api.textUpdate(CHAT, "hello") }, SECRET)).status).toBe(200);
+    expect(got.map((i) => i.messageId)).toEqual(["23"]);
+  });
+
+  it("polling: they are dropped with a log line and the updates after them go through", async () => {
+    const { api, channel, got, handler, logs } = await recordingChannel();
+    await channel.start(handler);
+    for (const update of [noChat(30), textChatId(31), tapWithoutFrom(32)]) api.push(update as unknown as Update);
+    api.push(api.textUpdate(CHAT, "after"));
+    await api.settled();
+    expect(got.map((i) => i.input)).toEqual([{ type: "text", text: "after" }]);
+    expect(logs.filter((l) => l.includes("dropped"))).toHaveLength(3);
+    expect(channel.health().state).toBe("ready");
+  });
+
+  it("the converter refuses a chat id that is not an integer, and anything the contract would refuse", () => {
+    const at = (message: Record<string, unknown>) =>
+      telegramInbound({ update_id: 1, message: { message_id: 1, date: 1, from: { id: 5, is_bot: false, first_name: "A" }, ...message } } as unknown as Update, NOW);
+    for (const id of ["42", 4.5, null]) expect(at({ chat: { id, type: "private" }, text: "x" })).toMatchObject({ malformed: true });
+    expect(at({ chat: { id: 42, type: "private" }, voice: { file_id: 7, duration: 1 } })).toMatchObject({ malformed: true, ignored: expect.stringContaining("inbound.input") });
+    expect(at({ chat: { id: 42, type: "private" }, text: "x" })).toMatchObject({ address: "42", input: { type: "text", text: "x" } });
+  });
+});
+
 describe("telegram: start and polling", () => {
   it("asks getMe, registers the commands in every language with its own descriptions, and polls", async () => {
     const { api, channel, handler } = await recordingChannel();
