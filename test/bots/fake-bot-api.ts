@@ -54,11 +54,15 @@ export class FakeBotApi {
 
   private constructor(private readonly server: Server) {}
 
-  static async start(): Promise<FakeBotApi> {
+  /** Listening on `port` (default: any free one), e.g. where a channel was already told to look. */
+  static async start(port = 0): Promise<FakeBotApi> {
     const server = createServer();
     const api = new FakeBotApi(server);
     server.on("request", (req, res) => void api.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", resolve);
+    });
     return api;
   }
 
