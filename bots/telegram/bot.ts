@@ -392,7 +392,7 @@ export function sendError(e: unknown): unknown {
   if (!(e instanceof GrammyError)) return e;
   if (e.error_code === 429) return new RateLimitedError("telegram", e.parameters.retry_after ?? 1, e.description);
   if (e.error_code === 403) return new RecipientGoneError("telegram", e.description);
-  if (e.error_code === 400) return new PermanentSendError("telegram", e.description);
+  if (e.error_code === 400) return new PermanentSendError("telegram", e.description, e.method);
   return e;
 }
 

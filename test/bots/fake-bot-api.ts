@@ -29,6 +29,7 @@ export interface ApiCall {
 interface Failure {
   method: string;
   chatId?: string;
+  text?: string;
   times: number;
   error: { error_code: number; description: string; parameters?: { retry_after?: number } };
 }
@@ -96,9 +97,15 @@ export class FakeBotApi {
     return new Promise((resolve) => this.settledWaiters.add(resolve));
   }
 
-  /** The next calls of `method` (to a chat) fail with this Bot API error. */
-  fail(method: string, error: Failure["error"], o: { chatId?: string | number; times?: number } = {}): void {
-    this.failures.push({ method, error, times: o.times ?? Infinity, ...(o.chatId !== undefined ? { chatId: String(o.chatId) } : {}) });
+  /** The next calls of `method` (to a chat, with a text) fail with this Bot API error. */
+  fail(method: string, error: Failure["error"], o: { chatId?: string | number; text?: string; times?: number } = {}): void {
+    this.failures.push({
+      method,
+      error,
+      times: o.times ?? Infinity,
+      ...(o.chatId !== undefined ? { chatId: String(o.chatId) } : {}),
+      ...(o.text !== undefined ? { text: o.text } : {}),
+    });
   }
 
   /** The bot's messages in a chat, as the person sees them now. */
@@ -166,7 +173,9 @@ export class FakeBotApi {
     if (!m || m[1] !== BOT_TOKEN) return reply(401, { ok: false, error_code: 401, description: "Unauthorized" });
     const method = m[2] as string;
     this.calls.push({ method, payload });
-    const failure = this.failures.find((f) => f.method === method && f.times > 0 && (f.chatId === undefined || f.chatId === String(payload.chat_id)));
+    const failure = this.failures.find(
+      (f) => f.method === method && f.times > 0 && (f.chatId === undefined || f.chatId === String(payload.chat_id)) && (f.text === undefined || f.text === payload.text),
+    );
     if (failure) {
       failure.times -= 1;
       return reply(failure.error.error_code, { ok: false, ...failure.error });
