@@ -303,7 +303,7 @@ export class TelegramChannel implements Channel {
     const { texts } = this.options;
     const lang = greet.language && texts.languages.includes(greet.language) ? greet.language : (texts.languages[0] ?? "en");
     const text = texts.t(lang, "telegram:group_added", { bot: `@${this.bot.botInfo.username}` });
-    await this.bot.api.sendMessage(greet.chatId, text).catch((e: unknown) => this.log(`telegram: greeting group ${greet.chatId}: ${describe(e)}`));
+    await this.bot.api.sendMessage(greet.chatId, text).catch((e: unknown) => this.log(`telegram: greeting a group that added the bot: ${describe(e)}`));
   }
 
   /**
