@@ -3,7 +3,8 @@
 // and sent. Queueing, ordering and rate limits belong to the pipeline, not here.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
-import { Bot, GrammyError } from "grammy";
+import { setTimeout as delay } from "node:timers/promises";
+import { Bot, GrammyError, HttpError, type Transformer } from "grammy";
 import type { CallbackQuery, LanguageCode, Update, UserFromGetMe } from "grammy/types";
 import {
   PermanentSendError,
@@ -11,17 +12,21 @@ import {
   RecipientGoneError,
   type Channel,
   type ChannelHealth,
+  type Inbound,
   type InboundHandler,
 } from "../../src/channel/contract.ts";
 import type { Message } from "../../src/engine/index.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
 import { DEFAULT_PATIENCE, describe, handOverPatiently, type Patience } from "../handover.ts";
 import { isIgnored } from "../ignored.ts";
-import { telegramInbound, type TelegramIgnored } from "./inbound.ts";
+import { malformed, telegramInbound, type TelegramIgnored } from "./inbound.ts";
 import { tapEdit, telegramOutbound } from "./outbound.ts";
 
 /** The updates we act on; everything else (edits, reactions, channel posts) is never even fetched. */
 export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
+/** The calls a start can't do without: retried (with a log line each time) until Telegram answers. */
+const START_CALLS = new Set(["getMe", "deleteWebhook", "setWebhook"]);
+const DEFAULT_REACH_RETRY: Patience = { initialMs: 1_000, maxMs: 60_000 };
 /** The commands shown in Telegram's menu, described in `locales/<lang>/telegram.json`. */
 export const BOT_COMMANDS = ["start", "language", "help", "stop", "delete"] as const;
 const SECRET_HEADER = "x-telegram-bot-api-secret-token";
@@ -51,6 +56,10 @@ export interface TelegramChannelOptions {
   pollTimeoutSeconds?: number;
   /** When handing an update over fails while polling, retry after this long, doubling up to `maxMs`. */
   retry?: Patience;
+  /** When Telegram can't be reached at start, try again after this long, doubling up to `maxMs` (default 1 s … 60 s). */
+  reachRetry?: Patience;
+  /** How long a call may take at start before Telegram counts as unreachable (default 10 s; long polls get this on top of their timeout). */
+  callTimeoutMs?: number;
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -67,6 +76,8 @@ export class TelegramChannel implements Channel {
   private polling: Promise<void> | undefined;
   private server: Server | undefined;
   private stopping = new AbortController();
+  /** getUpdates calls failed in a row while polling (Telegram or the network down). */
+  private failedPolls = 0;
 
   constructor(private readonly options: TelegramChannelOptions) {
     this.bot = new Bot(options.token, {
@@ -75,6 +86,7 @@ export class TelegramChannel implements Channel {
     });
     this.log = options.log ?? ((line) => console.error(line));
     this.now = options.now ?? (() => new Date());
+    this.bot.api.config.use(this.watchCalls);
     this.bot.use((ctx) => this.receive(ctx.update, "polling"));
     this.bot.catch((e) => this.log(`telegram: update ${e.ctx.update.update_id} failed: ${describe(e.error)}`));
   }
@@ -94,6 +106,8 @@ export class TelegramChannel implements Channel {
     this.onInbound = onInbound;
     this.stopping = new AbortController();
     this.state = "starting";
+    this.detail = undefined;
+    this.failedPolls = 0;
     try {
       await this.bot.init();
       await this.setCommands();
@@ -103,7 +117,8 @@ export class TelegramChannel implements Channel {
       this.detail = undefined;
       this.log(`telegram: @${this.bot.botInfo.username} ready (${this.options.webhook ? `webhook on port ${this.address()?.port}` : "long polling"})`);
     } catch (e) {
-      this.fail(e);
+      // Stopped while still trying to reach Telegram: that is a stop, not a failure.
+      if (!this.stopping.signal.aborted) this.fail(e);
       throw e;
     }
   }
@@ -212,7 +227,11 @@ export class TelegramChannel implements Channel {
         .start({
           allowed_updates: [...ALLOWED_UPDATES],
           timeout: this.options.pollTimeoutSeconds ?? 30,
-          onStart: () => resolve(),
+          onStart: () => {
+            // Ready before the first poll: its failure is an outage, not a failed start.
+            this.state = "ready";
+            resolve();
+          },
         })
         .catch((e: unknown) => {
           // 401: the token is wrong; 409: another process polls with the same token.
@@ -243,7 +262,18 @@ export class TelegramChannel implements Channel {
   }
 
   private async receive(update: Update, via: "polling" | "webhook"): Promise<void> {
-    const result = telegramInbound(update, this.now());
+    let result: Inbound | TelegramIgnored;
+    try {
+      result = telegramInbound(update, this.now());
+    } catch (e) {
+      // A shape the checks did not foresee: dropped all the same (the error names a field, never a value).
+      result = malformed(`unreadable (${describe(e)})`);
+    }
+    if (isIgnored<TelegramIgnored>(result) && result.malformed) {
+      // Answered 200 (webhook) or confirmed (polling): Telegram would only send the same thing again.
+      this.log(`telegram: update ${String(update.update_id)} dropped: ${result.ignored}`);
+      return;
+    }
     if (update.callback_query) await this.acknowledgeTap(update.callback_query);
     if (isIgnored<TelegramIgnored>(result)) {
       if (result.greetGroup) await this.greetGroup(result.greetGroup);
@@ -273,7 +303,82 @@ export class TelegramChannel implements Channel {
     const { texts } = this.options;
     const lang = greet.language && texts.languages.includes(greet.language) ? greet.language : (texts.languages[0] ?? "en");
     const text = texts.t(lang, "telegram:group_added", { bot: `@${this.bot.botInfo.username}` });
-    await this.bot.api.sendMessage(greet.chatId, text).catch((e: unknown) => this.log(`telegram: greeting group ${greet.chatId}: ${describe(e)}`));
+    await this.bot.api.sendMessage(greet.chatId, text).catch((e: unknown) => this.log(`telegram: greeting a group that added the bot: ${describe(e)}`));
+  }
+
+  /**
+   * Every call to Telegram passes here. At start, a call gets a time limit, and the calls the start needs
+   * are tried again with backoff while Telegram can't be reached (grammY alone would retry them silently);
+   * while polling, losing Telegram and finding it again are each logged once.
+   */
+  private readonly watchCalls: Transformer = async (prev, method, payload, shimSignal) => {
+    // grammY's signals on Node come from a polyfill (abort-controller): linked by their abort event, not AbortSignal.any.
+    const signal = shimSignal as unknown as Pick<AbortSignal, "aborted" | "addEventListener" | "removeEventListener"> | undefined;
+    const limited = <T>(ms: number, run: (s: typeof shimSignal) => Promise<T>) => withTimeout(signal, ms, (s) => run(s as unknown as typeof shimSignal));
+    const timeoutMs = this.options.callTimeoutMs ?? 10_000;
+    if (this.state === "starting" && method !== "getUpdates") {
+      const call = () => limited(timeoutMs, (s) => prev(method, payload, s));
+      return START_CALLS.has(method) ? this.reach(method, call, signal) : call();
+    }
+    if (method !== "getUpdates") return prev(method, payload, shimSignal);
+    // A long poll that the network silently dropped would otherwise wait grammY's 500 s.
+    const pollMs = ((payload as { timeout?: number }).timeout ?? 0) * 1000 + timeoutMs;
+    try {
+      const res = await limited(pollMs, (s) => prev(method, payload, s));
+      if (res.ok) this.pollSucceeded();
+      else if (res.error_code >= 500) this.pollFailed(`${res.error_code} ${res.description}`);
+      return res;
+    } catch (e) {
+      if (!this.stopping.signal.aborted && !signal?.aborted) this.pollFailed(unreachable(e, pollMs));
+      throw e;
+    }
+  };
+
+  /** A call the start needs, until Telegram answers it (any answer but 5xx and 429 is an answer). */
+  private async reach<T extends { ok: true } | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } }>(
+    method: string,
+    call: () => Promise<T>,
+    signal: { aborted: boolean } | undefined,
+  ): Promise<T> {
+    const patience = this.options.reachRetry ?? DEFAULT_REACH_RETRY;
+    for (let attempt = 1; ; attempt++) {
+      let why: string;
+      let waitMs = Math.min(patience.initialMs * 2 ** (attempt - 1), patience.maxMs);
+      try {
+        const res = await call();
+        if (res.ok || (res.error_code < 500 && res.error_code !== 429)) {
+          if (attempt > 1) this.log(`telegram: reached Telegram (${method}) after ${attempt - 1} failed ${attempt === 2 ? "try" : "tries"}`);
+          return res;
+        }
+        why = `${res.error_code} ${res.description}`;
+        if (res.error_code === 429 && res.parameters?.retry_after) waitMs = res.parameters.retry_after * 1000;
+      } catch (e) {
+        if (this.stopping.signal.aborted || signal?.aborted) throw e;
+        why = unreachable(e, this.options.callTimeoutMs ?? 10_000);
+      }
+      this.detail = `can't reach Telegram: ${why}`;
+      this.log(`telegram: can't reach Telegram (${method}: ${why}); trying again in ${seconds(waitMs)}`);
+      await delay(waitMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      if (this.stopping.signal.aborted || signal?.aborted) throw new Error(`telegram: stopped before Telegram could be reached (${why})`);
+    }
+  }
+
+  private pollFailed(why: string): void {
+    this.failedPolls += 1;
+    if (this.failedPolls > 1 || this.state !== "ready") return;
+    this.state = "reconnecting";
+    this.detail = `can't reach Telegram: ${why}`;
+    this.log(`telegram: can't reach Telegram (getUpdates: ${why}); polling tries again every few seconds`);
+  }
+
+  private pollSucceeded(): void {
+    if (this.failedPolls === 0) return;
+    const failed = this.failedPolls;
+    this.failedPolls = 0;
+    if (this.state !== "reconnecting") return;
+    this.state = "ready";
+    this.detail = undefined;
+    this.log(`telegram: reached Telegram again after ${failed} failed ${failed === 1 ? "poll" : "polls"}`);
   }
 
   private fail(e: unknown): void {
@@ -287,7 +392,7 @@ export function sendError(e: unknown): unknown {
   if (!(e instanceof GrammyError)) return e;
   if (e.error_code === 429) return new RateLimitedError("telegram", e.parameters.retry_after ?? 1, e.description);
   if (e.error_code === 403) return new RecipientGoneError("telegram", e.description);
-  if (e.error_code === 400) return new PermanentSendError("telegram", e.description);
+  if (e.error_code === 400) return new PermanentSendError("telegram", e.description, e.method);
   return e;
 }
 
@@ -306,6 +411,38 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Run a call with a signal that follows the caller's and also gives up after `ms`. */
+async function withTimeout<T>(
+  signal: Pick<AbortSignal, "aborted" | "addEventListener" | "removeEventListener"> | undefined,
+  ms: number,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  if (signal?.aborted) abort();
+  signal?.addEventListener("abort", abort);
+  const timer = setTimeout(abort, ms);
+  try {
+    return await run(controller.signal);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", abort);
+  }
+}
+
+/** Why a call got no answer, without the URL (it holds the token). */
+function unreachable(e: unknown, timeoutMs: number): string {
+  if (!(e instanceof HttpError)) return describe(e);
+  const cause = e.error as { name?: string; code?: string; cause?: { code?: string } } | undefined;
+  if (cause?.name === "AbortError" || cause?.name === "TimeoutError") return `no answer within ${seconds(timeoutMs)}`;
+  const code = cause?.code ?? cause?.cause?.code;
+  return `${e.message.replace(/!$/, "")}${code ? ` (${code})` : ""}`;
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }
 
 /** Fixed-length digests, so comparing them takes the same time whatever was sent. */

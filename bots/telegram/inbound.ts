@@ -1,18 +1,56 @@
 // Telegram updates as our inbound messages: pure, no network, no grammY runtime.
 import type { CallbackQuery, Chat, InlineKeyboardMarkup, Message as TgMessage, Update, User } from "grammy/types";
-import type { Inbound } from "../../src/channel/contract.ts";
+import { z } from "zod";
+import { Inbound } from "../../src/channel/contract.ts";
 import type { Input } from "../../src/engine/index.ts";
-import { ignored, type Ignored } from "../ignored.ts";
+import { ignored, isIgnored, type Ignored } from "../ignored.ts";
 import { primaryLanguage, startInput } from "../start.ts";
 import { readCallbackData, toggledIds } from "./callback-data.ts";
 
 /** An update we don't hand over; `greetGroup` asks the wiring for one polite message to a group that just added the bot. */
 export interface TelegramIgnored extends Ignored {
   greetGroup?: { chatId: string; language?: string };
+  /** Not the shape Telegram documents (a message without a chat, a chat id that is not a number): worth a log line. */
+  malformed?: true;
+}
+
+// The parts of an update we read, checked before they are read: an update of another shape is dropped,
+// never a crash (a webhook answered 500 is delivered again for a day; a poller would stall on it).
+const ChatShape = z.object({ id: z.number().int(), type: z.string() });
+const FromShape = z.object({ id: z.number().int(), language_code: z.string().optional() });
+const Shapes = {
+  message: z.object({ message_id: z.number().int(), chat: ChatShape, from: FromShape.optional(), text: z.string().optional() }),
+  callback_query: z.object({ id: z.string(), from: FromShape, data: z.string().optional(), message: z.object({ date: z.number(), chat: ChatShape }).optional() }),
+  my_chat_member: z.object({ chat: ChatShape, from: FromShape, old_chat_member: z.object({ status: z.string() }), new_chat_member: z.object({ status: z.string() }) }),
+};
+
+/** Why an update is dropped as malformed (only field names and expected types: never a value). */
+export function malformed(reason: string): TelegramIgnored {
+  return { ignored: `malformed update: ${reason}`, malformed: true };
+}
+
+function describeIssues(kind: string, error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${[kind, ...i.path].join(".")}: ${i.message}`)
+    .join("; ");
 }
 
 /** Our inbound message for a Telegram update, or why it is not one. */
 export function telegramInbound(update: Update, now: Date): Inbound | TelegramIgnored {
+  for (const kind of ["message", "callback_query", "my_chat_member"] as const) {
+    if (update[kind] === undefined) continue;
+    const checked = Shapes[kind].safeParse(update[kind]);
+    if (!checked.success) return malformed(describeIssues(kind, checked.error));
+  }
+  const result = convert(update, now);
+  if (isIgnored(result)) return result;
+  // What we hand over must be what the contract promises (a text, a file id, coordinates of the right types).
+  const valid = Inbound.safeParse(result);
+  return valid.success ? result : malformed(describeIssues("inbound", valid.error));
+}
+
+function convert(update: Update, now: Date): Inbound | TelegramIgnored {
   if (update.message) return fromMessage(update, update.message, now);
   if (update.callback_query) return fromCallback(update, update.callback_query, now);
   if (update.edited_message) return ignored("edited message");

@@ -15,11 +15,14 @@ export interface HealthChecks {
   channels(): ChannelHealth[];
 }
 
-/** Check everything once; a channel that is reconnecting still counts as up (it says so). */
+/**
+ * Check everything once. A channel still starting (Telegram not reached yet, WhatsApp not linked) or failed
+ * is not ready; one that is reconnecting still counts as up (it says so).
+ */
 export async function checkHealth(checks: HealthChecks): Promise<Health> {
   const [database, queue] = await Promise.all([checks.database().catch(() => false), checks.queue().catch(() => false)]);
   const channels = checks.channels();
-  const ok = database && queue !== false && channels.every((c) => c.state !== "failed");
+  const ok = database && queue !== false && channels.every((c) => c.state !== "failed" && c.state !== "starting");
   return { ok, database: database ? "ok" : "down", queue: queue === "in-process" ? "in-process" : queue ? "ok" : "down", channels };
 }
 

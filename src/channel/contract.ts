@@ -48,14 +48,18 @@ export class RecipientGoneError extends Error {
   }
 }
 
-/** A send failed in a way retrying won't fix (bad request): record it as failed. */
+/**
+ * The platform refused one message in a way retrying won't fix (a bad request): that message is skipped,
+ * the ones after it still go. `method` is the platform call that was refused (Telegram's `sendMessage`).
+ */
 export class PermanentSendError extends Error {
   override readonly name = "PermanentSendError";
   constructor(
     readonly channel: ChannelName,
     readonly detail: string,
+    readonly method?: string,
   ) {
-    super(`${channel}: ${detail}`);
+    super(`${channel}: ${method ? `${method}: ` : ""}${detail}`);
   }
 }
 

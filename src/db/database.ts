@@ -24,6 +24,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** Most connections in the pool (default 10). */
   maxConnections?: number;
+  /** A PostgreSQL server must answer a first connection within this long at open (default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 export interface Database {
@@ -46,6 +48,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   const embedded = target.url === undefined ? await openEmbeddedPostgres(target.dataDir) : undefined;
   const url = target.url ?? (embedded as EmbeddedPostgres).url;
   try {
+    // A server is tried once first, with a time limit: an address that never answers (a firewall, a wrong
+    // host) fails the open with a clear sentence instead of hanging, with or without migrations.
+    if (!embedded) await checkReachable(url, options.connectTimeoutMs ?? 10_000);
     const migrationsApplied = options.migrate === false ? [] : await applyMigrations(url).catch((e: unknown) => unreachable(url, e));
     // PGlite has one session: pglite-socket mixes the messages of concurrent connections into it
     // (pglite#1046), so the embedded database gets exactly one connection, and transactions queue for it.
@@ -126,14 +131,43 @@ export function postgresAdapter(config: ConstructorParameters<typeof PrismaPg>[0
   return factory;
 }
 
+/** One connection and `SELECT 1`, given `timeoutMs` in all. */
+async function checkReachable(url: string, timeoutMs: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  client.on("error", () => undefined); // reported by connect or query
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+  } catch (e) {
+    unreachable(url, e, timeoutMs);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+// Network errors, and what PostgreSQL says when it won't let us in (bad password, no such role or database, starting up).
+const UNREACHABLE_CODES = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH|EPIPE|ECONNABORTED|28P01|28000|3D000|57P03)$/;
+
 // Connection failures at start get one clear sentence; anything else (a bad migration) passes as it is.
-function unreachable(url: string, e: unknown): never {
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === "string" && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|28P01|28000|3D000|57P03)$/.test(code)) {
+function unreachable(url: string, e: unknown, timeoutMs?: number): never {
+  const reason = unreachableReason(e, timeoutMs);
+  if (reason !== undefined) {
     const shown = url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
-    throw new DatabaseUnreachableError(shown, (e as Error).message, { cause: e });
+    throw new DatabaseUnreachableError(shown, reason, { cause: e });
   }
   throw e;
+}
+
+function unreachableReason(e: unknown, timeoutMs: number | undefined): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && UNREACHABLE_CODES.test(code)) return e.message || code;
+  // pg's own words, without a code: the server went quiet, or hung up before the handshake.
+  if (/^timeout expired$|connection timeout|Query read timeout/i.test(e.message)) return `no answer within ${Math.round((timeoutMs ?? 0) / 100) / 10} s`;
+  if (/Connection terminated unexpectedly/i.test(e.message)) return "the server closed the connection before answering (is it a PostgreSQL server, and may this machine connect?)";
+  // Both addresses of a name refused (IPv4 and IPv6): Node's AggregateError carries the code of each.
+  if (e instanceof AggregateError) return e.errors.map((x: unknown) => unreachableReason(x, timeoutMs)).find((r) => r !== undefined);
+  return undefined;
 }
 
 function chooseTarget(options: OpenDatabaseOptions): { url: string; dataDir?: undefined } | { url?: undefined; dataDir: string } {

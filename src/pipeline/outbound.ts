@@ -22,7 +22,9 @@ export const PER_PERSON_GAP_MS: Record<ChannelName, number> = { telegram: 0, wha
 
 /**
  * Send one turn's messages to one person, in order, resuming after those already sent. A 429 waits
- * exactly what the platform asked; a blocked bot stops the contact; a bad request fails for good.
+ * exactly what the platform asked; a blocked bot stops the contact. A message of a turn the platform
+ * refuses (a bad request) is skipped with a log line and the rest of the turn still goes; a broadcast's
+ * refused delivery fails for good.
  */
 export function outboundProcessor(deps: OutboundDeps) {
   // Jobs running at once look their addresses up together, in one statement.
@@ -47,6 +49,12 @@ export function outboundProcessor(deps: OutboundDeps) {
           if (d.contactId) await deps.sql.query("UPDATE contacts SET status = 'stopped' WHERE id = $1", [d.contactId]);
           if (d.deliveryId) await delivered(deps.sql, d.deliveryId, "failed", "recipient gone");
           return;
+        }
+        if (e instanceof PermanentSendError && !d.deliveryId) {
+          // Retrying won't change Telegram's mind, and the person still needs what comes after it.
+          deps.log(`outbound ${job.id}: message ${i + 1} of ${d.messages.length} skipped, refused by ${e.message}`);
+          if (i + 1 < d.messages.length) await job.updateData({ ...d, sent: i + 1 });
+          continue;
         }
         if (d.deliveryId) {
           const final = e instanceof PermanentSendError || job.attempt >= job.maxAttempts;

@@ -6,6 +6,7 @@ import { DelayedError, Queue, UnrecoverableError, WaitingError, Worker, type Job
 import { Redis, type RedisOptions } from "ioredis";
 import { BrokerClosedError, isPermanent, reasonOf, retryLaterDelay, UndeclaredQueueError } from "./errors.ts";
 import { backoffDelay, checkQueueName, resolveJob, resolveSettings, type ResolvedJob, type ResolvedSettings } from "./policy.ts";
+import { RedisOutageLog } from "./outage-log.ts";
 import { redactRedisUrl } from "./redis-url.ts";
 import { sleep } from "./sleep.ts";
 import {
@@ -35,8 +36,12 @@ export interface BullmqBrokerOptions {
   maxStalledCount?: number;
   /** Wait between tries of a worker's own Redis calls after a connection error (default 5 s). */
   runRetryDelayMs?: number;
-  /** Where worker and connection errors go (default: console.error, one line each). */
+  /** Where worker and connection errors go, each as it comes (default: `log`, with a Redis outage told once, see below). */
   onError?: (error: Error, where: string) => void;
+  /** Where lines go when `onError` is not given (default console.error). An outage of Redis is one line when it
+   * begins, one every `outageReportEveryMs` while it lasts (default 60 s) with a count, and one when it ends. */
+  log?: (line: string) => void;
+  outageReportEveryMs?: number;
 }
 
 /** The option under which each add stores its own random mark, read back to tell an add from a duplicate. */
@@ -56,6 +61,7 @@ export class BullmqBroker implements Broker {
   private readonly settings = new Map<string, ResolvedSettings>();
   private readonly workers = new Set<WorkerHandle>();
   private readonly onError: (error: Error, where: string) => void;
+  private readonly outages: RedisOutageLog;
   private readonly markPrefix = randomUUID().slice(0, 8);
   private marks = 0;
   private closing: Promise<void> | undefined;
@@ -64,11 +70,17 @@ export class BullmqBroker implements Broker {
   constructor(private readonly options: BullmqBrokerOptions) {
     this.prefix = options.prefix ?? "inloco";
     this.displayUrl = redactRedisUrl(options.url);
-    this.onError = options.onError ?? ((error, where) => console.error(`queue ${where}: ${error.message}`));
+    this.outages = new RedisOutageLog({
+      url: this.displayUrl,
+      log: options.log ?? ((line) => console.error(line)),
+      ...(options.outageReportEveryMs !== undefined ? { reportEveryMs: options.outageReportEveryMs } : {}),
+    });
+    this.onError = options.onError ?? ((error, where) => this.outages.error(error, where));
     // Adds wait through a short Redis outage (~3 s of reconnecting), then fail, rather than hang a caller
     // such as a webhook handler forever.
     this.connection = new Redis(options.url, { ...connectionOptions(), maxRetriesPerRequest: 5 });
     this.connection.on("error", (error: Error) => this.onError(error, `connection to ${this.displayUrl}`));
+    this.outages.watch(this.connection);
   }
 
   async declare(queue: string, settings: QueueSettings = {}): Promise<void> {
@@ -221,6 +233,7 @@ export class BullmqBroker implements Broker {
       await Promise.all([...this.bullQueues.values()].map((q) => q.close()));
       await this.connection.quit().catch(() => this.connection.disconnect());
       await this.workersConnection?.quit().catch(() => this.workersConnection?.disconnect());
+      this.outages.close();
     })();
     return this.closing;
   }
@@ -246,6 +259,7 @@ export class BullmqBroker implements Broker {
     if (!this.workersConnection) {
       this.workersConnection = new Redis(this.options.url, { ...connectionOptions(), maxRetriesPerRequest: null });
       this.workersConnection.on("error", (error: Error) => this.onError(error, `workers' connection to ${this.displayUrl}`));
+      this.outages.watch(this.workersConnection);
     }
     return this.workersConnection;
   }

@@ -29,6 +29,7 @@ export interface ApiCall {
 interface Failure {
   method: string;
   chatId?: string;
+  text?: string;
   times: number;
   error: { error_code: number; description: string; parameters?: { retry_after?: number } };
 }
@@ -54,11 +55,15 @@ export class FakeBotApi {
 
   private constructor(private readonly server: Server) {}
 
-  static async start(): Promise<FakeBotApi> {
+  /** Listening on `port` (default: any free one), e.g. where a channel was already told to look. */
+  static async start(port = 0): Promise<FakeBotApi> {
     const server = createServer();
     const api = new FakeBotApi(server);
     server.on("request", (req, res) => void api.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", resolve);
+    });
     return api;
   }
 
@@ -92,9 +97,15 @@ export class FakeBotApi {
     return new Promise((resolve) => this.settledWaiters.add(resolve));
   }
 
-  /** The next calls of `method` (to a chat) fail with this Bot API error. */
-  fail(method: string, error: Failure["error"], o: { chatId?: string | number; times?: number } = {}): void {
-    this.failures.push({ method, error, times: o.times ?? Infinity, ...(o.chatId !== undefined ? { chatId: String(o.chatId) } : {}) });
+  /** The next calls of `method` (to a chat, with a text) fail with this Bot API error. */
+  fail(method: string, error: Failure["error"], o: { chatId?: string | number; text?: string; times?: number } = {}): void {
+    this.failures.push({
+      method,
+      error,
+      times: o.times ?? Infinity,
+      ...(o.chatId !== undefined ? { chatId: String(o.chatId) } : {}),
+      ...(o.text !== undefined ? { text: o.text } : {}),
+    });
   }
 
   /** The bot's messages in a chat, as the person sees them now. */
@@ -162,7 +173,9 @@ export class FakeBotApi {
     if (!m || m[1] !== BOT_TOKEN) return reply(401, { ok: false, error_code: 401, description: "Unauthorized" });
     const method = m[2] as string;
     this.calls.push({ method, payload });
-    const failure = this.failures.find((f) => f.method === method && f.times > 0 && (f.chatId === undefined || f.chatId === String(payload.chat_id)));
+    const failure = this.failures.find(
+      (f) => f.method === method && f.times > 0 && (f.chatId === undefined || f.chatId === String(payload.chat_id)) && (f.text === undefined || f.text === payload.text),
+    );
     if (failure) {
       failure.times -= 1;
       return reply(failure.error.error_code, { ok: false, ...failure.error });

@@ -1,5 +1,6 @@
 // Telegram end to end: real updates through a fake Bot API server (long polling and webhook), the
 // converter and renderer on their own, and how send failures come out.
+import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import type { Update } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
@@ -8,9 +9,12 @@ import { readCallbackData, writeCallbackData } from "../../bots/telegram/callbac
 import { telegramInbound } from "../../bots/telegram/inbound.ts";
 import { splitText, telegramOutbound } from "../../bots/telegram/outbound.ts";
 import { PermanentSendError, RateLimitedError, RecipientGoneError, type Inbound } from "../../src/channel/contract.ts";
+import { checkHealth } from "../../src/app/health.ts";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 import { normalize, wordsOf, type Message } from "../../src/engine/index.ts";
 import { Texts } from "../../src/i18n/texts.ts";
+import { waitFor } from "../queue/helpers.ts";
+import { freePort } from "../support/free-port.ts";
 import { testHost, type TestHost } from "../support/host.ts";
 import { channelContext, channelTexts } from "./context.ts";
 import type { Action, Driver } from "./contract.ts";
@@ -38,16 +42,18 @@ async function open(mode: "polling" | "webhook"): Promise<{ driver: Driver; host
   return { driver, host, api: harness.api };
 }
 
-/** A channel on a fresh fake API, with a handler that records what it is given. */
-async function recordingChannel(o: { webhook?: boolean; fail?: (api: FakeBotApi) => void } = {}) {
-  const api = await FakeBotApi.start();
-  o.fail?.(api);
+/** A channel on a fresh fake API (or at `apiRoot`), with a handler that records what it is given. */
+async function recordingChannel(o: { webhook?: boolean; fail?: (api: FakeBotApi) => void; apiRoot?: string; callTimeoutMs?: number } = {}) {
+  const api = o.apiRoot ? undefined : await FakeBotApi.start();
+  if (api) o.fail?.(api);
   const got: Inbound[] = [];
   const logs: string[] = [];
   const channel = new TelegramChannel({
     token: BOT_TOKEN,
     texts,
-    apiRoot: api.url,
+    apiRoot: o.apiRoot ?? api?.url,
+    reachRetry: { initialMs: 20, maxMs: 200 },
+    ...(o.callTimeoutMs ? { callTimeoutMs: o.callTimeoutMs } : {}),
     pollTimeoutSeconds: 5,
     retry: { initialMs: 5, maxMs: 20 },
     log: (line) => void logs.push(line),
@@ -55,9 +61,9 @@ async function recordingChannel(o: { webhook?: boolean; fail?: (api: FakeBotApi)
   });
   cleanups.push(async () => {
     await channel.stop();
-    await api.close();
+    await api?.close();
   });
-  return { api, channel, got, logs, handler: async (i: Inbound) => void got.push(i) };
+  return { api: api as FakeBotApi, channel, got, logs, handler: async (i: Inbound) => void got.push(i) };
 }
 
 const last = (api: FakeBotApi) => api.messages(CHAT).at(-1);
@@ -288,6 +294,52 @@ describe("telegram: webhook", () => {
   });
 });
 
+describe("telegram: updates of a shape we don't handle", () => {
+  // Telegram delivers a webhook update again for a day unless it gets a 2xx, and a poller must not stall.
+  const noChat = (update_id: number) => ({ update_id, message: { message_id: 1, date: 1_764_064_800, text: "hello" } });
+  const textChatId = (update_id: number) => ({
+    update_id,
+    message: { message_id: 2, date: 1_764_064_800, chat: { id: "not-a-number", type: "private" }, from: { id: 5, is_bot: false, first_name: "Ada" }, text: "hello" },
+  });
+  const tapWithoutFrom = (update_id: number) => ({ update_id, callback_query: { id: "q1", chat_instance: "c", data: "x" } });
+
+  it("webhook: each is answered 200 with one log line naming the update, and nothing is handed over", async () => {
+    const { api, channel, got, handler, logs } = await recordingChannel({ webhook: true });
+    await channel.start(handler);
+    logs.length = 0;
+    for (const update of [noChat(20), textChatId(21), tapWithoutFrom(22)]) expect((await postUpdate(channel, update, SECRET)).status).toBe(200);
+    expect(got).toHaveLength(0);
+    expect(logs).toHaveLength(3);
+    expect(logs[0]).toMatch(/^telegram: update 20 dropped: malformed update: message\.chat/);
+    expect(logs[1]).toMatch(/^telegram: update 21 dropped: malformed update: message\.chat\.id/);
+    expect(logs[2]).toMatch(/^telegram: update 22 dropped: malformed update: callback_query\.from/);
+    // Field names only: never the text or the value that was wrong.
+    expect(logs.join("\n")).not.toMatch(/hello|not-a-number/);
+    expect(api.callsOf("answerCallbackQuery")).toHaveLength(0);
+    expect((await postUpdate(channel, { update_id: 23, ...api.textUpdate(CHAT, "hello") }, SECRET)).status).toBe(200);
+    expect(got.map((i) => i.messageId)).toEqual(["23"]);
+  });
+
+  it("polling: they are dropped with a log line and the updates after them go through", async () => {
+    const { api, channel, got, handler, logs } = await recordingChannel();
+    await channel.start(handler);
+    for (const update of [noChat(30), textChatId(31), tapWithoutFrom(32)]) api.push(update as unknown as Update);
+    api.push(api.textUpdate(CHAT, "after"));
+    await api.settled();
+    expect(got.map((i) => i.input)).toEqual([{ type: "text", text: "after" }]);
+    expect(logs.filter((l) => l.includes("dropped"))).toHaveLength(3);
+    expect(channel.health().state).toBe("ready");
+  });
+
+  it("the converter refuses a chat id that is not an integer, and anything the contract would refuse", () => {
+    const at = (message: Record<string, unknown>) =>
+      telegramInbound({ update_id: 1, message: { message_id: 1, date: 1, from: { id: 5, is_bot: false, first_name: "A" }, ...message } } as unknown as Update, NOW);
+    for (const id of ["42", 4.5, null]) expect(at({ chat: { id, type: "private" }, text: "x" })).toMatchObject({ malformed: true });
+    expect(at({ chat: { id: 42, type: "private" }, voice: { file_id: 7, duration: 1 } })).toMatchObject({ malformed: true, ignored: expect.stringContaining("inbound.input") });
+    expect(at({ chat: { id: 42, type: "private" }, text: "x" })).toMatchObject({ address: "42", input: { type: "text", text: "x" } });
+  });
+});
+
 describe("telegram: start and polling", () => {
   it("asks getMe, registers the commands in every language with its own descriptions, and polls", async () => {
     const { api, channel, handler } = await recordingChannel();
@@ -325,6 +377,88 @@ describe("telegram: start and polling", () => {
     const { channel, handler } = await recordingChannel({ fail: (api) => api.fail("getMe", { error_code: 401, description: "Unauthorized" }) });
     await expect(channel.start(handler)).rejects.toThrow(/Unauthorized/);
     expect(channel.health()).toMatchObject({ state: "failed", detail: expect.stringContaining("Unauthorized") });
+  });
+});
+
+describe("telegram: when Telegram can't be reached", () => {
+  const ready = (channel: TelegramChannel) => checkHealth({ database: async () => true, queue: async () => "in-process", channels: () => [channel.health()] });
+
+  it("at start: says so at once, tries again with backoff, is not ready until the Bot API answers, then polls", async () => {
+    const port = await freePort();
+    const { channel, got, handler, logs } = await recordingChannel({ apiRoot: `http://127.0.0.1:${port}` });
+    const starting = channel.start(handler);
+    await waitFor(() => logs.filter((l) => l.startsWith("telegram: can't reach Telegram (getMe: ")).length >= 2, "two lines about getMe failing");
+    expect(logs[0]).toMatch(/^telegram: can't reach Telegram \(getMe: Network request for 'getMe' failed \(ECONNREFUSED\)\); trying again in \d+ ms$/);
+    expect(channel.health()).toMatchObject({ state: "starting", detail: expect.stringContaining("can't reach Telegram") });
+    expect((await ready(channel)).ok).toBe(false);
+    // The request URL holds the token: it never reaches the log.
+    expect(logs.join("\n")).not.toContain(BOT_TOKEN.split(":")[1]);
+    const api = await FakeBotApi.start(port);
+    cleanups.push(() => api.close());
+    await starting;
+    expect(logs).toContainEqual(expect.stringMatching(/^telegram: reached Telegram \(getMe\) after \d+ failed tr(y|ies)$/));
+    expect(channel.health()).toEqual({ channel: "telegram", state: "ready" });
+    expect((await ready(channel)).ok).toBe(true);
+    api.push(api.textUpdate(CHAT, "hello"));
+    await api.settled();
+    expect(got.map((i) => i.input)).toEqual([{ type: "text", text: "hello" }]);
+  });
+
+  it("at start: a 5xx on getMe or deleteWebhook is tried again, one log line each", async () => {
+    const { api, channel, handler, logs } = await recordingChannel({
+      fail: (api) => {
+        api.fail("getMe", { error_code: 502, description: "Bad Gateway" }, { times: 2 });
+        api.fail("deleteWebhook", { error_code: 500, description: "Internal Server Error" }, { times: 1 });
+      },
+    });
+    await channel.start(handler);
+    expect(api.callsOf("getMe")).toHaveLength(3);
+    expect(api.callsOf("deleteWebhook")).toHaveLength(2);
+    expect(logs.filter((l) => l.startsWith("telegram: can't reach Telegram"))).toEqual([
+      expect.stringContaining("(getMe: 502 Bad Gateway)"),
+      expect.stringContaining("(getMe: 502 Bad Gateway)"),
+      expect.stringContaining("(deleteWebhook: 500 Internal Server Error)"),
+    ]);
+    expect(channel.health().state).toBe("ready");
+  });
+
+  it("at start: a host that takes the connection and never answers is reported within the call's time limit, and a stop ends the start", async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    cleanups.push(async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    });
+    const port = (silent.address() as { port: number }).port;
+    const { channel, handler, logs } = await recordingChannel({ apiRoot: `http://127.0.0.1:${port}`, callTimeoutMs: 300 });
+    const starting = channel.start(handler);
+    const outcome = starting.then(
+      () => "started",
+      (e: unknown) => String(e),
+    );
+    await waitFor(() => logs.some((l) => l.includes("(getMe: no answer within 300 ms)")), "the time limit to be reported");
+    expect(channel.health().state).toBe("starting");
+    await channel.stop();
+    expect(await outcome).toMatch(/stopped before Telegram could be reached/);
+    expect(channel.health().state).toBe("stopped");
+  });
+
+  it("while polling: losing Telegram and reaching it again are logged once each, and health says reconnecting in between", async () => {
+    const { api, channel, got, handler, logs } = await recordingChannel();
+    await channel.start(handler);
+    await waitFor(() => api.callsOf("getUpdates").length > 0, "the first poll");
+    api.fail("getUpdates", { error_code: 502, description: "Bad Gateway" }, { times: 1 });
+    // Wakes the poll in flight; the next one fails, and grammY polls again a few seconds later.
+    api.push(api.textUpdate(CHAT, "first"));
+    await waitFor(() => logs.some((l) => l.startsWith("telegram: can't reach Telegram (getUpdates: 502 Bad Gateway)")), "the outage to be logged");
+    expect(channel.health()).toMatchObject({ state: "reconnecting" });
+    await waitFor(() => logs.includes("telegram: reached Telegram again after 1 failed poll"), "the end of the outage to be logged", { timeoutMs: 20_000 });
+    expect(channel.health()).toEqual({ channel: "telegram", state: "ready" });
+    api.push(api.textUpdate(CHAT, "second"));
+    await api.settled();
+    expect(got.map((i) => (i.input as { text: string }).text)).toEqual(["first", "second"]);
+    expect(logs.filter((l) => l.includes("getUpdates"))).toHaveLength(1);
   });
 });
 

@@ -2,6 +2,7 @@
 // (addresses of jobs running at once are looked up together). On a real PostgreSQL.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TelegramChannel } from "../../bots/telegram/bot.ts";
 import { generateKey, IdentityVault } from "../../src/db/index.ts";
 import type { Sql } from "../../src/db/sql.ts";
 import type { Message } from "../../src/engine/index.ts";
@@ -9,6 +10,8 @@ import type { OutboundJob } from "../../src/pipeline/jobs.ts";
 import { outboundProcessor } from "../../src/pipeline/outbound.ts";
 import type { Job } from "../../src/queue/types.ts";
 import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
+import { channelTexts } from "../bots/context.ts";
+import { BOT_INFO, BOT_TOKEN, FakeBotApi } from "../bots/fake-bot-api.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { RecordingChannel } from "./harness.ts";
 
@@ -47,6 +50,43 @@ function counting(sql: Sql): { sql: Sql; statements: () => number } {
 }
 
 describe("outbound", () => {
+  it("a message of a turn Telegram refuses (400) is skipped with a log line naming the method and Telegram's words; the rest of the turn goes", async () => {
+    const api = await FakeBotApi.start();
+    try {
+      const texts = channelTexts();
+      const telegram = new TelegramChannel({ token: BOT_TOKEN, texts, apiRoot: api.url, botInfo: BOT_INFO });
+      const keys = ["onboarding:consent", "main:menu.bye", "needs:intro"];
+      const refused = texts.t("en", "main:menu.bye");
+      api.fail("sendMessage", { error_code: 400, description: "Bad Request: can't parse entities" }, { text: refused });
+      const logs: string[] = [];
+      const send = outboundProcessor({ sql: db.sql, vault, sender: telegram, gapMs: 0, sleep: async () => undefined, log: (l) => void logs.push(l) });
+      const id = await contact("5553000");
+      const j = job({ channel: "telegram", contactId: id, messages: keys.map(message), priority: "reply", sent: 0 });
+      await send(j);
+      expect(api.callsOf("sendMessage").map((p) => p.text)).toEqual(keys.map((k) => texts.t("en", k)));
+      expect(api.messages("5553000").map((m) => m.text)).toEqual([texts.t("en", "onboarding:consent"), texts.t("en", "needs:intro")]);
+      expect(logs).toEqual([`outbound ${j.id}: message 2 of 3 skipped, refused by telegram: sendMessage: Bad Request: can't parse entities`]);
+      // Neither the person's address nor the text is in the line.
+      expect(logs.join("\n")).not.toMatch(/5553000/);
+      expect(logs.join("\n")).not.toContain(refused);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("a refused message is not sent again when the turn is retried later", async () => {
+    const channel = new RecordingChannel("telegram", (m) => m.key);
+    const id = await contact("5553001");
+    channel.failures.set("5553001", ["400"]);
+    let calls = 0;
+    const flaky = { channel: "telegram" as const, send: (address: string, m: Message) => (++calls === 2 ? Promise.reject(new Error("socket hang up")) : channel.send(address, m)) };
+    const j = job({ channel: "telegram", contactId: id, messages: [message("one"), message("two"), message("three")], priority: "reply", sent: 0 });
+    await expect(outboundProcessor({ sql: db.sql, vault, sender: flaky, gapMs: 0, sleep: async () => undefined, log: () => undefined })(j)).rejects.toThrow("socket hang up");
+    await outboundProcessor({ sql: db.sql, vault, sender: channel, gapMs: 0, sleep: async () => undefined, log: () => undefined })(j.tries());
+    // "one" was refused and skipped, "two" met the network failure and went on the retry.
+    expect(channel.to("5553001")).toEqual(["two", "three"]);
+  });
+
   it("a retry resumes after the messages already sent: none twice, none lost, in order", async () => {
     const channel = new RecordingChannel("telegram", (m) => m.key);
     const send = outboundProcessor({ sql: db.sql, vault, sender: channel, gapMs: 0, sleep: async () => undefined, log: () => undefined });

@@ -121,3 +121,39 @@ describe("Redis restarted mid-run", () => {
     expect(errors.some((e) => /ECONNREFUSED/.test(e.message))).toBe(true); // the outage was seen
   }, 40_000);
 });
+
+describe("Redis down for a few seconds", () => {
+  it("is logged once when it begins, now and then with a count while it lasts, and once when it ends: not once per error", async () => {
+    const server = await startDedicatedRedis();
+    cleanups.push(() => server.stop());
+    const lines: string[] = [];
+    // The reminder every 300 ms instead of every minute, so that the test needn't wait a minute.
+    const broker = new BullmqBroker({ url: server.url, prefix: testPrefix(), runRetryDelayMs: 50, outageReportEveryMs: 300, log: (line) => void lines.push(line) });
+    cleanups.push(() => broker.close());
+    // Several queues, workers and connections, as a process has: each reports every failed reconnect.
+    for (const q of ["inbound.0", "inbound.1", "ingest", "outbound.telegram"]) {
+      await broker.declare(q, { attempts: 3 });
+      await broker.work(q, async () => undefined, { concurrency: 2 });
+    }
+    await broker.add("ingest", "before", { n: 1 });
+
+    await server.kill();
+    await waitFor(() => lines.filter((l) => l.includes("still unreachable")).length >= 3, "a few reminders", { timeoutMs: 20_000 });
+    // Adds fail meanwhile (and are counted, not logged one by one).
+    await expect(broker.add("ingest", "during", { n: 2 })).rejects.toThrow();
+    await server.restart(0);
+    await waitFor(() => lines.some((l) => l.includes("reachable again")), "the end of the outage", { timeoutMs: 30_000 });
+    await broker.add("ingest", "after", { n: 3 });
+
+    const begun = lines.filter((l) => / unreachable \(E[A-Z]+\)/.test(l));
+    const reminders = lines.filter((l) => l.includes("still unreachable"));
+    const ended = lines.filter((l) => l.includes("reachable again"));
+    expect(begun).toEqual([expect.stringMatching(/^queue: Redis at redis:\/\/127\.0\.0\.1:\d+ unreachable \(E[A-Z]+\); reconnecting/)]);
+    expect(ended).toEqual([expect.stringMatching(/^queue: Redis at redis:\/\/127\.0\.0\.1:\d+ reachable again after \d+ m?s \(\d+ connection errors\)$/)]);
+    expect(reminders[0]).toMatch(/still unreachable after \d+ m?s \(\d+ connection errors so far\)$/);
+    // Nothing else: no line per failed reconnect or command.
+    expect(lines).toHaveLength(begun.length + reminders.length + ended.length);
+    const errors = Number(/\((\d+) connection errors\)/.exec(ended[0]!)?.[1]);
+    expect(errors).toBeGreaterThan(lines.length);
+  }, 90_000);
+});
