@@ -25,12 +25,6 @@ export function consentGate(ctx: EngineContext): { flow: Flow; version: string }
   throw new EngineError("unknown_consent_flow", `consent flow "${id}" has no consent node`, { flow: id });
 }
 
-/** Whether the person has accepted the current consent note (always true for an engine without one). */
-export function hasConsent(s: Sprint): boolean {
-  const gate = consentGate(s.ctx);
-  return !gate || s.session.contact.fields.consent === gate.version;
-}
-
 /**
  * Begin a run of `flow` on top of the stack and return the node to walk from. A person who has not
  * accepted the current consent note gets the consent flow instead, with `flow` (and its params) put
