@@ -70,7 +70,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       now: () => new Date(),
       flows: runtime.engine.flows,
     };
-    const conversations = new Conversations(runtime.engine, database.store, outboxPlanner(reminders), eventsForStart(database.db.prisma));
+    const conversations = new Conversations(runtime.engine, database.store, outboxPlanner(reminders), eventsForStart(database.db.prisma, undefined, runtime.engine.languages));
     const pipeline = new Pipeline({
       broker,
       sql: database.db.sql,

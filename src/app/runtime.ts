@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, ConversationSettings, readSettings } from "../config/env.ts";
-import type { EngineContext } from "../engine/index.ts";
+import { consentGate, type EngineContext } from "../engine/index.ts";
 import { loadFlows, type FlowCatalog } from "../flows/catalog.ts";
 import { Texts } from "../i18n/texts.ts";
 
@@ -44,6 +44,9 @@ export function loadRuntime(options: RuntimeOptions = {}): Runtime {
     now: options.now ?? (() => new Date()),
     newId: options.newId ?? randomUUID,
     timeZone: settings.INLOCO_TIME_ZONE,
+    // Named, so flows without it (or without its consent note) stop the app here, not let people in unasked.
+    consentFlow: "onboarding",
   };
+  consentGate(engine);
   return { settings, texts, flows, engine, flowsDir, localesDir };
 }

@@ -22,6 +22,12 @@ export interface EngineContext {
   languages: readonly string[];
   /** The flow a new conversation (or START) begins. */
   entryFlow: string;
+  /**
+   * The flow that asks for consent (default `onboarding`); the version of its consent note is the
+   * current one. While a person has not accepted that version, no other flow starts: this one runs
+   * first, and the flow asked for follows it. Named here, it must be loaded (an error otherwise).
+   */
+  consentFlow?: string;
   /** The clock. */
   now: () => Date;
   /** A new unique id (run ids). */

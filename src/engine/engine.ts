@@ -2,7 +2,8 @@ import type { Said } from "./answers/index.ts";
 import { parseAnswer, readLanguage, readYesNo } from "./answers/index.ts";
 import { globalCommand, questionCommand, type GlobalCommand } from "./commands.ts";
 import type { EngineContext } from "./context.ts";
-import { startNode, type Flow } from "./definition/flow.ts";
+import { beginFlow } from "./consent-gate.ts";
+import type { Flow } from "./definition/flow.ts";
 import { EngineError } from "./errors.ts";
 import type { Input, InputOf, Turn } from "./io.ts";
 import { answerConsent, askConsent } from "./nodes/consent.ts";
@@ -171,13 +172,12 @@ function onTimeout(s: Sprint, input: InputOf<"timeout">): Handled {
   return reask(s);
 }
 
+/** Start a flow as the conversation's only run; through the consent flow first when consent is missing. */
 function startFlow(s: Sprint, flowId: string, params: Record<string, string>): Handled {
   const flow = s.ctx.flows.get(flowId) as Flow;
   s.session.status = "active";
   s.session.wait = null;
-  const start = startNode(flow);
-  s.pushRun(flow, start, params);
-  walk(s, start);
+  walk(s, beginFlow(s, flow, params));
   return true;
 }
 
@@ -252,9 +252,12 @@ function outdatedRuns(s: Sprint): boolean {
  */
 function outdated(s: Sprint): boolean {
   if (!outdatedRuns(s)) return false;
-  const outer = s.session.runs[0]?.flow;
+  // A flow put off until consent is still what the person came for.
+  const outer = s.session.runs[0];
+  const target = outer?.then ?? (outer ? { flow: outer.flow, params: {} } : undefined);
   s.exitAll("outdated");
   s.say("session:flow_updated");
-  startFlow(s, outer && s.ctx.flows.get(outer) ? outer : s.ctx.entryFlow, {});
+  if (target && s.ctx.flows.get(target.flow)) startFlow(s, target.flow, target.params);
+  else startFlow(s, s.ctx.entryFlow, {});
   return true;
 }

@@ -36,6 +36,11 @@ export const Run = z.object({
   /** Questions answered in this run, in order, so `back` knows where to return. */
   trail: z.array(z.string()),
   params: z.record(z.string(), z.string()),
+  /**
+   * A flow put off until this run completes: the flow a person asked for (a link, a menu, a
+   * button) before they had accepted the current consent note, entered once this consent run ends.
+   */
+  then: z.object({ flow: z.string(), params: z.record(z.string(), z.string()) }).optional(),
 });
 export type Run = z.infer<typeof Run>;
 
@@ -98,7 +103,9 @@ export function copySession(s: Session): Session {
 }
 
 function copyRun(r: Run): Run {
-  return { id: r.id, flow: r.flow, version: r.version, node: r.node, answers: copyRecord(r.answers), trail: r.trail.slice(), params: copyRecord(r.params) };
+  const run: Run = { id: r.id, flow: r.flow, version: r.version, node: r.node, answers: copyRecord(r.answers), trail: r.trail.slice(), params: copyRecord(r.params) };
+  if (r.then) run.then = { flow: r.then.flow, params: copyRecord(r.then.params) };
+  return run;
 }
 
 // A shallow copy of a record; most are empty, and that case is the cheapest.

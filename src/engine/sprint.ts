@@ -120,9 +120,13 @@ export class Sprint {
         return undefined;
       },
       field: (name) => (name === "language" ? this.session.contact.language : this.session.contact.fields[name]),
+      // A param may come in several languages (`event_title@ar`): the person's own wins, so details
+      // a link brought read right even in the language they choose after it.
       param: (name) => {
+        const localized = `${name}@${this.lang}`;
         for (let i = runs.length - 1; i >= 0; i--) {
-          const v = runs[i]?.params[name];
+          const params = runs[i]?.params;
+          const v = params?.[localized] ?? params?.[name];
           if (v !== undefined) return v;
         }
         return undefined;

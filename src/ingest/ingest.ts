@@ -117,6 +117,8 @@ const RSVP = new Set(["yes", "no", "maybe"]);
 const REMINDER = new Set(["day_before", "hour_before", "none"]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// Nothing for a contact erased meanwhile or without consent (the engine lets no such contact reach
+// an RSVP; a trigger refuses the row anyway).
 async function rsvp(sql: Sql, id: string, e: IngestJob): Promise<void> {
   const eventId = typeof e.data.event === "string" ? e.data.event : "";
   const answer = choice(e.data.answer);
@@ -126,7 +128,8 @@ async function rsvp(sql: Sql, id: string, e: IngestJob): Promise<void> {
   if (!rows[0]?.exists) throw new PermanentJobError(`rsvp ${id}: event ${eventId} does not exist`);
   await sql.query(
     `INSERT INTO rsvps (id, event_id, contact_id, answer, reminder, updated_at)
-     SELECT gen_random_uuid(), $1, c.id, $3::rsvp_answer, $4::reminder_preference, now() FROM contacts c WHERE c.id = $2
+     SELECT gen_random_uuid(), $1, c.id, $3::rsvp_answer, $4::reminder_preference, now() FROM contacts c
+     WHERE c.id = $2 AND c.consent_version IS NOT NULL
      ON CONFLICT (event_id, contact_id) DO UPDATE SET answer = EXCLUDED.answer, reminder = EXCLUDED.reminder, updated_at = now()`,
     [eventId, e.contactId, answer, reminder && REMINDER.has(reminder) ? reminder : "none"],
   );

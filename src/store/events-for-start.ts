@@ -6,9 +6,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * A start gets the event it is about: the one its deep link names, or else the next one in the
  * person's territory, with title, time and place in the person's language as flow parameters
- * (`event`, `event_title`, `event_when`, `event_place`).
+ * (`event`, `event_title`, `event_when`, `event_place`). Title and time come in every other
+ * language too (`event_title@ar`, `event_when@ar`; those of `languages` and of the event's title):
+ * a newcomer chooses their language only after the link, in the consent flow that runs first.
  */
-export function eventsForStart(prisma: PrismaClient, now: () => Date = () => new Date()): InputPreparer {
+export function eventsForStart(prisma: PrismaClient, now: () => Date = () => new Date(), languages: readonly string[] = []): InputPreparer {
   return async (input, session) => {
     if (input.type !== "start") return input;
     const named = input.params.event;
@@ -26,11 +28,23 @@ export function eventsForStart(prisma: PrismaClient, now: () => Date = () => new
       return { ...input, params, ...(named ? { flow: undefined } : {}) };
     }
     const lang = session.contact.language;
-    const pick = (texts: unknown) => {
-      const t = (texts ?? {}) as Record<string, string>;
-      return t[lang] ?? t.en ?? Object.values(t)[0] ?? "";
+    const titles = (event.title ?? {}) as Record<string, string>;
+    const title = (l: string) => titles[l] ?? titles.en ?? Object.values(titles)[0] ?? "";
+    const when = (l: string) => {
+      try {
+        return new Intl.DateTimeFormat(l, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: event.timeZone }).format(event.startsAt);
+      } catch {
+        return "";
+      }
     };
-    const when = new Intl.DateTimeFormat(lang, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: event.timeZone }).format(event.startsAt);
-    return { ...input, params: { ...input.params, event: event.id, event_title: pick(event.title), event_when: when, event_place: event.place } };
+    const params: Record<string, string> = { ...input.params, event: event.id, event_title: title(lang), event_when: when(lang), event_place: event.place };
+    // Only what differs from the person's current language, so a session stays small.
+    for (const l of new Set([...languages, ...Object.keys(titles)])) {
+      if (l === lang) continue;
+      if (title(l) !== params.event_title) params[`event_title@${l}`] = title(l);
+      const w = when(l);
+      if (w && w !== params.event_when) params[`event_when@${l}`] = w;
+    }
+    return { ...input, params };
   };
 }

@@ -159,7 +159,7 @@ describe("Session", () => {
 
 describe("Rsvp and Delivery", () => {
   it("keep one row per event and contact, and per broadcast and contact", async () => {
-    const contact = await newContact();
+    const contact = await db.prisma.contact.create({ data: { language: "ar", consentVersion: "2026-11", consentAt: new Date() } });
     await db.prisma.territory.create({
       data: { id: "torino-aurora", name: "Aurora", region: "Piemonte", kind: "urban", timeZone: "Europe/Rome" },
     });
@@ -187,5 +187,21 @@ describe("Rsvp and Delivery", () => {
       skipDuplicates: true,
     });
     expect(again.count).toBe(0);
+  });
+
+  it("refuse an RSVP for a contact who has not accepted a consent note, whatever writes it", async () => {
+    const event = await db.prisma.event.create({
+      data: { title: { en: "Meeting" }, description: {}, startsAt: new Date("2026-12-01T17:00:00Z"), timeZone: "Europe/Rome", place: "Bussoleno", territoryId: "torino-aurora" },
+    });
+    const stranger = await newContact();
+    await expect(db.prisma.rsvp.create({ data: { eventId: event.id, contactId: stranger.id, answer: "yes" } })).rejects.toThrow(/without consent/);
+    await expect(
+      db.sql.query("INSERT INTO rsvps (id, event_id, contact_id, answer, updated_at) VALUES (gen_random_uuid(), $1, $2, 'yes', now())", [event.id, stranger.id]),
+    ).rejects.toMatchObject({ code: "23514" });
+    const agreed = await db.prisma.contact.create({ data: { language: "ar", consentVersion: "2026-11", consentAt: new Date() } });
+    const rsvp = await db.prisma.rsvp.create({ data: { eventId: event.id, contactId: agreed.id, answer: "yes" } });
+    // Moving an answer onto a contact without consent is refused too.
+    await expect(db.prisma.rsvp.update({ where: { id: rsvp.id }, data: { contactId: stranger.id } })).rejects.toThrow(/without consent/);
+    expect(await db.prisma.rsvp.count({ where: { contactId: stranger.id } })).toBe(0);
   });
 });

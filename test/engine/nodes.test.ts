@@ -83,7 +83,7 @@ describe("node kinds", () => {
     expect(keys(turns[3] as never)).toEqual(["needs:thanks"]);
   });
 
-  it("consent: yes records the version and goes on; no discards every run and stores nothing", () => {
+  it("consent: yes records the version and goes on; no discards every run and asks the host to erase the person", () => {
     const flow = { id: "c", version: 1, nodes: { ...q("first", { type: "yes_no" }, "ok"), ok: { type: "consent" as const, text: "onboarding:consent", version: "v7", next: "done" }, done: { type: "end" as const } } };
     const ctx = withFlows([flow]);
     const yes = talk(ctx, [start, "1", "yes"]);
@@ -92,9 +92,10 @@ describe("node kinds", () => {
     const no = talk(withFlows([flow]), [start, "1", "2"]);
     const declined = no.last.events.find((e) => e.type === "consent.declined");
     expect(declined).toMatchObject({ version: "v7", discard: ["run-1"] });
-    expect(no.session.contact.fields.consent).toBeUndefined();
+    expect(no.last.events.at(-1)).toEqual({ type: "erasure.requested" });
+    expect(no.session.contact.fields).toEqual({});
     expect(no.session.runs).toEqual([]);
-    expect(no.session.status).toBe("completed");
+    expect(no.session.status).toBe("new");
   });
 
   const branchFlow = (when: unknown, answer: unknown = { type: "multiple_choice", options: opts("housing", "work", "health") }) => ({

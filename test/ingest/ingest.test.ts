@@ -6,7 +6,7 @@ import type { Sql } from "../../src/db/sql.ts";
 import { ingestProcessor } from "../../src/ingest/ingest.ts";
 import type { IngestJob } from "../../src/pipeline/jobs.ts";
 import type { Job } from "../../src/queue/types.ts";
-import { seedDemo } from "../../src/store/seed.ts";
+import { DEMO_EVENT_ID, seedDemo } from "../../src/store/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { shippedTexts } from "../support/engine.ts";
 
@@ -79,5 +79,23 @@ describe("ingest on PostgreSQL", () => {
     const after = await stats();
     expect((after?.started ?? 0) - (before?.started ?? 0)).toBe(30);
     expect((after?.completed ?? 0) - (before?.completed ?? 0)).toBe(12);
+  });
+
+  it("records an RSVP only for a contact who accepted the consent note: never one with consent_version null", async () => {
+    const ingest = ingestProcessor({ sql: db.sql, rules: shippedTexts(), log: () => undefined });
+    const yes = { kind: "choice", choices: ["yes"] };
+    const rsvp = (contactId: string): IngestJob => ({
+      contactId, name: "rsvp.recorded", data: { event: DEMO_EVENT_ID, answer: yes, reminder: { kind: "choice", choices: ["day_before"] } },
+      flow: "rsvp", run: "r", language: "it", territory: "valsusa", at: new Date().toISOString(),
+    });
+    const stranger = await contactIn("valsusa");
+    await ingest(job(`r-${randomUUID()}`, rsvp(stranger)));
+    expect(await db.prisma.rsvp.count({ where: { contactId: stranger } })).toBe(0);
+    const agreed = await contactIn("valsusa");
+    await db.prisma.contact.update({ where: { id: agreed }, data: { consentVersion: "2026-11", consentAt: new Date() } });
+    await ingest(job(`r-${randomUUID()}`, rsvp(agreed)));
+    expect(await db.prisma.rsvp.findMany({ where: { contactId: agreed } })).toMatchObject([{ answer: "yes", reminder: "day_before" }]);
+    const { rows } = await db.sql.query<{ n: string }>("SELECT count(*) AS n FROM rsvps r JOIN contacts c ON c.id = r.contact_id WHERE c.consent_version IS NULL");
+    expect(Number(rows[0]?.n)).toBe(0);
   });
 });

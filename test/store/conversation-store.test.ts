@@ -7,7 +7,8 @@ import { StaleTurnError, type Address } from "../../src/conversation/store.ts";
 import { generateKey, IdentityVault } from "../../src/db/index.ts";
 import { newSession, resume, type Input } from "../../src/engine/index.ts";
 import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
-import { seedDemo } from "../../src/store/seed.ts";
+import { eventsForStart } from "../../src/store/events-for-start.ts";
+import { DEMO_EVENT_ID, seedDemo } from "../../src/store/seed.ts";
 import { TURNS } from "../../src/store/turn-statement.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { testContext } from "../support/engine.ts";
@@ -191,13 +192,48 @@ describe("conversations in the stakeholder database", () => {
     expect(await db.prisma.answer.count({ where: { contactId: contact.id, flowId: "needs" } })).toBe(0);
   });
 
-  it("declining consent stores no answers", async () => {
-    const p = person();
-    for (const text of ["/start", "1", "no"]) await p.say(text);
-    const { contact } = await contactOf(p.address);
-    expect(await db.prisma.answer.count({ where: { contactId: contact.id } })).toBe(0);
-    expect(await db.prisma.surveyRun.count({ where: { contactId: contact.id } })).toBe(0);
-    expect(contact.consentVersion).toBeNull();
+  it("declining consent after an event link keeps exactly what the reply says: nothing of the person (the erasure's audit record and the delivery receipts only)", async () => {
+    const address: Address = { channel: "telegram", id: String(700000000 + ++seq) };
+    const conversations = new Conversations(testContext({ languages: ["en", "ar"], newId: randomUUID }), store, undefined, eventsForStart(db.prisma));
+    const tables = async () => {
+      const { rows } = await db.sql.query<{ t: string }>("SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+      const counts: Record<string, number> = {};
+      for (const { t } of rows) counts[t] = Number((await db.sql.query<{ n: string }>(`SELECT count(*) AS n FROM "${t}"`)).rows[0]?.n);
+      return counts;
+    };
+    const before = await tables();
+    let n = 0;
+    const say = (input: Input) => conversations.receive(address, input, { delivery: { channel: "telegram", messageId: vault.hashDelivery("telegram", `${address.id}-${++n}`) } });
+    const first = await say({ type: "start", flow: "rsvp", params: { territory: "valsusa", event: DEMO_EVENT_ID } });
+    expect(first.messages.map((m) => m.key)).toEqual(["onboarding:language"]);
+    const contactId = first.contactId as string;
+    expect((await say({ type: "text", text: "1" })).messages.map((m) => m.key)).toEqual(["onboarding:welcome", "onboarding:consent"]);
+    const declined = await say({ type: "text", text: "no" });
+    expect(declined.messages.map((m) => m.key)).toEqual(["onboarding:consent_declined"]);
+
+    // What stays: the audit record of the erasure (how much, never what), and the three delivery
+    // receipts (keyed hashes of message ids, no contact, pruned after INLOCO_DELIVERY_RECORDS_KEEP).
+    const after = await tables();
+    const grown = Object.fromEntries(Object.entries(after).filter(([t, count]) => count !== before[t]).map(([t, count]) => [t, count - (before[t] ?? 0)]));
+    expect(grown).toEqual({ audit_log: 1, processed_messages: 3 });
+    const audit = await db.prisma.auditLog.findFirstOrThrow({ where: { action: "erase", subject: contactId } });
+    expect(audit).toMatchObject({ actor: "contact", details: { answers: 1, feedback: 0, identities: 1 } });
+    // The contact id is in no other row of any table; nor the address, nor its keyed hash.
+    const columns = await db.prisma.$queryRaw<Array<{ table_name: string; column_name: string }>>`
+      SELECT table_name::text AS table_name, column_name::text AS column_name FROM information_schema.columns
+      WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'jsonb', 'uuid', 'ARRAY')`;
+    const hash = vault.hashAddress(address.channel, address.id);
+    for (const { table_name, column_name } of columns) {
+      for (const needle of [contactId, address.id, hash]) {
+        const rows = await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM "${table_name}" WHERE "${column_name}"::text LIKE $1`, `%${needle}%`);
+        const expected = needle === contactId && table_name === "audit_log" && column_name === "subject" ? 1 : 0;
+        expect(Number(rows[0]?.n), `${needle === contactId ? "contact id" : needle === hash ? "address hash" : "address"} in ${table_name}.${column_name}`).toBe(expected);
+      }
+    }
+    // Writing again is a stranger: language and consent again, nothing remembered.
+    const again = await say({ type: "text", text: "hello" });
+    expect(again.contactId).not.toBe(contactId);
+    expect(again.messages.map((m) => m.key)).toEqual(["onboarding:language"]);
   });
 
   it("no table holds a raw address", async () => {

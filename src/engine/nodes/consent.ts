@@ -1,5 +1,6 @@
 import { readYesNo, type Said } from "../answers/index.ts";
 import { qualifyKey, type ConsentNode, type Flow } from "../definition/flow.ts";
+import { newSession } from "../session.ts";
 import type { Sprint } from "../sprint.ts";
 import { yesNoChoices } from "./question.ts";
 import { startWait } from "./walk.ts";
@@ -15,8 +16,9 @@ export function askConsent(s: Sprint, flow: Flow, id: string, node: ConsentNode)
 }
 
 /**
- * Yes: record consent and go on. No: end the conversation and tell the host to discard every
- * answer of the runs in progress (nothing is stored without consent).
+ * Yes: record consent and go on. No: end the conversation and forget the person: the runs in
+ * progress are discarded and the host is asked to erase the contact (address, session, everything),
+ * as DELETE does. Nothing of someone who said no is kept, not even that they said no.
  */
 export function answerConsent(s: Sprint, flow: Flow, id: string, node: ConsentNode, said: Said): string | undefined {
   const run = s.run;
@@ -31,8 +33,10 @@ export function answerConsent(s: Sprint, flow: Flow, id: string, node: ConsentNo
   if (answer === "no") {
     const runs = s.exitAll("declined");
     s.emit({ type: "consent.declined", run: run.id, flow: run.flow, version: node.version, discard: runs });
+    s.emit({ type: "erasure.requested" });
     s.say(node.declined ? qualifyKey(flow, node.declined) : "session:consent_declined");
-    s.session.status = "completed";
+    // The session the host would keep, if it kept one: a stranger's, in the language just chosen.
+    Object.assign(s.session, newSession(s.lang), { turn: s.session.turn });
     return undefined;
   }
   s.say("hints:yes_no");

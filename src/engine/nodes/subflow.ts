@@ -1,13 +1,12 @@
-import { startNode, type Node } from "../definition/flow.ts";
+import { beginFlow } from "../consent-gate.ts";
+import type { Node } from "../definition/flow.ts";
 import type { Sprint } from "../sprint.ts";
 import { fail } from "./walk.ts";
 
-/** Enter another flow; when it ends, the walk comes back to this node's `next`. */
+/** Enter another flow (after the consent flow, if consent is missing); when it ends, the walk comes back to this node's `next`. */
 export function enterSubflow(s: Sprint, node: Extract<Node, { type: "flow" }>): string | undefined {
   const flow = s.ctx.flows.get(node.flow);
   if (!flow) return fail(s, "missing_flow", `flow "${node.flow}" is not loaded`);
   if (s.session.runs.length >= s.maxDepth) return fail(s, "depth_limit", `more than ${s.maxDepth} flows deep entering "${node.flow}"`);
-  const start = startNode(flow);
-  s.pushRun(flow, start, { ...(s.run?.params ?? {}) });
-  return start;
+  return beginFlow(s, flow, { ...(s.run?.params ?? {}) });
 }

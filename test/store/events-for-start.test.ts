@@ -1,0 +1,33 @@
+// A start gets its event's details from the database, in every language: a newcomer chooses theirs
+// only after the link (in the consent flow that runs first). On a real PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newSession } from "../../src/engine/index.ts";
+import { eventsForStart } from "../../src/store/events-for-start.ts";
+import { DEMO_EVENT_ID, seedDemo } from "../../src/store/seed.ts";
+import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+
+describe("events for a start", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await seedDemo(db.prisma);
+  });
+  afterAll(async () => db?.drop());
+
+  it("gives the named event's title and time in the person's language, and in every other one", async () => {
+    const prepare = eventsForStart(db.prisma, () => new Date(), ["en", "ar", "it"]);
+    const input = await prepare({ type: "start", flow: "rsvp", params: { territory: "valsusa", event: DEMO_EVENT_ID } }, newSession("en"));
+    expect(input).toMatchObject({ type: "start", flow: "rsvp" });
+    const params = (input as { params: Record<string, string> }).params;
+    expect(params).toMatchObject({ territory: "valsusa", event: DEMO_EVENT_ID, event_title: "Val di Susa task force meeting", "event_title@ar": "اجتماع فريق عمل فال دي سوزا" });
+    expect(params["event_when@ar"]).toBeTruthy();
+    expect(params["event_when@ar"]).not.toBe(params.event_when);
+    expect(params["event_title@en"]).toBeUndefined();
+  });
+
+  it("a link to an event that doesn't exist is a plain start", async () => {
+    const prepare = eventsForStart(db.prisma);
+    const input = await prepare({ type: "start", flow: "rsvp", params: { event: "00000000-0000-4000-8000-000000000000" } }, newSession("en"));
+    expect(input).toEqual({ type: "start", flow: undefined, params: {} });
+  });
+});
