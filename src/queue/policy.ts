@@ -29,6 +29,7 @@ export interface ResolvedJob {
   readonly priority: number;
   readonly attempts: number;
   readonly backoffMs: number;
+  readonly keepFailed: boolean;
 }
 
 const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -77,7 +78,7 @@ export function resolveJob(queue: string, settings: ResolvedSettings, opts: AddO
   const attempts = opts.attempts ?? settings.attempts;
   const backoffMs = opts.backoffMs ?? settings.backoffMs;
   checkAttempts(queue, attempts, backoffMs);
-  return { id: opts.id, delayMs: Math.round(delayMs), priority, attempts, backoffMs };
+  return { id: opts.id, delayMs: Math.round(delayMs), priority, attempts, backoffMs, keepFailed: opts.keepFailed ?? true };
 }
 
 /**
