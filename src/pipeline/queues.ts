@@ -28,12 +28,12 @@ const OUTBOUND_RATE: Record<ChannelName, { max: number; durationMs: number } | u
 };
 
 /**
- * How long finished jobs stay in the broker. Jobs carry what people typed, sealed addresses and
- * contact ids: a completed job is removed at once (the database's receipts, not the job ids, are what
- * makes a repeat harmless), a failed one is kept for the operators to see and retry, 7 days, and
- * removed sooner if its person is erased (src/pipeline/erasure.ts).
+ * What finished jobs keep. Jobs carry what people typed, sealed addresses and contact ids: a
+ * completed job loses its data as it completes, and keeps only its id, for dedupe, 24 hours; a failed
+ * one is kept whole for the operators to see and retry, 7 days. Both go sooner if their person is
+ * erased (src/pipeline/erasure.ts).
  */
-export const KEEP = { keepCompletedMs: 0, keepFailedMs: 7 * 24 * 60 * 60 * 1000 } as const;
+export const KEEP = { keepCompletedData: false, keepCompletedMs: 24 * 60 * 60 * 1000, keepFailedMs: 7 * 24 * 60 * 60 * 1000 } as const;
 
 /** Every queue's settings. */
 export function queueSettings(shape: PipelineShape): Array<[string, QueueSettings]> {

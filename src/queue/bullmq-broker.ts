@@ -355,9 +355,12 @@ export class BullmqBroker implements Broker {
    */
   private wrap(queue: string, settings: ResolvedSettings, processor: Processor<unknown>, closing: AbortSignal) {
     return async (job: BullJob, token?: string): Promise<void> => {
+      // Its data removed: its processor returned already, and the worker died before BullMQ recorded it.
+      if (!settings.keepCompletedData && job.data === null) return;
       for (;;) {
         try {
           await processor(view(queue, job));
+          if (!settings.keepCompletedData) await job.updateData(null);
           return;
         } catch (error) {
           const later = retryLaterDelay(error);

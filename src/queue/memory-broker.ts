@@ -366,6 +366,7 @@ export class MemoryBroker implements Broker {
   private finish(q: MemQueue, job: MemJob, state: "completed" | "failed"): void {
     job.state = state;
     job.finishedAt = Date.now();
+    if (state === "completed" && !q.settings.keepCompletedData) job.data = null;
     if (state === "failed" && !job.keepFailed) {
       q.jobs.delete(job.id);
       return;

@@ -20,6 +20,7 @@ export interface ResolvedSettings {
   readonly rateLimit: { max: number; durationMs: number } | undefined;
   readonly keepCompletedMs: number;
   readonly keepFailedMs: number;
+  readonly keepCompletedData: boolean;
 }
 
 /** The job as it will be stored: every option settled. */
@@ -49,6 +50,7 @@ export function resolveSettings(queue: string, s: QueueSettings = {}): ResolvedS
     rateLimit: s.rateLimit,
     keepCompletedMs: s.keepCompletedMs ?? DEFAULT_SETTINGS.keepCompletedMs,
     keepFailedMs: s.keepFailedMs ?? DEFAULT_SETTINGS.keepFailedMs,
+    keepCompletedData: s.keepCompletedData ?? true,
   };
   checkAttempts(queue, resolved.attempts, resolved.backoffMs);
   if (resolved.rateLimit) {

@@ -54,6 +54,13 @@ export interface QueueSettings {
   keepCompletedMs?: number;
   /** Failed jobs stay visible (and their ids taken) at least this long (default 7 days). */
   keepFailedMs?: number;
+  /**
+   * False: a job's data is removed as the job completes (it may hold what a person typed); the job
+   * keeps its id, and so dedupes, for `keepCompletedMs`. A job run again after its processor returned
+   * (its worker died before the completion was recorded) then finds no data and completes at once.
+   * Default true.
+   */
+  keepCompletedData?: boolean;
 }
 
 /** The job as a processor sees it. */

@@ -462,6 +462,26 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
         await until("p", (c) => c.active === 0 && c.completed === 1, "the running job ends by itself");
       });
 
+      it("keepCompletedData: false: a completed job keeps its id, for dedupe, and loses its data", async () => {
+        await broker.declare("q", { keepCompletedData: false });
+        const ran: unknown[] = [];
+        await broker.work("q", (job) => void ran.push(job.data));
+        await broker.add("q", "msg", { text: "my name is Amira" }, { id: "m-1" });
+        await until("q", (c) => c.completed === 1, "completed");
+        expect(ran).toEqual([{ text: "my name is Amira" }]);
+        expect((await broker.add("q", "msg", { text: "again" }, { id: "m-1" })).duplicate).toBe(true);
+        const stored: unknown[] = [];
+        await broker.purge(
+          () => true,
+          (job) => {
+            stored.push([job.id, job.data]);
+            return false;
+          },
+        );
+        expect(stored).toEqual([["m-1", null]]);
+        expect(ran).toHaveLength(1);
+      });
+
       it("removes a job added with keepFailed: false once it fails for good", async () => {
         await broker.declare("q", { attempts: 1 });
         await broker.work("q", () => {

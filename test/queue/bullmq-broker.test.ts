@@ -101,6 +101,31 @@ describe("BullMQ broker, purge", () => {
   });
 });
 
+describe("BullMQ broker, keepCompletedData: false", () => {
+  let fx: ReturnType<typeof openBullmq> | undefined;
+  afterEach(async () => {
+    await fx?.cleanup();
+    fx = undefined;
+  });
+
+  it("a job run again with its data already removed (its worker died after the processor returned) completes without running", async () => {
+    fx = openBullmq();
+    const broker = fx.broker;
+    await broker.declare("q", { keepCompletedData: false });
+    await broker.add("q", "msg", { n: 1 }, { id: "done-before" });
+    const redis = new Redis(fx.url);
+    try {
+      await redis.hset(`${fx.prefix}:q:done-before`, "data", "null"); // as the wrapper leaves it before BullMQ records the completion
+    } finally {
+      redis.disconnect();
+    }
+    const ran: string[] = [];
+    await broker.work("q", (job) => void ran.push(job.id));
+    await waitFor(async () => (await broker.counts("q")).completed === 1, "completed");
+    expect(ran).toEqual([]);
+  });
+});
+
 describe("BullMQ itself (why ordered queues retry in place)", () => {
   const url = testRedisUrl();
   const prefix = testPrefix();
