@@ -11,7 +11,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 import { generateKey } from "../../src/db/index.ts";
-import { BullmqBroker } from "../../src/queue/index.ts";
+import { BullmqBroker, MemoryBroker } from "../../src/queue/index.ts";
 import { seedDemo } from "../../src/store/seed.ts";
 import { deleteKeys, testPrefix, waitFor } from "../queue/helpers.ts";
 import { createTestDatabase, testRedisUrl, type TestDatabase } from "../support/db.ts";
@@ -203,5 +203,49 @@ describe("erasure leaves nothing anywhere", () => {
     expect(out).toMatch(/removed [1-9]\d* of its jobs from the queues/);
     await waitFor(async () => (await h.broker.counts("timers")).delayed === 0, "the timer purged", { timeoutMs: 10_000 });
     await audit(a, contactId, m);
+  }, 120_000);
+});
+
+describe("erasure on the in-memory broker", () => {
+  it("after DELETE, no job of theirs is left in the queues, in any state", async () => {
+    const memory = await pipelineHarness(db, new MemoryBroker(), { keys });
+    try {
+      const a = chat();
+      const m = { needs: `NEEDS-${randomUUID()}`, feedback: `FEEDBACK-${randomUUID()}` };
+      const say = async (text: string) => {
+        await memory.say(a, text);
+        await memory.idle();
+      };
+      for (const text of ["/start", "1", "yes", "2", "yes", "2", "1", `papers ${m.feedback}`, "skip", "yes", "1"]) await say(text);
+      memory.channel.failures.set(a, ["400"]);
+      await say(`My name is Amira ${m.needs}`);
+      await memory.say(a, { type: "media", media: "voice", ref: `${m.needs}-`.padEnd(1000, "x") });
+      await memory.idle();
+      const identity = await db.prisma.channelIdentity.findUniqueOrThrow({
+        where: { channel_addressHash: { channel: "telegram", addressHash: memory.vault.hashAddress("telegram", a) } },
+      });
+      // Every job the broker holds, as text (purge shows each to its matcher; none is taken).
+      const jobs = async () => {
+        const all: string[] = [];
+        await memory.broker.purge(
+          () => true,
+          (job) => {
+            all.push(`${job.queue} ${job.id} ${JSON.stringify(job.data)}`);
+            return false;
+          },
+        );
+        return all;
+      };
+      const before = await jobs();
+      expect(tracesIn(before, [identity.contactId]).length).toBeGreaterThan(0);
+      expect(tracesIn(before, [m.needs]).length).toBeGreaterThan(0);
+      for (const text of ["delete", "1"]) await say(text);
+      expect(memory.channel.to(a).at(-1)).toMatch(/^Your data has been deleted/);
+      const after = await jobs();
+      expect(tracesIn(after, [identity.contactId, m.needs, m.feedback, a])).toEqual([]);
+      expect(after.filter((t) => holdsSealed(t, a))).toEqual([]);
+    } finally {
+      await memory.close();
+    }
   }, 120_000);
 });
