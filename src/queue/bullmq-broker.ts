@@ -360,7 +360,9 @@ export class BullmqBroker implements Broker {
       for (;;) {
         try {
           await processor(view(queue, job));
-          if (!settings.keepCompletedData) await job.updateData(null);
+          // Done: a failure to forget the data must not run the job again (it stays until the job
+          // expires, or its person is erased).
+          if (!settings.keepCompletedData) await job.updateData(null).catch((e: unknown) => this.onError(asError(e), `forgetting the data of job ${job.id} of ${queue}`));
           return;
         } catch (error) {
           const later = retryLaterDelay(error);
@@ -424,6 +426,10 @@ interface RetryScripts {
 
 function connectionOptions(): RedisOptions {
   return { retryStrategy, enableReadyCheck: true };
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
 }
 
 function parseData(raw: string): unknown {
