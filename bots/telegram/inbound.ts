@@ -1,7 +1,7 @@
 // Telegram updates as our inbound messages: pure, no network, no grammY runtime.
 import type { CallbackQuery, Chat, InlineKeyboardMarkup, Message as TgMessage, Update, User } from "grammy/types";
 import { z } from "zod";
-import { Inbound } from "../../src/channel/contract.ts";
+import { Inbound, MAX_MEDIA_REF_BYTES, oversizedMediaRef } from "../../src/channel/contract.ts";
 import type { Input } from "../../src/engine/index.ts";
 import { ignored, isIgnored, type Ignored } from "../ignored.ts";
 import { primaryLanguage, startInput } from "../start.ts";
@@ -71,6 +71,7 @@ function fromMessage(update: Update, m: TgMessage, now: Date): Inbound | Telegra
   if (m.chat.type !== "private") return ignored("group chat");
   const input = messageInput(m);
   if (!input) return ignored("service message");
+  if (oversizedMediaRef(input)) return ignored(`media reference over ${MAX_MEDIA_REF_BYTES} bytes`);
   return inbound(update, m.chat, m.from, input, now);
 }
 

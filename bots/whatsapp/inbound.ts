@@ -1,5 +1,5 @@
 // whatsapp-web.js messages as our inbound messages: pure, no browser.
-import type { Inbound } from "../../src/channel/contract.ts";
+import { MAX_MEDIA_REF_BYTES, oversizedMediaRef, type Inbound } from "../../src/channel/contract.ts";
 import type { Input } from "../../src/engine/index.ts";
 import { ignored, type Ignored } from "../ignored.ts";
 import { startInput } from "../start.ts";
@@ -43,6 +43,7 @@ export function whatsappInbound(m: WhatsAppMessage, now: Date): Inbound | Ignore
   if (!m.from.endsWith("@c.us") && !m.from.endsWith("@lid")) return ignored("not a person's chat");
   const input = inputOf(m);
   if (!input) return ignored(`${m.type} message`);
+  if (oversizedMediaRef(input)) return ignored(`media reference over ${MAX_MEDIA_REF_BYTES} bytes`);
   return { channel: "whatsapp", address: m.from, messageId: m.id._serialized, input, at: now.toISOString() };
 }
 

@@ -6,6 +6,19 @@ export const ChannelName = z.enum(["terminal", "telegram", "whatsapp"]);
 export type ChannelName = z.infer<typeof ChannelName>;
 
 /**
+ * The longest media reference (Telegram file id, WhatsApp message id) a channel hands over, in UTF-8
+ * bytes. Real ones are 30 to about 100 characters; a longer one is forged or broken, and would be
+ * copied into the queue, the session and the answer: channels ignore such a message, and inbound jobs
+ * refuse it.
+ */
+export const MAX_MEDIA_REF_BYTES = 256;
+
+/** Whether an input carries a media reference longer than MAX_MEDIA_REF_BYTES. */
+export function oversizedMediaRef(input: Input): boolean {
+  return input.type === "media" && Buffer.byteLength(input.ref, "utf8") > MAX_MEDIA_REF_BYTES;
+}
+
+/**
  * What a person sent, as a channel reports it, before anything is stored. The address (chat id,
  * phone number) is raw only here, in transit; the store keeps it hashed and encrypted.
  */

@@ -1,26 +1,46 @@
 import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { openStakeholderDatabase } from "../app/database.ts";
+import { openBroker, readQueueSettings } from "../config/queue.ts";
+import { forgetQueuedJobs } from "../pipeline/erasure.ts";
 import { eraseContact } from "../store/erase.ts";
 
-/** `inloco contact erase <id>`: a coordinator erases a person's data, as the person's DELETE would. */
+/**
+ * `inloco contact erase <id>`: a coordinator erases a person's data, as the person's DELETE would:
+ * the database in one transaction, then (with REDIS_URL) the person's jobs still in the queues.
+ */
 export function registerContact(program: Command): void {
   const contact = program.command("contact").description("contacts (known only by their opaque id)");
   contact
     .command("erase")
-    .description("erase a contact's identity, answers, sessions and feedback text; recorded in the audit log")
+    .description("erase a contact's identity, answers, sessions, feedback text and queued jobs; recorded in the audit log")
     .argument("<id>", "the contact's id")
     .option("--actor <who>", "who asks, for the audit log", `cli:${userInfo().username}`)
     .action(async (id: string, opts: { actor: string }) => {
-      const { db, close } = await openStakeholderDatabase();
+      const settings = readQueueSettings();
+      const { db, vault, close } = await openStakeholderDatabase();
       try {
-        const report = await db.sql.transaction((tx) => eraseContact(tx, id, opts.actor));
-        if (!report) {
+        const erased = await db.sql.transaction((tx) => eraseContact(tx, id, opts.actor));
+        if (!erased) {
           console.error(`no contact ${id}`);
           process.exitCode = 1;
           return;
         }
-        console.log(`erased contact ${id}: ${report.answers} answers, ${report.identities} channel identities; ${report.feedback} feedback kept without text`);
+        console.log(`erased contact ${id}: ${erased.answers} answers, ${erased.identities} channel identities; ${erased.feedback} feedback kept without text`);
+        // Without REDIS_URL the queues live inside the app's process, and end with it.
+        if (!settings.REDIS_URL) return;
+        try {
+          const broker = await openBroker(settings, { onError: () => {} });
+          try {
+            const jobs = await forgetQueuedJobs(broker, vault, erased.person);
+            console.log(`removed ${jobs} of its jobs from the queues`);
+          } finally {
+            await broker.close();
+          }
+        } catch (e) {
+          console.error(`the database is erased, but its jobs could not be removed from the queues: ${(e as Error).message}. Its failed jobs expire after 7 days.`);
+          process.exitCode = 1;
+        }
       } finally {
         await close();
       }

@@ -15,7 +15,9 @@ export async function dispatch(broker: Broker, items: readonly OutboxItem[], now
 async function dispatchOne(broker: Broker, item: OutboxItem, now: Date): Promise<void> {
   if (item.kind === "outbound") {
     const job = item.payload as OutboundJob;
-    await broker.put(QUEUES.outbound(job.channel), "send", job, { id: item.id, priority: PRIORITY[job.priority] });
+    // A sealed address instead of a contact id: the goodbye to a person just erased, not kept if it fails.
+    const goodbye = job.sealedAddress !== undefined && job.contactId === undefined;
+    await broker.put(QUEUES.outbound(job.channel), "send", job, { id: item.id, priority: PRIORITY[job.priority], ...(goodbye ? { keepFailed: false } : {}) });
   } else if (item.kind === "ingest") {
     const job = item.payload as IngestJob;
     await broker.put(QUEUES.ingest, job.name, job, { id: item.id });

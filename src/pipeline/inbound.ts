@@ -3,7 +3,9 @@ import type { OutboxItem, Who } from "../conversation/store.ts";
 import type { IdentityVault } from "../db/crypto.ts";
 import { PermanentJobError } from "../queue/errors.ts";
 import type { Broker, Job } from "../queue/types.ts";
+import type { ErasedPerson } from "../store/erase.ts";
 import { dispatch } from "./dispatch.ts";
+import { forgetQueuedJobs } from "./erasure.ts";
 import type { InboundJob, OutboundJob } from "./jobs.ts";
 import { PRIORITY, QUEUES } from "./queues.ts";
 
@@ -22,6 +24,7 @@ export function inboundProcessor(deps: InboundDeps) {
     const who = whoOf(d, deps.vault);
     const shard = Number(job.queue.slice(job.queue.lastIndexOf(".") + 1));
     let outbox: OutboxItem[];
+    let erased: ErasedPerson | undefined;
     try {
       const reply = await deps.conversations.receive(who, d.input, {
         ...(d.language ? { language: d.language } : {}),
@@ -29,9 +32,12 @@ export function inboundProcessor(deps: InboundDeps) {
         shard,
       });
       outbox = reply.outbox;
-      // The erasure turn deletes the address with everything else: its goodbye travels sealed.
-      if (reply.events.some((e) => e.type === "erasure.requested") && d.sealedAddress) {
-        outbox = outbox.map((o) => (o.kind === "outbound" ? { ...o, payload: { ...o.payload, contactId: undefined, sealedAddress: d.sealedAddress } } : o));
+      if (reply.saved && reply.contactId && reply.events.some((e) => e.type === "erasure.requested")) {
+        erased = { contactId: reply.contactId, addresses: "id" in who ? [{ channel: who.channel, hash: deps.vault.hashAddress(who.channel, who.id) }] : [] };
+        // The erasure turn deletes the address with everything else: its goodbye travels sealed.
+        if (d.sealedAddress) {
+          outbox = outbox.map((o) => (o.kind === "outbound" ? { ...o, payload: { ...o.payload, contactId: undefined, sealedAddress: d.sealedAddress } } : o));
+        }
       }
     } catch (e) {
       deps.log(`inbound ${job.id}: try ${job.attempt} of ${job.maxAttempts} failed: ${(e as Error).message}`);
@@ -42,8 +48,29 @@ export function inboundProcessor(deps: InboundDeps) {
       if (giveUp && job.attempt < job.maxAttempts) throw new PermanentJobError(`gave up after ${job.attempt} tries: ${(e as Error).message}`, { cause: e });
       throw e;
     }
+    // Committed: now the person's jobs still queued (before the goodbye is, which must not be purged).
+    if (erased) await forgetAfterErasure(deps, erased);
     await dispatch(deps.broker, outbox, deps.now());
   };
+}
+
+/**
+ * The queue step of the person's DELETE. Once: a retry of this job finds the delivery's receipt and
+ * does not see the erasure again, so a failure is tried again here, then logged (without who).
+ */
+async function forgetAfterErasure(deps: InboundDeps, person: ErasedPerson): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await forgetQueuedJobs(deps.broker, deps.vault, person);
+      return;
+    } catch (e) {
+      if (attempt >= 3) {
+        deps.log(`erasure: the erased person's queued jobs could not be removed (${(e as Error).message}); their failed jobs expire in 7 days`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
 }
 
 const NON_TRANSIENT_TRIES = 3;

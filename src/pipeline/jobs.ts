@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ChannelName } from "../channel/contract.ts";
+import { ChannelName, MAX_MEDIA_REF_BYTES, oversizedMediaRef } from "../channel/contract.ts";
 import { Input } from "../engine/index.ts";
 
 /**
@@ -13,7 +13,8 @@ export const InboundJob = z.object({
   contactId: z.string().optional(),
   /** Hashed provider message id: the dedupe key. */
   delivery: z.string().optional(),
-  input: Input,
+  /** A media reference over MAX_MEDIA_REF_BYTES is refused (the job fails for good, unread). */
+  input: Input.refine((input) => !oversizedMediaRef(input), `a media reference is at most ${MAX_MEDIA_REF_BYTES} bytes`),
   language: z.string().optional(),
   at: z.string(),
 });

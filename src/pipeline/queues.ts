@@ -27,19 +27,32 @@ const OUTBOUND_RATE: Record<ChannelName, { max: number; durationMs: number } | u
   terminal: undefined,
 };
 
+/**
+ * What finished jobs keep. Jobs carry what people typed, sealed addresses and contact ids: a
+ * completed job loses its data as it completes, and keeps only its id, for dedupe, 24 hours; a failed
+ * one is kept whole for the operators to see and retry, 7 days. Both go sooner if their person is
+ * erased (src/pipeline/erasure.ts).
+ */
+export const KEEP = { keepCompletedData: false, keepCompletedMs: 24 * 60 * 60 * 1000, keepFailedMs: 7 * 24 * 60 * 60 * 1000 } as const;
+
 /** Every queue's settings. */
 export function queueSettings(shape: PipelineShape): Array<[string, QueueSettings]> {
   const out: Array<[string, QueueSettings]> = [];
   // A database that is down for a while: inbound jobs wait and retry (1 s, 2 s, 4 s … about 17 min in all),
   // in place, so the person's later messages stay behind the first.
-  for (let i = 0; i < shape.shards; i++) out.push([QUEUES.inbound(i), { ordered: true, attempts: 11, backoffMs: 1000 }]);
-  out.push([QUEUES.ingest, { attempts: 11, backoffMs: 1000 }]);
+  for (let i = 0; i < shape.shards; i++) out.push([QUEUES.inbound(i), { ordered: true, attempts: 11, backoffMs: 1000, ...KEEP }]);
+  out.push([QUEUES.ingest, { attempts: 11, backoffMs: 1000, ...KEEP }]);
   for (const c of shape.channels) {
     const rateLimit = OUTBOUND_RATE[c];
-    out.push([QUEUES.outbound(c), { attempts: 8, backoffMs: 2000, ...(rateLimit ? { rateLimit } : {}) }]);
+    out.push([QUEUES.outbound(c), { attempts: 8, backoffMs: 2000, ...KEEP, ...(rateLimit ? { rateLimit } : {}) }]);
   }
-  out.push([QUEUES.timers, { attempts: 11, backoffMs: 1000 }]);
+  out.push([QUEUES.timers, { attempts: 11, backoffMs: 1000, ...KEEP }]);
   return out;
+}
+
+/** Whether a queue is one of the pipeline's (whatever the shard count and channels). */
+export function isPipelineQueue(queue: string): boolean {
+  return /^(inbound\.\d+|ingest|outbound\.[a-z]+|timers)$/.test(queue);
 }
 
 /** Declare every queue of the pipeline on a broker. */

@@ -19,6 +19,7 @@ import {
   type JobCounts,
   type Processor,
   type QueueSettings,
+  type StoredJob,
   type WorkerHandle,
   type WorkOptions,
 } from "./types.ts";
@@ -46,6 +47,16 @@ export interface BullmqBrokerOptions {
 
 /** The option under which each add stores its own random mark, read back to tell an add from a duplicate. */
 const ADD_MARK = "inlocoAdd";
+
+/**
+ * Entries kept in each queue's event stream (BullMQ's default: 10,000). Nothing here reads the stream,
+ * and its entries name jobs and their errors: kept short (Redis trims it in whole blocks of about 100
+ * entries, so a few hundred at most), and `purge` reads it whole.
+ */
+const EVENTS_KEPT = 0;
+
+/** The states `purge` looks in: every one but active. */
+const PURGED_STATES = ["wait", "paused", "prioritized", "waiting-children", "delayed", "failed", "completed"] as const;
 
 /** Reconnect quickly, then every 2 s at most, forever. */
 const retryStrategy = (times: number) => Math.min(50 * 2 ** times, 2000);
@@ -226,6 +237,54 @@ export class BullmqBroker implements Broker {
     return retried;
   }
 
+  async purge(queues: (queue: string) => boolean, match: (job: StoredJob) => boolean): Promise<number> {
+    let removed = 0;
+    for (const name of await this.queues()) {
+      if (!queues(name)) continue;
+      const q = this.queue(name);
+      const ids = await q.getRanges([...PURGED_STATES], 0, -1, true);
+      const gone = new Set<string>();
+      for (let start = 0; start < ids.length; start += 500) {
+        const page = ids.slice(start, start + 500);
+        const pipeline = this.connection.pipeline();
+        for (const id of page) pipeline.hmget(q.toKey(id), "name", "data");
+        const replies = (await pipeline.exec()) ?? [];
+        for (const [i, id] of page.entries()) {
+          const [error, fields] = replies[i] ?? [];
+          if (error || !Array.isArray(fields) || fields[1] === null) continue; // removed meanwhile
+          const [jobName, raw] = fields as [string | null, string];
+          if (!match({ queue: name, id, name: jobName ?? "", data: parseData(raw) })) continue;
+          // 0: the job became active meanwhile (locked) and is left to end by itself.
+          if ((await q.remove(id)) === 1) {
+            gone.add(id);
+            removed++;
+          }
+        }
+      }
+      await this.forgetEvents(q, name, gone, match);
+    }
+    return removed;
+  }
+
+  /** Delete the event stream's entries about jobs removed by a purge, or whose id alone `match` picks. */
+  private async forgetEvents(q: Queue, queue: string, gone: ReadonlySet<string>, match: (job: StoredJob) => boolean): Promise<void> {
+    const key = q.keys.events!;
+    const doomed: string[] = [];
+    let from = "-";
+    for (;;) {
+      const entries = await this.connection.xrange(key, from, "+", "COUNT", 1000);
+      for (const [entryId, fields] of entries) {
+        const f = new Map<string, string>();
+        for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i]!, fields[i + 1]!);
+        const jobId = f.get("jobId");
+        if (jobId !== undefined && (gone.has(jobId) || match({ queue, id: jobId, name: f.get("name") ?? "", data: undefined }))) doomed.push(entryId);
+      }
+      if (entries.length < 1000) break;
+      from = `(${entries.at(-1)![0]}`;
+    }
+    for (let i = 0; i < doomed.length; i += 1000) await this.connection.xdel(key, ...doomed.slice(i, i + 1000));
+  }
+
   async close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all([...this.workers].map((w) => w.close()));
@@ -244,7 +303,7 @@ export class BullmqBroker implements Broker {
     checkQueueName(name);
     let q = this.bullQueues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix, streams: { events: { maxLen: EVENTS_KEPT } } });
       q.on("error", (error: Error) => this.onError(error, `queue ${name}`));
       this.bullQueues.set(name, q);
     }
@@ -285,7 +344,7 @@ export class BullmqBroker implements Broker {
       attempts: job.attempts,
       ...(job.backoffMs > 0 ? { backoff: { type: "exponential", delay: job.backoffMs } } : {}),
       removeOnComplete: keep(settings.keepCompletedMs),
-      removeOnFail: keep(settings.keepFailedMs),
+      removeOnFail: job.keepFailed ? keep(settings.keepFailedMs) : true,
       // Unknown options are stored with the job as they are.
       ...(mark !== undefined ? { [ADD_MARK]: mark } : {}),
     } as JobsOptions;
@@ -310,9 +369,14 @@ export class BullmqBroker implements Broker {
    */
   private wrap(queue: string, settings: ResolvedSettings, processor: Processor<unknown>, closing: AbortSignal) {
     return async (job: BullJob, token?: string): Promise<void> => {
+      // Its data removed: its processor returned already, and the worker died before BullMQ recorded it.
+      if (!settings.keepCompletedData && job.data === null) return;
       for (;;) {
         try {
           await processor(view(queue, job));
+          // Done: a failure to forget the data must not run the job again (it stays until the job
+          // expires, or its person is erased).
+          if (!settings.keepCompletedData) await job.updateData(null).catch((e: unknown) => this.onError(asError(e), `forgetting the data of job ${job.id} of ${queue}`));
           return;
         } catch (error) {
           const later = retryLaterDelay(error);
@@ -376,6 +440,18 @@ interface RetryScripts {
 
 function connectionOptions(): RedisOptions {
   return { retryStrategy, enableReadyCheck: true };
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+function parseData(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
 }
 
 function escapeGlob(text: string): string {

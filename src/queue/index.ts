@@ -13,6 +13,7 @@ export type {
   JobState,
   Processor,
   QueueSettings,
+  StoredJob,
   WorkerHandle,
   WorkOptions,
 } from "./types.ts";

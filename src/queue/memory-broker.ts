@@ -17,6 +17,7 @@ import {
   type JobState,
   type Processor,
   type QueueSettings,
+  type StoredJob,
   type WorkerHandle,
   type WorkOptions,
 } from "./types.ts";
@@ -31,6 +32,7 @@ interface MemJob {
   attemptsMade: number;
   readonly maxAttempts: number;
   readonly backoffMs: number;
+  readonly keepFailed: boolean;
   state: JobState;
   readonly timestamp: number;
   finishedAt?: number;
@@ -163,6 +165,24 @@ export class MemoryBroker implements Broker {
     return targets.length;
   }
 
+  async purge(queues: (queue: string) => boolean, match: (job: StoredJob) => boolean): Promise<number> {
+    let removed = 0;
+    for (const q of this.queueMap.values()) {
+      if (!queues(q.name)) continue;
+      this.prune(q);
+      for (const job of [...q.jobs.values()]) {
+        if (job.state === "active" || !match({ queue: q.name, id: job.id, name: job.name, data: jsonCopy(job.data) })) continue;
+        clearTimeout(job.timer);
+        remove(q.waiting, job);
+        remove(q.completed, job);
+        remove(q.failed, job);
+        q.jobs.delete(job.id);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
@@ -196,6 +216,7 @@ export class MemoryBroker implements Broker {
       attemptsMade: 0,
       maxAttempts: resolved.attempts,
       backoffMs: resolved.backoffMs,
+      keepFailed: resolved.keepFailed,
       state: "waiting",
       timestamp: Date.now(),
     };
@@ -345,6 +366,11 @@ export class MemoryBroker implements Broker {
   private finish(q: MemQueue, job: MemJob, state: "completed" | "failed"): void {
     job.state = state;
     job.finishedAt = Date.now();
+    if (state === "completed" && !q.settings.keepCompletedData) job.data = null;
+    if (state === "failed" && !job.keepFailed) {
+      q.jobs.delete(job.id);
+      return;
+    }
     (state === "completed" ? q.completed : q.failed).push(job);
     this.prune(q);
   }

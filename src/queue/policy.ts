@@ -20,6 +20,7 @@ export interface ResolvedSettings {
   readonly rateLimit: { max: number; durationMs: number } | undefined;
   readonly keepCompletedMs: number;
   readonly keepFailedMs: number;
+  readonly keepCompletedData: boolean;
 }
 
 /** The job as it will be stored: every option settled. */
@@ -29,6 +30,7 @@ export interface ResolvedJob {
   readonly priority: number;
   readonly attempts: number;
   readonly backoffMs: number;
+  readonly keepFailed: boolean;
 }
 
 const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -48,6 +50,7 @@ export function resolveSettings(queue: string, s: QueueSettings = {}): ResolvedS
     rateLimit: s.rateLimit,
     keepCompletedMs: s.keepCompletedMs ?? DEFAULT_SETTINGS.keepCompletedMs,
     keepFailedMs: s.keepFailedMs ?? DEFAULT_SETTINGS.keepFailedMs,
+    keepCompletedData: s.keepCompletedData ?? true,
   };
   checkAttempts(queue, resolved.attempts, resolved.backoffMs);
   if (resolved.rateLimit) {
@@ -77,7 +80,7 @@ export function resolveJob(queue: string, settings: ResolvedSettings, opts: AddO
   const attempts = opts.attempts ?? settings.attempts;
   const backoffMs = opts.backoffMs ?? settings.backoffMs;
   checkAttempts(queue, attempts, backoffMs);
-  return { id: opts.id, delayMs: Math.round(delayMs), priority, attempts, backoffMs };
+  return { id: opts.id, delayMs: Math.round(delayMs), priority, attempts, backoffMs, keepFailed: opts.keepFailed ?? true };
 }
 
 /**

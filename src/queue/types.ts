@@ -17,6 +17,11 @@ export interface AddOptions {
   attempts?: number;
   /** Wait before the first retry; doubled before each next one (default: the queue's `backoffMs`). */
   backoffMs?: number;
+  /**
+   * False: if the job fails for good it is removed at once instead of kept `keepFailedMs` (for a job
+   * whose data must not outlive it, such as the goodbye to a person just erased). Default true.
+   */
+  keepFailed?: boolean;
 }
 
 /** What `add` did. */
@@ -49,6 +54,13 @@ export interface QueueSettings {
   keepCompletedMs?: number;
   /** Failed jobs stay visible (and their ids taken) at least this long (default 7 days). */
   keepFailedMs?: number;
+  /**
+   * False: a job's data is removed as the job completes (it may hold what a person typed); the job
+   * keeps its id, and so dedupes, for `keepCompletedMs`. A job run again after its processor returned
+   * (its worker died before the completion was recorded) then finds no data and completes at once.
+   * Default true.
+   */
+  keepCompletedData?: boolean;
 }
 
 /** The job as a processor sees it. */
@@ -99,6 +111,14 @@ export interface FailedJob {
   readonly data: unknown;
 }
 
+/** A job as `purge` shows it to its matcher. */
+export interface StoredJob {
+  readonly queue: string;
+  readonly id: string;
+  readonly name: string;
+  readonly data: unknown;
+}
+
 export interface Broker {
   readonly kind: "bullmq" | "memory";
   /** Settle a queue's settings in this process. Needed before `add` and `work`; doing it again replaces them. */
@@ -120,6 +140,15 @@ export interface Broker {
   failed(queue: string, opts?: { limit?: number }): Promise<FailedJob[]>;
   /** Run failed jobs again with all their tries; returns how many were put back. */
   retry(queue: string, which: string | "all"): Promise<number>;
+  /**
+   * Remove every job that is not running — waiting, delayed, failed, or completed and still kept — whose
+   * queue is one of `queues` and that `match` picks; returns how many were removed. Also forgets what
+   * the broker noted about them (BullMQ: their entries in each queue's event stream). A job that is
+   * running is left alone (it ends by itself: completed jobs of the pipeline are removed at once).
+   * Used by erasure (src/pipeline/erasure.ts), so it reads every such job: slow on long queues, meant
+   * to be rare.
+   */
+  purge(queues: (queue: string) => boolean, match: (job: StoredJob) => boolean): Promise<number>;
   /** Close every worker (running jobs finish, nothing new is taken), then the connections. */
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { TelegramChannel } from "../../bots/telegram/bot.ts";
 import { readCallbackData, writeCallbackData } from "../../bots/telegram/callback-data.ts";
 import { telegramInbound } from "../../bots/telegram/inbound.ts";
 import { splitText, telegramOutbound } from "../../bots/telegram/outbound.ts";
-import { PermanentSendError, RateLimitedError, RecipientGoneError, type Inbound } from "../../src/channel/contract.ts";
+import { MAX_MEDIA_REF_BYTES, PermanentSendError, RateLimitedError, RecipientGoneError, type Inbound } from "../../src/channel/contract.ts";
 import { checkHealth } from "../../src/app/health.ts";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 import { normalize, wordsOf, type Message } from "../../src/engine/index.ts";
@@ -539,6 +539,15 @@ describe("telegram: converting updates", () => {
     ];
     for (const [content, media, ref] of cases) {
       expect((telegramInbound(message(content), NOW) as Inbound).input).toEqual({ type: "media", media, ref });
+    }
+  });
+
+  it("ignores media whose file_id is longer than MAX_MEDIA_REF_BYTES (no real one is), and takes one at the limit", () => {
+    const file = (id: string) => ({ voice: { file_id: id, file_unique_id: "u", duration: 3 } });
+    const atLimit = "A".repeat(MAX_MEDIA_REF_BYTES);
+    expect((telegramInbound(message(file(atLimit)), NOW) as Inbound).input).toEqual({ type: "media", media: "voice", ref: atLimit });
+    for (const ref of ["A".repeat(MAX_MEDIA_REF_BYTES + 1), "é".repeat(MAX_MEDIA_REF_BYTES / 2 + 1), "x".repeat(100_000)]) {
+      expect(telegramInbound(message(file(ref)), NOW)).toEqual({ ignored: `media reference over ${MAX_MEDIA_REF_BYTES} bytes` });
     }
   });
 

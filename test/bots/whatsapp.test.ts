@@ -7,7 +7,7 @@ import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChromiumMissingError, WhatsAppChannel, whatsappWebClient } from "../../bots/whatsapp/client.ts";
 import { whatsappInbound } from "../../bots/whatsapp/inbound.ts";
-import { RecipientGoneError, type Inbound } from "../../src/channel/contract.ts";
+import { MAX_MEDIA_REF_BYTES, RecipientGoneError, type Inbound } from "../../src/channel/contract.ts";
 import { testHost } from "../support/host.ts";
 import { channelContext, channelTexts } from "./context.ts";
 import { numberOf } from "./contract.ts";
@@ -141,6 +141,10 @@ describe("whatsapp: what is not a message for us", () => {
     for (const [type, media] of [["ptt", "voice"], ["audio", "voice"], ["image", "photo"], ["sticker", "sticker"], ["document", "document"], ["video", "video"], ["vcard", "other"]]) {
       expect(input({ type: type as string })).toMatchObject({ type: "media", media });
     }
+    // A message id longer than any real one is not taken as a media reference: the message is ignored.
+    expect(whatsappInbound({ ...wa.message(PERSON, { type: "ptt" }), id: { _serialized: "x".repeat(MAX_MEDIA_REF_BYTES + 1) } }, NOW)).toEqual({
+      ignored: `media reference over ${MAX_MEDIA_REF_BYTES} bytes`,
+    });
     // Newer WhatsApp accounts write from a linked id (@lid): still a person.
     expect(whatsappInbound(wa.message("245896994390182@lid", { body: "hi" }), NOW)).toMatchObject({ address: "245896994390182@lid" });
     expect((whatsappInbound(wa.message(PERSON, { body: "hi" }), NOW) as Inbound).language).toBeUndefined();

@@ -51,8 +51,13 @@ export interface Harness {
 }
 
 /** Build a pipeline with every worker role on the given broker and test database. */
-export async function pipelineHarness(db: TestDatabase, broker: Broker, options: { reminderAfterSeconds?: number; shards?: number } = {}): Promise<Harness> {
-  const vault = new IdentityVault({ hashKey: Buffer.from(generateKey(), "base64"), encryptionKey: Buffer.from(generateKey(), "base64") });
+export async function pipelineHarness(
+  db: TestDatabase,
+  broker: Broker,
+  options: { reminderAfterSeconds?: number; shards?: number; keys?: { hashKey: string; encryptionKey: string } } = {},
+): Promise<Harness> {
+  const keys = options.keys ?? { hashKey: generateKey(), encryptionKey: generateKey() };
+  const vault = new IdentityVault({ hashKey: Buffer.from(keys.hashKey, "base64"), encryptionKey: Buffer.from(keys.encryptionKey, "base64") });
   const ctx = testContext({ languages: ["en", "it", "ar"], newId: randomUUID });
   const reminders = { reminderAfterSeconds: options.reminderAfterSeconds ?? 3600, entryFlow: "main", now: () => new Date(), flows: ctx.flows };
   const conversations = new Conversations(ctx, new DatabaseConversationStore(db.sql, vault), outboxPlanner(reminders), eventsForStart(db.prisma));

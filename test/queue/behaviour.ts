@@ -419,6 +419,82 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
       expect(await broker.failed("q")).toEqual([]);
     });
 
+    describe("purge", () => {
+      it("removes the matching jobs in every state but active, from the chosen queues, and keeps the rest", async () => {
+        await broker.declare("p", { attempts: 1, keepCompletedMs: 60_000 });
+        await broker.declare("other", {});
+        const running = gate();
+        const release = gate();
+        await broker.work<{ who: string; n: number }>("p", async (job) => {
+          if (job.data.n === 1) throw new Error("no");
+          if (job.data.n === 3) {
+            running.open();
+            await release.wait;
+          }
+        });
+        await broker.add("p", "msg", { who: "amira", n: 1 }, { id: "failed-1" });
+        await broker.add("p", "msg", { who: "amira", n: 2 }, { id: "done-1" });
+        await until("p", (c) => c.failed === 1 && c.completed === 1, "one failed, one completed");
+        await broker.add("p", "msg", { who: "amira", n: 3 }, { id: "running-1" });
+        await running.wait;
+        await broker.add("p", "msg", { who: "amira", n: 4 }, { id: "waiting-1" });
+        await broker.add("p", "msg", { who: "amira", n: 5 }, { id: "delayed-1", delayMs: 60_000 });
+        await broker.add("p", "msg", { who: "bruno", n: 6 }, { id: "delayed-2", delayMs: 60_000 });
+        await broker.add("p", "msg", { who: "nobody", n: 7 }, { id: "x-amira-8", delayMs: 60_000 });
+        await broker.add("other", "msg", { who: "amira", n: 8 }, { id: "elsewhere-1" });
+
+        const seen: string[] = [];
+        const removed = await broker.purge(
+          (queue) => queue === "p",
+          (job) => {
+            seen.push(`${job.queue}/${job.name}`);
+            return job.id.includes("amira") || (job.data as { who?: string } | undefined)?.who === "amira";
+          },
+        );
+        expect(removed).toBe(5); // failed-1, done-1, waiting-1, delayed-1, x-amira-8
+        expect(seen.length).toBeGreaterThan(0);
+        expect(seen.every((s) => s.startsWith("p/"))).toBe(true);
+        expect(await countsOf("p")).toEqual({ waiting: 0, active: 1, delayed: 1, completed: 0, failed: 0 });
+        expect(await countsOf("other")).toMatchObject({ waiting: 1 });
+        // Removed ids are free again.
+        expect((await broker.add("p", "msg", { who: "amira", n: 9 }, { id: "done-1", delayMs: 60_000 })).duplicate).toBe(false);
+        release.open();
+        await until("p", (c) => c.active === 0 && c.completed === 1, "the running job ends by itself");
+      });
+
+      it("keepCompletedData: false: a completed job keeps its id, for dedupe, and loses its data", async () => {
+        await broker.declare("q", { keepCompletedData: false });
+        const ran: unknown[] = [];
+        await broker.work("q", (job) => void ran.push(job.data));
+        await broker.add("q", "msg", { text: "my name is Amira" }, { id: "m-1" });
+        await until("q", (c) => c.completed === 1, "completed");
+        expect(ran).toEqual([{ text: "my name is Amira" }]);
+        expect((await broker.add("q", "msg", { text: "again" }, { id: "m-1" })).duplicate).toBe(true);
+        const stored: unknown[] = [];
+        await broker.purge(
+          () => true,
+          (job) => {
+            stored.push([job.id, job.data]);
+            return false;
+          },
+        );
+        expect(stored).toEqual([["m-1", null]]);
+        expect(ran).toHaveLength(1);
+      });
+
+      it("removes a job added with keepFailed: false once it fails for good", async () => {
+        await broker.declare("q", { attempts: 1 });
+        await broker.work("q", () => {
+          throw new Error("no");
+        });
+        await broker.add("q", "msg", { n: 1 }, { id: "gone-1", keepFailed: false });
+        await broker.add("q", "msg", { n: 2 }, { id: "kept-1" });
+        await until("q", (c) => c.failed === 1 && c.waiting + c.active === 0, "both tried");
+        expect((await broker.failed("q")).map((j) => j.id)).toEqual(["kept-1"]);
+        expect((await broker.add("q", "msg", { n: 3 }, { id: "gone-1", delayMs: 60_000 })).duplicate).toBe(false);
+      });
+    });
+
     it("counts jobs in every state", async () => {
       await broker.declare("q", { attempts: 1 });
       const running = gate();

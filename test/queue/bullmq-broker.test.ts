@@ -65,6 +65,67 @@ describe("BullMQ broker, across processes", () => {
   });
 });
 
+describe("BullMQ broker, purge", () => {
+  let fx: ReturnType<typeof openBullmq> | undefined;
+  afterEach(async () => {
+    await fx?.cleanup();
+    fx = undefined;
+  });
+
+  it("forgets the purged jobs' entries in the queue's event stream, and entries whose job id matches", async () => {
+    fx = openBullmq();
+    const broker = fx.broker;
+    await broker.declare("q", { attempts: 1, keepCompletedMs: 0 });
+    await broker.work("q", (job) => {
+      if (job.name === "fail") throw new Error("no");
+    });
+    await broker.add("q", "ok", { who: "bruno" }, { id: "c-bruno-3" }); // completed: removed at once
+    await waitFor(async () => (await broker.counts("q")).waiting + (await broker.counts("q")).active === 0, "bruno's job ran");
+    await broker.add("q", "fail", { who: "amira" }, { id: "f-amira-1" });
+    await waitFor(async () => (await broker.counts("q")).failed === 1, "amira's job failed");
+    const redis = new Redis(fx.url);
+    try {
+      // The stream keeps its latest entries (the cap below trims older ones in whole blocks of entries, so
+      // whether BullMQ's own entry about the failure is still there depends on where a block ended): one more.
+      const key = `${fx.prefix}:q:events`;
+      await redis.xadd(key, "*", "event", "failed", "jobId", "f-amira-1", "failedReason", "no");
+      await redis.xadd(key, "*", "event", "completed", "jobId", "c-amira-2", "returnvalue", "null");
+      const events = async () => (await redis.xrange(key, "-", "+")).map(([, fields]) => fields.join(" "));
+      expect(await broker.purge(() => true, (job) => job.id.includes("amira"))).toBe(1);
+      expect((await events()).filter((e) => e.includes("amira"))).toEqual([]);
+      // What the stream is capped at: nothing here reads it (BullMQ trims it in blocks of about 100 entries).
+      expect(await redis.hget(`${fx.prefix}:q:meta`, "opts.maxLenEvents")).toBe("0");
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe("BullMQ broker, keepCompletedData: false", () => {
+  let fx: ReturnType<typeof openBullmq> | undefined;
+  afterEach(async () => {
+    await fx?.cleanup();
+    fx = undefined;
+  });
+
+  it("a job run again with its data already removed (its worker died after the processor returned) completes without running", async () => {
+    fx = openBullmq();
+    const broker = fx.broker;
+    await broker.declare("q", { keepCompletedData: false });
+    await broker.add("q", "msg", { n: 1 }, { id: "done-before" });
+    const redis = new Redis(fx.url);
+    try {
+      await redis.hset(`${fx.prefix}:q:done-before`, "data", "null"); // as the wrapper leaves it before BullMQ records the completion
+    } finally {
+      redis.disconnect();
+    }
+    const ran: string[] = [];
+    await broker.work("q", (job) => void ran.push(job.id));
+    await waitFor(async () => (await broker.counts("q")).completed === 1, "completed");
+    expect(ran).toEqual([]);
+  });
+});
+
 describe("BullMQ itself (why ordered queues retry in place)", () => {
   const url = testRedisUrl();
   const prefix = testPrefix();

@@ -258,7 +258,7 @@ describe("conversations in the stakeholder database", () => {
     const p = person();
     for (const text of ["/start", "1", "yes", "1", "yes", "1", "2"]) await p.say(text);
     const { contact } = await contactOf(p.address);
-    await db.prisma.feedback.create({
+    const created = await db.prisma.feedback.create({
       data: { contactId: contact.id, text: "my neighbour Ahmed at via Roma 5", category: "housing", language: "en", sourceEventId: `fb-${contact.id}` },
     });
     await p.say("delete");
@@ -268,8 +268,10 @@ describe("conversations in the stakeholder database", () => {
     expect(await db.prisma.channelIdentity.count({ where: { contactId: contact.id } })).toBe(0);
     expect(await db.prisma.answer.count({ where: { contactId: contact.id } })).toBe(0);
     expect(await db.prisma.session.count({ where: { contactId: contact.id } })).toBe(0);
-    const feedback = await db.prisma.feedback.findUniqueOrThrow({ where: { sourceEventId: `fb-${contact.id}` } });
+    const feedback = await db.prisma.feedback.findUniqueOrThrow({ where: { id: created.id } });
     expect(feedback).toMatchObject({ contactId: null, text: null, category: "housing" });
+    // The id of the event it came from (which held the contact id here) is replaced by a random one.
+    expect(feedback.sourceEventId).toMatch(/^erased-[0-9a-f-]{36}$/);
     const audit = await db.prisma.auditLog.findFirstOrThrow({ where: { action: "erase", subject: contact.id } });
     expect(audit).toMatchObject({ actor: "contact", details: { answers: 5, feedback: 1, identities: 1 } });
     expect(JSON.stringify(audit)).not.toContain("Ahmed");

@@ -12,7 +12,7 @@ import type { Message } from "../../../src/engine/index.ts";
 import { Pipeline } from "../../../src/pipeline/pipeline.ts";
 import { outboxPlanner } from "../../../src/pipeline/plan.ts";
 import { BullmqBroker, MemoryBroker } from "../../../src/queue/index.ts";
-import type { AddOptions, AddResult, Broker, BulkJob, FailedJob, JobCounts, Processor, QueueSettings, WorkerHandle, WorkOptions } from "../../../src/queue/types.ts";
+import type { AddOptions, AddResult, Broker, BulkJob, FailedJob, JobCounts, Processor, QueueSettings, StoredJob, WorkerHandle, WorkOptions } from "../../../src/queue/types.ts";
 import { countingSql } from "../statements.ts";
 import { DatabaseConversationStore } from "../../../src/store/conversation-store.ts";
 import { eventsForStart } from "../../../src/store/events-for-start.ts";
@@ -216,6 +216,9 @@ export class TimedBroker implements Broker {
   }
   retry(queue: string, which: string): Promise<number> {
     return this.inner.retry(queue, which);
+  }
+  purge(queues: (queue: string) => boolean, match: (job: StoredJob) => boolean): Promise<number> {
+    return this.inner.purge(queues, match);
   }
   close(): Promise<void> {
     return this.inner.close();

@@ -64,6 +64,7 @@ function crashingBroker(broker: BullmqBroker, n: number): Broker {
     counts: (q) => broker.counts(q),
     failed: (q, opts) => broker.failed(q, opts),
     retry: (q, which) => broker.retry(q, which),
+    purge: (queues, match) => broker.purge(queues, match),
     close: () => broker.close(),
   };
 }
