@@ -15,7 +15,7 @@ export const MAX_MEDIA_REF_BYTES = 256;
 
 /** Whether an input carries a media reference longer than MAX_MEDIA_REF_BYTES. */
 export function oversizedMediaRef(input: Input): boolean {
-  return input.type === "media" && Buffer.byteLength(input.ref, "utf8") > MAX_MEDIA_REF_BYTES;
+  return input.type === "media" && typeof input.ref === "string" && Buffer.byteLength(input.ref, "utf8") > MAX_MEDIA_REF_BYTES;
 }
 
 /**
