@@ -141,18 +141,21 @@ export class Pipeline {
   }
 
   // With the in-process queues, a job made from an outbox item marks the item done when it ends
-  // (done, or failed for good): the relay at start queues the others again.
+  // (done, or failed for good): the relay at start queues the others again. A mark that can't be
+  // written (the database away) doesn't fail the job, which would send its reply again at once: the
+  // item stays undone, and only a restart would queue it again (at least once, as after a kill).
   private marked<D>(processor: Processor<D>): Processor<D> {
     const marks = this.marks;
     if (!marks) return processor;
+    const mark = (id: string) => marks.done(id).catch((e: unknown) => this.log(`outbox ${id}: not marked done: ${(e as Error).message}`));
     return async (job) => {
       try {
         await processor(job);
       } catch (e) {
-        if (e instanceof PermanentJobError || (!(e instanceof RetryLaterError) && job.attempt >= job.maxAttempts)) await marks.done(job.id);
+        if (e instanceof PermanentJobError || (!(e instanceof RetryLaterError) && job.attempt >= job.maxAttempts)) await mark(job.id);
         throw e;
       }
-      await marks.done(job.id);
+      await mark(job.id);
     };
   }
 
