@@ -9,6 +9,7 @@ import { Conversations } from "../conversation/conversations.ts";
 import { outboxPlanner, type PlanSettings } from "../pipeline/plan.ts";
 import { eventsForStart } from "../store/events-for-start.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
+import { DatabaseConversationStore } from "../store/conversation-store.ts";
 import { RetentionSweeper } from "../retention/retention.ts";
 import type { Broker } from "../queue/types.ts";
 import { openStakeholderDatabase, serverIdentityKeys, type StakeholderDatabase } from "./database.ts";
@@ -70,7 +71,9 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       now: () => new Date(),
       flows: runtime.engine.flows,
     };
-    const conversations = new Conversations(runtime.engine, database.store, outboxPlanner(reminders), eventsForStart(database.db.prisma, undefined, runtime.engine.languages));
+    // With Redis the queues keep the jobs: outbox items are written done (the relay at start is for the in-process queues).
+    const store = broker.kind === "memory" ? database.store : new DatabaseConversationStore(database.db.sql, database.vault, undefined, false);
+    const conversations = new Conversations(runtime.engine, store, outboxPlanner(reminders), eventsForStart(database.db.prisma, undefined, runtime.engine.languages));
     const pipeline = new Pipeline({
       broker,
       sql: database.db.sql,
@@ -83,6 +86,11 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       log,
     });
     await pipeline.declare();
+    // In-process queues: what was accepted or committed before the last stop goes back on them first.
+    const relayed = await pipeline.relay();
+    if (relayed && relayed.messages + relayed.outbox + relayed.timers > 0) {
+      log(`inloco: queued again from the database: ${relayed.messages} accepted messages, ${relayed.outbox} outbox items, ${relayed.timers} timers`);
+    }
 
     const channels: Channel[] = [...(o.extraChannels ?? [])];
     const senders = new Map<ChannelName, ChannelSender>();

@@ -4,6 +4,7 @@ import type { IdentityVault } from "../db/crypto.ts";
 import { PermanentJobError } from "../queue/errors.ts";
 import type { Broker, Job } from "../queue/types.ts";
 import type { ErasedPerson } from "../store/erase.ts";
+import type { Inbox } from "../store/inbox.ts";
 import { dispatch } from "./dispatch.ts";
 import { forgetQueuedJobs } from "./erasure.ts";
 import type { InboundJob, OutboundJob } from "./jobs.ts";
@@ -15,6 +16,8 @@ export interface InboundDeps {
   broker: Broker;
   now: () => Date;
   log: (line: string) => void;
+  /** With the in-process queues: the accepted messages kept until their turn is stored. */
+  inbox?: Inbox;
 }
 
 /** One message of one person: an engine turn stored atomically, then its outbox queued. */
@@ -32,6 +35,8 @@ export function inboundProcessor(deps: InboundDeps) {
         shard,
       });
       outbox = reply.outbox;
+      // A stored turn (or a repeat) took its message out of the inbox; one that changed nothing did not.
+      if (!reply.saved && !reply.duplicate && d.delivery) await deps.inbox?.consume(d.channel, d.delivery);
       if (reply.saved && reply.contactId && reply.events.some((e) => e.type === "erasure.requested")) {
         erased = { contactId: reply.contactId, addresses: "id" in who ? [{ channel: who.channel, hash: deps.vault.hashAddress(who.channel, who.id) }] : [] };
         // The erasure turn deletes the address with everything else: its goodbye travels sealed.
@@ -45,6 +50,7 @@ export function inboundProcessor(deps: InboundDeps) {
       // Anything else is given three tries, so one bad message can't hold a shard for long.
       const giveUp = job.attempt >= job.maxAttempts || (!isTransient(e) && job.attempt >= NON_TRANSIENT_TRIES);
       if (giveUp && d.sealedAddress && d.input.type !== "timeout") await sorry(deps.broker, job, d);
+      if (giveUp && d.delivery) await deps.inbox?.consume(d.channel, d.delivery).catch(() => undefined);
       if (giveUp && job.attempt < job.maxAttempts) throw new PermanentJobError(`gave up after ${job.attempt} tries: ${(e as Error).message}`, { cause: e });
       throw e;
     }

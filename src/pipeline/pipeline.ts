@@ -6,12 +6,15 @@ import type { Sql } from "../db/sql.ts";
 import { INGEST_CONCURRENCY } from "../config/pipeline.ts";
 import { ingestProcessor } from "../ingest/ingest.ts";
 import { validated } from "../queue/validate.ts";
-import type { Broker, WorkerHandle } from "../queue/types.ts";
+import { PermanentJobError, RetryLaterError } from "../queue/errors.ts";
+import type { Broker, Processor, WorkerHandle } from "../queue/types.ts";
+import { Inbox, OutboxMarks } from "../store/inbox.ts";
 import { inboundProcessor } from "./inbound.ts";
 import { IngestJob, InboundJob, OutboundJob, TimerJob } from "./jobs.ts";
 import { outboundProcessor, PER_PERSON_GAP_MS } from "./outbound.ts";
 import { declareQueues, QUEUES, shardOf } from "./queues.ts";
 import type { PlanSettings } from "./plan.ts";
+import { relay, type Relayed } from "./relay.ts";
 import { timerProcessor } from "./timers.ts";
 
 export interface PipelineOptions {
@@ -29,6 +32,12 @@ export interface PipelineOptions {
   now?: () => Date;
   log?: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Keep accepted messages and undone outbox items in the database, and relay them at start
+   * (`relay()`): the in-process queues hold nothing across a stop. Default: when the broker is the
+   * in-memory one. With Redis, the queues themselves are durable.
+   */
+  durable?: boolean;
 }
 
 /** Which workers a process runs. Outbound workers need the channel's sender in the same process. */
@@ -53,9 +62,16 @@ export class Pipeline {
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
 
+  private readonly inbox: Inbox | undefined;
+  private readonly marks: OutboxMarks | undefined;
+
   constructor(private readonly o: PipelineOptions) {
     this.now = o.now ?? (() => new Date());
     this.log = o.log ?? ((line) => console.error(line));
+    if (o.durable ?? o.broker.kind === "memory") {
+      this.inbox = new Inbox(o.sql);
+      this.marks = new OutboxMarks(o.sql);
+    }
   }
 
   /** Declare every queue (each process that adds or works must). */
@@ -65,11 +81,13 @@ export class Pipeline {
 
   /**
    * Take a message from a channel: queued on the person's shard, deduplicated by the provider's
-   * id. Resolves once it is safely queued; the channel acknowledges the platform after that.
+   * id. Resolves once it is safely queued (with the in-process queues: once it is in the database's
+   * inbox); the channel acknowledges the platform after that.
    */
   async accept(inbound: Inbound): Promise<void> {
     const { vault } = this.o;
-    const shard = shardOf(vault.hashAddress(inbound.channel, inbound.address), this.o.shards);
+    const addressHash = vault.hashAddress(inbound.channel, inbound.address);
+    const shard = shardOf(addressHash, this.o.shards);
     const delivery = vault.hashDelivery(inbound.channel, inbound.messageId);
     const job: InboundJob = {
       channel: inbound.channel,
@@ -79,7 +97,18 @@ export class Pipeline {
       ...(inbound.language ? { language: inbound.language } : {}),
       at: inbound.at,
     };
+    await this.inbox?.add({ channel: inbound.channel, delivery, addressHash, payload: job });
     await this.o.broker.put(QUEUES.inbound(shard), inbound.input.type, job, { id: `in-${inbound.channel}-${delivery}` });
+  }
+
+  /**
+   * With the in-process queues, queue again what the database holds and the queues lost when the
+   * process last stopped: accepted messages, undone outbox items, the timers of waiting sessions.
+   * Call once at start, after `declare()` and before any channel receives. Nothing to do with Redis.
+   */
+  async relay(): Promise<Relayed | undefined> {
+    if (!this.inbox || !this.marks) return undefined;
+    return relay({ broker: this.o.broker, sql: this.o.sql, inbox: this.inbox, marks: this.marks, shards: this.o.shards, now: this.now });
   }
 
   /** Start the workers of the given roles. */
@@ -87,11 +116,14 @@ export class Pipeline {
     const { broker } = this.o;
     const concurrency = roles.concurrency ?? 8;
     if (roles.inbound) {
-      const inbound = validated(InboundJob, inboundProcessor({ conversations: this.o.conversations, vault: this.o.vault, broker, now: this.now, log: this.log }));
+      const inbound = validated(
+        InboundJob,
+        inboundProcessor({ conversations: this.o.conversations, vault: this.o.vault, broker, now: this.now, log: this.log, ...(this.inbox ? { inbox: this.inbox } : {}) }),
+      );
       for (let i = 0; i < this.o.shards; i++) this.handles.push(await broker.work(QUEUES.inbound(i), inbound, { concurrency: 1 }));
     }
     if (roles.ingest) {
-      const ingest = validated(IngestJob, ingestProcessor({ sql: this.o.sql, rules: this.o.rules, log: this.log }));
+      const ingest = this.marked(validated(IngestJob, ingestProcessor({ sql: this.o.sql, rules: this.o.rules, log: this.log })));
       this.handles.push(await broker.work(QUEUES.ingest, ingest, { concurrency: roles.ingestConcurrency ?? INGEST_CONCURRENCY }));
     }
     if (roles.timers) this.handles.push(await broker.work(QUEUES.timers, validated(TimerJob, timerProcessor(broker, this.o.sql, this.now, this.o.reminders)), { concurrency }));
@@ -104,8 +136,27 @@ export class Pipeline {
         sleep: this.o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
         log: this.log,
       });
-      this.handles.push(await broker.work(QUEUES.outbound(channel), validated(OutboundJob, send), { concurrency }));
+      this.handles.push(await broker.work(QUEUES.outbound(channel), this.marked(validated(OutboundJob, send)), { concurrency }));
     }
+  }
+
+  // With the in-process queues, a job made from an outbox item marks the item done when it ends
+  // (done, or failed for good): the relay at start queues the others again. A mark that can't be
+  // written (the database away) doesn't fail the job, which would send its reply again at once: the
+  // item stays undone, and only a restart would queue it again (at least once, as after a kill).
+  private marked<D>(processor: Processor<D>): Processor<D> {
+    const marks = this.marks;
+    if (!marks) return processor;
+    const mark = (id: string) => marks.done(id).catch((e: unknown) => this.log(`outbox ${id}: not marked done: ${(e as Error).message}`));
+    return async (job) => {
+      try {
+        await processor(job);
+      } catch (e) {
+        if (e instanceof PermanentJobError || (!(e instanceof RetryLaterError) && job.attempt >= job.maxAttempts)) await mark(job.id);
+        throw e;
+      }
+      await mark(job.id);
+    };
   }
 
   /** Stop taking jobs and let the running ones finish. */

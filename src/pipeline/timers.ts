@@ -34,6 +34,9 @@ export function timerProcessor(broker: Broker, sql: Sql, now: () => Date, remind
     const rearmed: TimerJob = { ...t, turn: row.turn };
     // One id per contact and turn: stale timers re-arming for the same turn queue it once.
     await broker.put(QUEUES.timers, "timer", rearmed, { id: `rearm-${t.contactId}-${row.turn}`, delayMs: Math.max(0, dueAt.getTime() - now().getTime()) });
-    await sql.query("UPDATE sessions SET timer_due_at = GREATEST(timer_due_at, $2) WHERE contact_id = $1", [t.contactId, dueAt]);
+    await sql.query(
+      "UPDATE sessions SET timer_due_at = GREATEST(timer_due_at, $2), timer_turn = CASE WHEN timer_due_at IS NULL OR $2 >= timer_due_at THEN $3 ELSE timer_turn END WHERE contact_id = $1",
+      [t.contactId, dueAt, row.turn],
+    );
   };
 }

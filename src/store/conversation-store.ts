@@ -33,8 +33,10 @@ export class DatabaseConversationStore implements ConversationStore {
     private readonly sql: Sql,
     private readonly vault: IdentityVault,
     private readonly now: () => Date = () => new Date(),
+    /** Outbox items are written not done, for the relay at start (in-process queues); false with Redis. */
+    private readonly pendingOutbox = true,
   ) {
-    this.turns = new RowBatcher((parts) => writeTurnParts(sql, parts));
+    this.turns = new RowBatcher((parts) => writeTurnParts(sql, parts, pendingOutbox));
     this.lookups = new RowBatcher((keys) => findSessions(sql, keys));
   }
 
@@ -75,8 +77,8 @@ export class DatabaseConversationStore implements ConversationStore {
       const [first, ...rest] = turnParts(r, turnKey(r.contactId, r.turn.session.turn, r.delivery), now) as [TurnPart, ...TurnPart[]];
       if (rest.length === 0) return check(r, await this.turns.add(first));
       await this.sql.transaction(async (tx) => {
-        check(r, (await writeTurnParts(tx, [first]))[0] as TurnOutcome);
-        for (const p of rest) await writeTurnParts(tx, [p]);
+        check(r, (await writeTurnParts(tx, [first], this.pendingOutbox))[0] as TurnOutcome);
+        for (const p of rest) await writeTurnParts(tx, [p], this.pendingOutbox);
       });
     } catch (e) {
       // Another try of the same delivery wrote its receipt after this one looked: load again, and see it.
@@ -107,6 +109,8 @@ export class DatabaseConversationStore implements ConversationStore {
         ]);
         if (receipt.rowCount !== 1) throw new DuplicateDeliveryError(r.delivery);
       }
+      // The DELETE message itself leaves the inbox with the turn (eraseContact takes the person's others).
+      if (r.delivery) await tx.query("DELETE FROM inbox WHERE channel = $1::channel AND delivery = $2", [r.delivery.channel, r.delivery.messageId]);
       await eraseContact(tx, r.contactId, "contact");
     });
   }

@@ -24,7 +24,8 @@ export interface ErasedPerson {
  * contact and the id of the event it came from (the queue job's id, which the person's other records
  * shared), in favour of a random one. Counts per territory stay, pointing at no one; the receipts of
  * events of turns keyed by the contact id (timer turns) go. The audit log says who erased, and how
- * much, never what. Then, after the commit, the queues: `forgetQueuedJobs(broker, vault, person)`.
+ * much, never what. Messages of theirs waiting in the inbox (in-process queues) go in the same transaction.
+ * Then, after the commit, the queues: `forgetQueuedJobs(broker, vault, person)`.
  */
 export async function eraseContact(tx: SqlTx, contactId: string, actor: string): Promise<(ErasureReport & { person: ErasedPerson }) | undefined> {
   const { rows } = await tx.query<{ answers: string; identities: string }>(
@@ -43,6 +44,8 @@ export async function eraseContact(tx: SqlTx, contactId: string, actor: string):
     "UPDATE feedback SET text = NULL, media_ref = NULL, contact_id = NULL, source_event_id = 'erased-' || gen_random_uuid() WHERE contact_id = $1",
     [contactId],
   );
+  // What they typed and had not been handled yet (the in-process queues' inbox), found by their addresses' hashes.
+  await tx.query("DELETE FROM inbox WHERE address_hash IN (SELECT address_hash FROM channel_identities WHERE contact_id = $1)", [contactId]);
   // Turns without a delivery (timers) are keyed by the contact id, and so are their events' receipts.
   await tx.query("DELETE FROM ingest_receipts WHERE event_id LIKE $1 || '-%'", [contactId]);
   await tx.query("DELETE FROM contacts WHERE id = $1", [contactId]);

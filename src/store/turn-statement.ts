@@ -27,13 +27,14 @@ export const TURNS = `WITH t AS MATERIALIZED (
 ),
 s AS (
   UPDATE sessions SET state = t.state, turn = t.turn, flow_id = t.flow_id, flow_version = t.flow_version, status = t.status,
-    updated_at = t.at, timer_due_at = GREATEST(sessions.timer_due_at, t.timer)
+    updated_at = t.at, timer_due_at = GREATEST(sessions.timer_due_at, t.timer),
+    timer_turn = CASE WHEN t.timer >= sessions.timer_due_at OR (t.timer IS NOT NULL AND sessions.timer_due_at IS NULL) THEN t.turn ELSE sessions.timer_turn END
   FROM t WHERE t.write_session AND NOT t.seen AND sessions.contact_id = t.contact_id AND sessions.turn = t.prev
   RETURNING sessions.contact_id
 ),
 s0 AS (
-  INSERT INTO sessions (id, contact_id, state, turn, flow_id, flow_version, status, updated_at, timer_due_at)
-  SELECT gen_random_uuid(), t.contact_id, t.state, t.turn, t.flow_id, t.flow_version, t.status, t.at, t.timer FROM t
+  INSERT INTO sessions (id, contact_id, state, turn, flow_id, flow_version, status, updated_at, timer_due_at, timer_turn)
+  SELECT gen_random_uuid(), t.contact_id, t.state, t.turn, t.flow_id, t.flow_version, t.status, t.at, t.timer, CASE WHEN t.timer IS NOT NULL THEN t.turn END FROM t
   WHERE t.write_session AND NOT t.seen AND t.prev = 0 AND NOT EXISTS (SELECT 1 FROM s WHERE s.contact_id = t.contact_id)
   ON CONFLICT (contact_id) DO NOTHING RETURNING contact_id
 ),
@@ -42,6 +43,11 @@ ok AS (SELECT contact_id FROM s UNION ALL SELECT contact_id FROM s0 UNION ALL SE
 receipt AS (
   INSERT INTO processed_messages (channel, provider_message_id)
   SELECT t.dch, t.dmid FROM t JOIN ok ON ok.contact_id = t.contact_id WHERE t.write_session AND t.dmid IS NOT NULL
+),
+-- The accepted message (in-process queues) is consumed with its receipt; a repeat's too.
+consumed AS (
+  DELETE FROM inbox USING t WHERE t.write_session AND t.dmid IS NOT NULL AND inbox.channel = t.dch AND inbox.delivery = t.dmid
+    AND (t.seen OR EXISTS (SELECT 1 FROM ok WHERE ok.contact_id = t.contact_id))
 ),
 runs AS (
   SELECT r.* FROM json_to_recordset($4::json) AS r(contact_id uuid, run_id text, op text, flow_id text, flow_version text, at timestamptz)
@@ -85,8 +91,9 @@ contact AS (
   FROM t JOIN ok ON ok.contact_id = t.contact_id WHERE c.id = t.contact_id
 ),
 outboxed AS (
-  INSERT INTO outbox (id, turn_key, contact_id, kind, payload, due_at)
-  SELECT o.id, o.turn_key, o.contact_id, o.kind, o.payload, o.due_at
+  -- Pending (done_at null) for the relay at start when the queues live in this process ($6); else done.
+  INSERT INTO outbox (id, turn_key, contact_id, kind, payload, due_at, done_at)
+  SELECT o.id, o.turn_key, o.contact_id, o.kind, o.payload, o.due_at, CASE WHEN $6::boolean THEN NULL ELSE now() END
   FROM json_to_recordset($5::json) AS o(id text, turn_key text, contact_id uuid, kind outbox_kind, payload jsonb, due_at timestamptz)
   JOIN ok ON ok.contact_id = o.contact_id
 )
@@ -94,9 +101,10 @@ SELECT t.i, EXISTS (SELECT 1 FROM ok WHERE ok.contact_id = t.contact_id) AS save
 
 /**
  * Write the parts of turns of different contacts in one statement; each part's outcome, in order.
- * Parts of one contact are written one after the other, in order.
+ * Parts of one contact are written one after the other, in order. `pendingOutbox`: the outbox is
+ * written not done, for the relay at start (in-process queues); with Redis it is written done.
  */
-export async function writeTurnParts(on: SqlTx, parts: readonly TurnPart[]): Promise<TurnOutcome[]> {
+export async function writeTurnParts(on: SqlTx, parts: readonly TurnPart[], pendingOutbox = true): Promise<TurnOutcome[]> {
   const outcomes: TurnOutcome[] = new Array(parts.length);
   for (const round of rounds(parts)) {
     const turns = [];
@@ -117,6 +125,7 @@ export async function writeTurnParts(on: SqlTx, parts: readonly TurnPart[]): Pro
       JSON.stringify(cleared),
       JSON.stringify(runs),
       JSON.stringify(outbox),
+      pendingOutbox,
     ]);
     for (const row of rows) outcomes[row.i] = { saved: row.saved, seen: row.seen };
   }

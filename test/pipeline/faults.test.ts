@@ -353,7 +353,17 @@ describe("the database unreachable", () => {
       const result = await talkThrough(p, {
         people: 8,
         late: 2,
-        fault: { begin: async () => proxy.cut(), end: async () => proxy.restore(), downMs: 5000, until: thirdTry },
+        fault: {
+          // Cut while an inbound job runs: it fails at the cut and retries through it. (Messages accepted during
+          // the cut are refused, on the in-memory broker too: it keeps accepted messages in the database.)
+          begin: async () => {
+            await waitUntil(async () => Object.entries(await allCounts(broker)).some(([q, c]) => q.startsWith("inbound.") && c.active > 0), "an inbound job running", { intervalMs: 1 });
+            proxy.cut();
+          },
+          end: async () => proxy.restore(),
+          downMs: 5000,
+          until: thirdTry,
+        },
       });
       expect(result.receivedAtFault).toBeLessThan(result.total);
       expect(proxy.refused).toBeGreaterThan(0);

@@ -388,7 +388,7 @@ describe("the turns statement as tables grow", () => {
       // The plan every later run reuses (PostgreSQL keeps a generic plan for a prepared statement).
       await tx.query("SET LOCAL plan_cache_mode = force_generic_plan");
       await tx.query(`PREPARE turns_plan AS ${TURNS}`);
-      const { rows } = await tx.query<{ "QUERY PLAN": string }>(`EXPLAIN EXECUTE turns_plan('[]', '[]', '[]', '[]', '[]')`);
+      const { rows } = await tx.query<{ "QUERY PLAN": string }>(`EXPLAIN EXECUTE turns_plan('[]', '[]', '[]', '[]', '[]', true)`);
       await tx.query("DEALLOCATE turns_plan");
       return rows.map((r) => r["QUERY PLAN"]).join("\n");
     });
