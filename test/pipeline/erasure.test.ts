@@ -11,7 +11,8 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 import { generateKey } from "../../src/db/index.ts";
-import { BullmqBroker, MemoryBroker } from "../../src/queue/index.ts";
+import { QUEUES, queueSettings } from "../../src/pipeline/queues.ts";
+import { BullmqBroker, MemoryBroker, type Broker } from "../../src/queue/index.ts";
 import { seedDemo } from "../../src/store/seed.ts";
 import { deleteKeys, testPrefix, waitFor } from "../queue/helpers.ts";
 import { createTestDatabase, testRedisUrl, type TestDatabase } from "../support/db.ts";
@@ -40,6 +41,13 @@ interface Markers {
   feedback: string;
 }
 
+/** Replies get one try (a refused message is skipped, so only a failure every try meets fails a job for good). */
+async function oneTry(broker: Broker): Promise<() => Promise<void>> {
+  const settings = queueSettings({ shards: 1, channels: ["telegram"] }).find(([q]) => q === QUEUES.outbound("telegram"))![1];
+  await broker.declare(QUEUES.outbound("telegram"), { ...settings, attempts: 1 });
+  return () => broker.declare(QUEUES.outbound("telegram"), settings);
+}
+
 /** Onboarding, feedback, half the needs survey with free text, a reply that fails for good, a refused voice note. */
 async function converse(a: string, m: Markers): Promise<string> {
   const step = async (text: string) => {
@@ -49,8 +57,11 @@ async function converse(a: string, m: Markers): Promise<string> {
   for (const text of ["/start", "1", "yes", "2", "yes"]) await step(text); // language, consent, territory…
   for (const text of ["2", "1", `The office lost my papers ${m.feedback}`, "skip", "yes"]) await step(text);
   await step("1"); // the needs survey
-  h.channel.failures.set(a, ["400"]); // the answer to the next message is refused by the platform for good
+  // The answer to the next message fails for good: the network is down for as long as the (here, one) try lasts.
+  const restore = await oneTry(h.broker);
+  h.channel.failures.set(a, ["network"]);
   await step(`My name is Amira Haddad ${m.needs}, call me on +39 333 123 4567`);
+  await restore();
   await step("2");
   // A voice note whose reference is far longer than any real one: the inbound job refuses it, and fails.
   await h.say(a, { type: "media", media: "voice", ref: `${m.needs}-`.padEnd(100_000, "x") });
@@ -217,7 +228,8 @@ describe("erasure on the in-memory broker", () => {
         await memory.idle();
       };
       for (const text of ["/start", "1", "yes", "2", "yes", "2", "1", `papers ${m.feedback}`, "skip", "yes", "1"]) await say(text);
-      memory.channel.failures.set(a, ["400"]);
+      await oneTry(memory.broker); // this harness ends with the test
+      memory.channel.failures.set(a, ["network"]);
       await say(`My name is Amira ${m.needs}`);
       await memory.say(a, { type: "media", media: "voice", ref: `${m.needs}-`.padEnd(1000, "x") });
       await memory.idle();
