@@ -12,7 +12,7 @@ export function registerContact(program: Command): void {
     .argument("<id>", "the contact's id")
     .option("--actor <who>", "who asks, for the audit log", `cli:${userInfo().username}`)
     .action(async (id: string, opts: { actor: string }) => {
-      const { db, close } = await openStakeholderDatabase();
+      const { db, close } = await openStakeholderDatabase({ attach: true });
       try {
         const report = await db.sql.transaction((tx) => eraseContact(tx, id, opts.actor));
         if (!report) {

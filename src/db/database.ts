@@ -24,8 +24,9 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** Most connections in the pool (default 10). */
   maxConnections?: number;
-  /** When the embedded folder is held by a running app, work through its database socket (default
-   * true; false: refuse with DataFolderLockedError). */
+  /** When the embedded folder is held by a running app, work through its database socket instead of
+   * refusing with DataFolderLockedError (default false: the app itself must never share its folder;
+   * coordinator commands pass true). */
   attach?: boolean;
   /** How long to wait for an app that holds the folder but is still starting to serve its database. */
   attachWaitMs?: number;
@@ -160,7 +161,7 @@ async function openOrAttach(dataDir: string, options: OpenDatabaseOptions): Prom
   try {
     return await openEmbeddedPostgres(dataDir);
   } catch (error) {
-    if (!(error instanceof DataFolderLockedError) || options.attach === false) throw error;
+    if (!(error instanceof DataFolderLockedError) || options.attach !== true) throw error;
     return attachEmbeddedPostgres(dataDir, error, options.attachWaitMs);
   }
 }
