@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,10 +10,12 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IdentityVault } from "../../src/db/crypto.ts";
 import { openDatabase } from "../../src/db/database.ts";
+import { SOCKET_RECORD_NAME } from "../../src/db/embedded.ts";
 import { DataFolderLockedError } from "../../src/db/errors.ts";
 import { loadIdentityKeys } from "../../src/db/keys.ts";
 import { LOCK_FILE_NAME } from "../../src/db/lock.ts";
-import { readMigrations } from "../../src/db/migrate.ts";
+import { pendingMigrations, readMigrations } from "../../src/db/migrate.ts";
+import { tcpListenersOf } from "../support/processes.ts";
 
 const fixture = fileURLToPath(new URL("./fixtures/open-embedded.ts", import.meta.url));
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -28,7 +30,8 @@ describe("embedded database", () => {
   it("migrates a fresh folder and keeps what was written across close and reopen", async () => {
     const first = await openDatabase({ dataDir });
     expect(first).toMatchObject({ embedded: true, dataDir });
-    expect(first.url).toMatch(/^postgres:\/\/.*@127\.0\.0\.1:\d+\//);
+    // A Unix socket in the data folder, not a TCP port.
+    expect(new URL(first.url).searchParams.get("host")).toBe(dataDir);
     expect(first.migrationsApplied).toEqual(readMigrations().map((m) => m.name));
     const vault = new IdentityVault(loadIdentityKeys({ env: {}, dataDir }));
     const contact = await first.prisma.contact.create({
@@ -61,7 +64,7 @@ describe("embedded database", () => {
     } finally {
       await second.close();
     }
-  });
+  }, 120_000);
 
   it("prepares the hot statements once, on a session that outlives its connections", async () => {
     const folder = mkdtempSync(join(tmpdir(), "inloco-embedded-prepared-"));
@@ -80,7 +83,7 @@ describe("embedded database", () => {
       await db.close();
       rmSync(folder, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 
   it("refuses a second process while the folder is open, naming the pid that holds it", async () => {
     const db = await openDatabase({ dataDir, migrate: false });
@@ -97,12 +100,12 @@ describe("embedded database", () => {
     } finally {
       await db.close();
     }
-  });
+  }, 120_000);
 
   it("is opened by another process once closed, and that process exits by itself", async () => {
     const child = await runFixture(dataDir);
     expect(child).toMatchObject({ exitCode: 0, result: { ok: true, contacts: 1 } });
-  });
+  }, 120_000);
 
   it("takes over a lock left by a process that died", async () => {
     const lockFile = join(dataDir, LOCK_FILE_NAME);
@@ -115,7 +118,107 @@ describe("embedded database", () => {
       await db.close();
     }
     expect(existsSync(lockFile)).toBe(false);
-  });
+  }, 120_000);
+});
+
+describe("embedded database socket", () => {
+  it("is a Unix socket for the folder's owner only, and no TCP port is opened", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "inloco-embedded-socket-"));
+    const listeningBefore = tcpListenersOf(process.pid);
+    const db = await openDatabase({ dataDir: folder, migrate: false });
+    try {
+      const socket = join(folder, ".s.PGSQL.5432");
+      expect(new URL(db.url).searchParams.get("host")).toBe(folder);
+      expect(statSync(socket).isSocket()).toBe(true);
+      expect(statSync(socket).mode & 0o777).toBe(0o600);
+      expect(statSync(folder).mode & 0o777).toBe(0o700);
+      expect(JSON.parse(readFileSync(join(folder, SOCKET_RECORD_NAME), "utf8"))).toEqual({ pid: process.pid, socket });
+      expect(await db.prisma.$queryRaw`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+      expect(tcpListenersOf(process.pid)).toEqual(listeningBefore);
+    } finally {
+      await db.close();
+    }
+    expect(readdirSync(folder).sort()).toEqual(["pglite"]); // socket and its record gone with the lock
+    rmSync(folder, { recursive: true, force: true });
+  }, 120_000);
+
+  it("falls back to a short 0700 folder in the temporary folder when the data folder's path is too long for a socket", async () => {
+    const base = mkdtempSync(join(tmpdir(), "inloco-embedded-deep-"));
+    const folder = join(base, "a-data-folder-nested-rather-deep".repeat(3), "and-deeper-still");
+    expect(Buffer.byteLength(join(folder, ".s.PGSQL.5432"))).toBeGreaterThan(107);
+    const db = await openDatabase({ dataDir: folder, migrate: false });
+    let socketDir: string;
+    try {
+      socketDir = new URL(db.url).searchParams.get("host") as string;
+      expect(socketDir.startsWith(join(tmpdir(), "inloco-"))).toBe(true);
+      expect(statSync(socketDir).mode & 0o777).toBe(0o700);
+      expect(JSON.parse(readFileSync(join(folder, SOCKET_RECORD_NAME), "utf8"))).toEqual({ pid: process.pid, socket: join(socketDir, ".s.PGSQL.5432") });
+      expect(await db.prisma.$queryRaw`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+
+      // A command run meanwhile finds the socket through the record.
+      const attached = await openDatabase({ dataDir: folder, migrate: false, attach: true });
+      try {
+        expect(attached.attachedTo).toBe(process.pid);
+        expect(await attached.prisma.$queryRaw`SELECT 2 AS two`).toEqual([{ two: 2 }]);
+      } finally {
+        await attached.close();
+      }
+    } finally {
+      await db.close();
+    }
+    expect(existsSync(socketDir)).toBe(false);
+    rmSync(base, { recursive: true, force: true });
+  }, 120_000);
+
+  it("serves a command attached to it without mixing its statements with the app's", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "inloco-embedded-attach-"));
+    const app = await openDatabase({ dataDir: folder });
+    try {
+      // The app refuses to share the folder; a coordinator's command (attach: true) goes through its socket.
+      await expect(openDatabase({ dataDir: folder })).rejects.toBeInstanceOf(DataFolderLockedError);
+      const command = await openDatabase({ dataDir: folder, attach: true });
+      try {
+        expect(command).toMatchObject({ embedded: true, dataDir: folder, attachedTo: process.pid, migrationsApplied: [] });
+        // Unnamed statements from two connections at once: mixed, one's Bind would run the other's Parse.
+        const results = await Promise.all(
+          Array.from({ length: 60 }, (_, i) =>
+            i % 2 === 0
+              ? app.sql.query<{ n: number; who: string }>("SELECT $1::int AS n, 'app' AS who", [i]).then((r) => r.rows[0])
+              : command.prisma.$queryRawUnsafe<Array<{ n: number; who: string }>>("SELECT $1::int * 1 AS n, 'command' AS who", i).then((r) => r[0]),
+          ),
+        );
+        expect(results).toEqual(Array.from({ length: 60 }, (_, i) => ({ n: i, who: i % 2 === 0 ? "app" : "command" })));
+        // A transaction of the command holds the session; the app's queries wait for it, then see it.
+        let appCount: Promise<number> | undefined;
+        await command.sql.transaction(async (tx) => {
+          await tx.query("SELECT 1");
+          appCount = app.prisma.contact.count(); // asked mid-transaction: answered after the commit
+          await tx.query("SELECT pg_sleep(0.2)");
+          await tx.query("INSERT INTO contacts (id, language) VALUES (gen_random_uuid(), 'fa')");
+        });
+        expect(await appCount).toBe(1);
+      } finally {
+        await command.close();
+      }
+      expect(await app.prisma.contact.count()).toBe(1); // the app's database outlives the command
+    } finally {
+      await app.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("names the migrations a running app's database lacks", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "inloco-embedded-pending-"));
+    const app = await openDatabase({ dataDir: folder });
+    try {
+      const newer = { name: "99991231000000_newer", sql: "SELECT 1", checksum: "0" };
+      expect(await pendingMigrations(app.url)).toEqual([]);
+      expect(await pendingMigrations(app.url, [...readMigrations(), newer])).toEqual([newer.name]);
+    } finally {
+      await app.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 interface FixtureRun {
