@@ -22,14 +22,17 @@ let env: NodeJS.ProcessEnv;
 let app: ChildProcess | undefined;
 let appLog = "";
 
-/** Run the CLI as its own process; resolves with stdout, stderr and the exit code. */
-function inloco(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+/** Run a Node script as its own process; resolves with stdout, stderr and the exit code. */
+function run(script: string, args: string[], cwd: string): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, cwd: dataDir, timeout: 120_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, [script, ...args], { env, cwd, timeout: 120_000 }, (error, stdout, stderr) =>
       resolve({ stdout, stderr, code: error ? Number(error.code ?? 1) : 0 }),
     );
   });
 }
+
+/** The CLI, in the data folder's parent's stead: cwd is the data folder (INLOCO_DATA_DIR is absolute). */
+const inloco = (args: string[]) => run(CLI, args, dataDir);
 
 async function until<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, what: string, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -111,6 +114,14 @@ describe("coordinator commands while `inloco start` runs on the embedded databas
     expect(migrated).toMatchObject({ code: 0 });
     expect(migrated.stdout).toContain("database is up to date");
     expect(migrated.stdout).toContain(`through the app running as process ${app?.pid}`);
+
+    // What needs the folder alone refuses, saying why: Prisma's CLI, and a second app.
+    const prisma = await run(join(PROJECT_ROOT, "node_modules/prisma/build/index.js"), ["migrate", "status"], PROJECT_ROOT);
+    expect(prisma.code).not.toBe(0);
+    expect(prisma.stdout + prisma.stderr).toContain(`in use by process ${app?.pid}: Prisma's CLI changes the schema the running app works on`);
+    const second = await inloco(["chat", "--user", "someone"]);
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toContain(`DataFolderLockedError: The data folder ${dataDir} is in use by process ${app?.pid}`);
 
     const after = await openDatabase({ dataDir, attach: true, migrate: false });
     try {
