@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { once } from "node:events";
+import { connect, type Socket } from "node:net";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -207,6 +208,42 @@ describe("embedded database socket", () => {
     }
   }, 120_000);
 
+  it("gives the session back when a command's connection drops mid-transaction or mid-batch", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "inloco-embedded-drop-"));
+    const app = await openDatabase({ dataDir: folder });
+    try {
+      // A command killed inside its transaction: its insert is rolled back, the app goes on.
+      const killed = new pg.Client({ connectionString: app.url });
+      killed.on("error", () => undefined);
+      await killed.connect();
+      await killed.query("BEGIN");
+      await killed.query("INSERT INTO contacts (id, language) VALUES (gen_random_uuid(), 'uk')");
+      const waiting = app.prisma.contact.count(); // waits for that transaction
+      (killed as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+      expect(await waiting).toBe(0);
+
+      // One cut between Parse and Sync: the session is not left skipping the app's messages.
+      const cut = await new Promise<Socket>((resolve, reject) => {
+        const socket = connect(new URL(app.url).searchParams.get("host") + "/.s.PGSQL.5432");
+        socket.once("error", reject);
+        socket.once("connect", () => resolve(socket));
+      });
+      const startup = Buffer.concat([int32(0), int32(196608), Buffer.from("user\0postgres\0database\0postgres\0\0")]);
+      startup.writeInt32BE(startup.length, 0);
+      cut.write(startup);
+      await once(cut, "data");
+      const text = Buffer.from("SELECT broken syntax here\0\0\0\0", "utf8");
+      cut.write(Buffer.concat([Buffer.from("P"), int32(4 + text.length), text]));
+      await new Promise((r) => setTimeout(r, 200));
+      cut.destroy();
+      expect(await app.prisma.contact.count()).toBe(0);
+      expect((await app.sql.query<{ n: number }>("SELECT 7 AS n")).rows).toEqual([{ n: 7 }]);
+    } finally {
+      await app.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it("names the migrations a running app's database lacks", async () => {
     const folder = mkdtempSync(join(tmpdir(), "inloco-embedded-pending-"));
     const app = await openDatabase({ dataDir: folder });
@@ -220,6 +257,12 @@ describe("embedded database socket", () => {
     }
   }, 120_000);
 });
+
+function int32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+}
 
 interface FixtureRun {
   exitCode: number | null;
