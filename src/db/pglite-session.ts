@@ -1,11 +1,14 @@
 // Who may use PGlite's one session next. pglite-socket feeds the protocol messages of all its
-// connections into that session one message at a time, and only keeps a connection's messages
-// together inside a transaction: outside one, the Parse/Bind/Execute/Sync of two connections
-// interleave (pglite#1046), and one connection's Bind can run the other's unnamed statement. That did
-// not matter while the app had exactly one connection; it does once a coordinator's command connects
-// to the running app's database. This queue hands the session to a connection until the session is
-// ready for another query and idle (PostgreSQL's ReadyForQuery, status 'I'): a whole extended-protocol
-// batch, or a whole transaction, runs before anyone else's message.
+// connections into that session one message at a time, keeping a connection's messages together only
+// while PGlite reports a transaction. That was enough while the app had exactly one connection; with a
+// coordinator's command connected to the running app's database it is not:
+//  - a connection that drops between Parse and Sync (a command killed mid-query) leaves the session
+//    skipping every message until a Sync: the app's next query gets nothing (tested: Prisma reads null);
+//  - a message PGlite fails on stops pglite-socket's queue for good (it returns with `processing` set).
+// This queue hands the session to a connection until PostgreSQL says it is ready and idle
+// (ReadyForQuery, status 'I'): a whole extended-protocol batch, or a whole transaction, runs before
+// anyone else's message, whatever PGlite reports; a connection that goes while holding the session gets
+// a Sync and a ROLLBACK on its behalf; a failed message fails alone.
 import type { PGlite } from "@electric-sql/pglite";
 
 const TERMINATE = 0x58; // 'X'

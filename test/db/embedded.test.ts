@@ -184,11 +184,24 @@ describe("embedded database socket", () => {
         const results = await Promise.all(
           Array.from({ length: 60 }, (_, i) =>
             i % 2 === 0
-              ? app.sql.query<{ n: number; who: string }>("SELECT $1::int AS n, 'app' AS who", [i]).then((r) => r.rows[0])
+              ? app.prisma.$queryRawUnsafe<Array<{ n: number; who: string }>>("SELECT $1::int AS n, 'app' AS who", i).then((r) => r[0])
               : command.prisma.$queryRawUnsafe<Array<{ n: number; who: string }>>("SELECT $1::int * 1 AS n, 'command' AS who", i).then((r) => r[0]),
           ),
         );
         expect(results).toEqual(Array.from({ length: 60 }, (_, i) => ({ n: i, who: i % 2 === 0 ? "app" : "command" })));
+        // A connection whose batch arrives in two parts (Parse, then Bind/Execute/Sync): another
+        // connection's query waits for the Sync, rather than replacing the unnamed statement between.
+        const split = await rawConnection(app.url);
+        split.socket.write(message("P", cstring(""), cstring("SELECT 'first connection' AS who"), int16(0)));
+        await new Promise((r) => setTimeout(r, 200));
+        const other = command.prisma.$queryRawUnsafe<Array<{ who: string }>>("SELECT 'second connection' AS who");
+        await new Promise((r) => setTimeout(r, 200));
+        split.socket.write(Buffer.concat([message("B", cstring(""), cstring(""), int16(0), int16(0), int16(0)), message("E", cstring(""), int32(0)), message("S")]));
+        const reply = await split.untilReady();
+        expect(reply).toContain("first connection");
+        expect(reply).not.toContain("second connection");
+        expect(await other).toEqual([{ who: "second connection" }]);
+        split.socket.destroy();
         // A transaction of the command holds the session; the app's queries wait for it, then see it.
         let appCount: Promise<number> | undefined;
         await command.sql.transaction(async (tx) => {
@@ -223,19 +236,10 @@ describe("embedded database socket", () => {
       expect(await waiting).toBe(0);
 
       // One cut between Parse and Sync: the session is not left skipping the app's messages.
-      const cut = await new Promise<Socket>((resolve, reject) => {
-        const socket = connect(new URL(app.url).searchParams.get("host") + "/.s.PGSQL.5432");
-        socket.once("error", reject);
-        socket.once("connect", () => resolve(socket));
-      });
-      const startup = Buffer.concat([int32(0), int32(196608), Buffer.from("user\0postgres\0database\0postgres\0\0")]);
-      startup.writeInt32BE(startup.length, 0);
-      cut.write(startup);
-      await once(cut, "data");
-      const text = Buffer.from("SELECT broken syntax here\0\0\0\0", "utf8");
-      cut.write(Buffer.concat([Buffer.from("P"), int32(4 + text.length), text]));
+      const cut = await rawConnection(app.url);
+      cut.socket.write(message("P", cstring(""), cstring("SELECT broken syntax here"), int16(0)));
       await new Promise((r) => setTimeout(r, 200));
-      cut.destroy();
+      cut.socket.destroy();
       expect(await app.prisma.contact.count()).toBe(0);
       expect((await app.sql.query<{ n: number }>("SELECT 7 AS n")).rows).toEqual([{ n: 7 }]);
     } finally {
@@ -262,6 +266,48 @@ function int32(n: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeInt32BE(n);
   return b;
+}
+
+function int16(n: number): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeInt16BE(n);
+  return b;
+}
+
+const cstring = (s: string) => Buffer.from(`${s}\0`);
+
+/** A protocol message: type byte, length, body. */
+function message(type: string, ...body: Buffer[]): Buffer {
+  const content = Buffer.concat(body);
+  return Buffer.concat([Buffer.from(type), int32(4 + content.length), content]);
+}
+
+/** A bare protocol connection to the embedded socket, past its startup; `untilReady` reads up to ReadyForQuery. */
+async function rawConnection(url: string): Promise<{ socket: Socket; untilReady(): Promise<string> }> {
+  const socket = await new Promise<Socket>((resolve, reject) => {
+    const s = connect(`${new URL(url).searchParams.get("host")}/.s.PGSQL.5432`);
+    s.once("error", reject);
+    s.once("connect", () => resolve(s));
+  });
+  socket.on("error", () => undefined);
+  let received = Buffer.alloc(0);
+  socket.on("data", (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+  const untilReady = async () => {
+    const deadline = Date.now() + 30_000;
+    // ReadyForQuery: 'Z', length 5, status.
+    while (!(received.length >= 6 && received[received.length - 6] === 0x5a && received.readInt32BE(received.length - 5) === 5)) {
+      if (Date.now() > deadline) throw new Error(`no ReadyForQuery: ${received.toString("latin1")}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const text = received.toString("utf8");
+    received = Buffer.alloc(0);
+    return text;
+  };
+  const startup = Buffer.concat([int32(0), int32(196608), cstring("user"), cstring("postgres"), cstring("database"), cstring("postgres"), Buffer.from([0])]);
+  startup.writeInt32BE(startup.length, 0);
+  socket.write(startup);
+  await untilReady();
+  return { socket, untilReady };
 }
 
 interface FixtureRun {
