@@ -158,11 +158,15 @@ function unreachable(url: string, e: unknown): never {
 
 /** The embedded database in `dataDir`: opened here, or, while an app holds the folder, the app's. */
 async function openOrAttach(dataDir: string, options: OpenDatabaseOptions): Promise<EmbeddedPostgres> {
-  try {
-    return await openEmbeddedPostgres(dataDir);
-  } catch (error) {
-    if (!(error instanceof DataFolderLockedError) || options.attach !== true) throw error;
-    return attachEmbeddedPostgres(dataDir, error, options.attachWaitMs);
+  // Twice at most: the app holding the folder may stop while this waits for its socket.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await openEmbeddedPostgres(dataDir);
+    } catch (error) {
+      if (!(error instanceof DataFolderLockedError) || options.attach !== true || attempt > 0) throw error;
+      const attached = await attachEmbeddedPostgres(dataDir, error, options.attachWaitMs);
+      if (attached) return attached;
+    }
   }
 }
 

@@ -80,9 +80,10 @@ export async function openEmbeddedPostgres(dataDir: string, options: EmbeddedOpt
 /**
  * Connects to the database of the app holding `dataDir` (`held`, from lockDataFolder): reads the
  * socket it recorded, waiting up to `waitMs` for an app still starting (PGlite's first start takes
- * seconds). Throws `held` again, saying why, when there is no socket to use.
+ * seconds). Undefined when that app has stopped meanwhile (the folder is free: open it); throws
+ * `held` again, saying why, when it runs but serves no socket.
  */
-export async function attachEmbeddedPostgres(dataDir: string, held: DataFolderLockedError, waitMs = 60_000): Promise<EmbeddedPostgres> {
+export async function attachEmbeddedPostgres(dataDir: string, held: DataFolderLockedError, waitMs = 60_000): Promise<EmbeddedPostgres | undefined> {
   const dir = resolve(dataDir);
   const deadline = Date.now() + waitMs;
   for (;;) {
@@ -90,7 +91,7 @@ export async function attachEmbeddedPostgres(dataDir: string, held: DataFolderLo
     if (record && record.pid === held.pid && isSocket(record.socket)) {
       return { ...socketTarget(record.socket), dataDir: dir, pglite: undefined, attachedTo: record.pid, close: async () => {} };
     }
-    if (!isAlive(held.pid)) throw new DataFolderLockedError(held.folder, held.pid, held.lockFile, "it stopped while this command was waiting for its database");
+    if (!isAlive(held.pid)) return undefined;
     if (Date.now() >= deadline) {
       throw new DataFolderLockedError(held.folder, held.pid, held.lockFile, `it has not served its database after ${Math.round(waitMs / 1000)} s (no socket recorded in ${join(dir, SOCKET_RECORD_NAME)})`);
     }

@@ -248,6 +248,32 @@ describe("embedded database socket", () => {
     }
   }, 120_000);
 
+  it("a command waits for an app still starting: says so if it never serves, opens the folder if it stops", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "inloco-embedded-starting-"));
+    // A live process holding the lock without a socket yet: an app in PGlite's first start.
+    const starting = spawn(process.execPath, ["-e", "setTimeout(() => {}, 120000)"], { stdio: "ignore" });
+    try {
+      writeFileSync(join(folder, LOCK_FILE_NAME), `${starting.pid}\n`);
+      const error = await openDatabase({ dataDir: folder, attach: true, attachWaitMs: 500, migrate: false }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DataFolderLockedError);
+      expect(error).toMatchObject({ pid: starting.pid, reason: expect.stringContaining("has not served its database after 1 s") });
+
+      const waiting = openDatabase({ dataDir: folder, attach: true, migrate: false });
+      await new Promise((r) => setTimeout(r, 300));
+      starting.kill("SIGKILL");
+      const db = await waiting;
+      try {
+        expect(db.attachedTo).toBeUndefined();
+        expect(readFileSync(join(folder, LOCK_FILE_NAME), "utf8").trim()).toBe(String(process.pid));
+      } finally {
+        await db.close();
+      }
+    } finally {
+      starting.kill("SIGKILL");
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it("names the migrations a running app's database lacks", async () => {
     const folder = mkdtempSync(join(tmpdir(), "inloco-embedded-pending-"));
     const app = await openDatabase({ dataDir: folder });
