@@ -115,7 +115,7 @@ export class TelegramChannel implements Channel {
       else await this.startPolling();
       this.state = "ready";
       this.detail = undefined;
-      this.log(`telegram: @${this.bot.botInfo.username} ready (${this.options.webhook ? `webhook on port ${this.address()?.port}` : "long polling"})`);
+      this.log(`telegram: @${this.bot.botInfo.username} ready (${this.options.webhook ? (this.address() ? `webhook on port ${this.address()?.port}` : "webhook on the app's HTTP server") : "long polling"})`);
     } catch (e) {
       // Stopped while still trying to reach Telegram: that is a stop, not a failure.
       if (!this.stopping.signal.aborted) this.fail(e);

@@ -13,7 +13,7 @@ import { DatabaseConversationStore } from "../store/conversation-store.ts";
 import { RetentionSweeper } from "../retention/retention.ts";
 import type { Broker } from "../queue/types.ts";
 import { openStakeholderDatabase, serverIdentityKeys, type StakeholderDatabase } from "./database.ts";
-import { startHealthServer } from "./health.ts";
+import { listeningOn, startHealthServer } from "./health.ts";
 import { loadRuntime, type Runtime } from "./runtime.ts";
 
 /** A running process: what it started, and how to stop it gracefully. */
@@ -61,7 +61,8 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   const broker = await openBroker(queueSettings);
   const cleanup: Array<() => Promise<void>> = [() => broker.close()];
   try {
-    const database = await openStakeholderDatabase({ env, migrate: o.migrate !== false });
+    // attach: false: the app never shares its embedded folder with another app (commands may attach to it).
+    const database = await openStakeholderDatabase({ env, migrate: o.migrate !== false, attach: false });
     cleanup.push(() => database.close());
     if (broker.kind === "memory" && o.mode === "worker") log("inloco: REDIS_URL is not set: queues live inside this process, so nothing else can hand work to this worker");
 
@@ -121,7 +122,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     let server: Server | undefined;
     if (o.health !== false) {
       server = await startHealthServer(
-        channelSettings.PORT,
+        { port: channelSettings.PORT, host: channelSettings.HOST },
         {
           database: async () => (await database.db.prisma.$queryRaw`SELECT 1`, true),
           queue: async () => (broker.kind === "memory" ? "in-process" : (await broker.queues(), true)),
@@ -131,7 +132,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       );
       const s = server;
       cleanup.unshift(() => new Promise<void>((r) => s.close(() => r())));
-      log(`inloco: /healthz on port ${channelSettings.PORT}${plan.telegram?.webhook && o.mode === "start" ? " (and the Telegram webhook)" : ""}`);
+      log(`inloco: HTTP server on ${listeningOn(s)} (/healthz${plan.telegram?.webhook && o.mode === "start" ? ", the Telegram webhook" : ""})`);
     }
 
     if (queueSettings.INLOCO_DASHBOARD_PORT !== undefined && o.mode !== "chat") {

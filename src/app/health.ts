@@ -26,8 +26,14 @@ export async function checkHealth(checks: HealthChecks): Promise<Health> {
   return { ok, database: database ? "ok" : "down", queue: queue === "in-process" ? "in-process" : queue ? "ok" : "down", channels };
 }
 
+/** Where the HTTP server listens: `port` 0 picks a free one (see `listeningOn`). */
+export interface ListenAddress {
+  port: number;
+  host: string;
+}
+
 /** An HTTP server answering GET /healthz (200 or 503, JSON) and handing every other request to `fallback`. */
-export async function startHealthServer(port: number, checks: HealthChecks, fallback?: RequestListener): Promise<Server> {
+export async function startHealthServer(listen: ListenAddress, checks: HealthChecks, fallback?: RequestListener): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method === "GET" && (req.url ?? "").split("?")[0] === "/healthz") {
       void checkHealth(checks).then((h) => res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(h)));
@@ -38,10 +44,18 @@ export async function startHealthServer(port: number, checks: HealthChecks, fall
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, () => {
+    server.listen(listen.port, listen.host, () => {
       server.off("error", reject);
       resolve();
     });
   });
   return server;
+}
+
+/** The address a listening server is bound to, as a person would type it: `127.0.0.1:8080`, `[::]:8080`. */
+export function listeningOn(server: Server): string {
+  const a = server.address();
+  if (a === null) return "nowhere (not listening)";
+  if (typeof a === "string") return a;
+  return `${a.family === "IPv6" ? `[${a.address}]` : a.address}:${a.port}`;
 }

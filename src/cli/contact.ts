@@ -18,7 +18,7 @@ export function registerContact(program: Command): void {
     .option("--actor <who>", "who asks, for the audit log", `cli:${userInfo().username}`)
     .action(async (id: string, opts: { actor: string }) => {
       const settings = readQueueSettings();
-      const { db, vault, close } = await openStakeholderDatabase();
+      const { db, vault, close } = await openStakeholderDatabase({ attach: true });
       try {
         const erased = await db.sql.transaction((tx) => eraseContact(tx, id, opts.actor));
         if (!erased) {
@@ -27,7 +27,7 @@ export function registerContact(program: Command): void {
           return;
         }
         console.log(`erased contact ${id}: ${erased.answers} answers, ${erased.identities} channel identities; ${erased.feedback} feedback kept without text`);
-        // Without REDIS_URL the queues live inside the app's process, and end with it.
+        // Without REDIS_URL: their waiting messages (the inbox) went in the transaction; the app's in-process jobs find no one.
         if (!settings.REDIS_URL) return;
         try {
           const broker = await openBroker(settings, { onError: () => {} });

@@ -11,11 +11,19 @@ export function registerDb(program: Command): void {
   db.command("migrate")
     .description("apply pending migrations from prisma/migrations")
     .action(async () => {
-      const database = await openDatabase();
+      // While the app runs on the embedded folder this goes through its database: up to date, or
+      // refused (RunningAppNotMigratedError), since migrations are not applied under a running app.
+      const database = await openDatabase({ attach: true });
       try {
         const applied = database.migrationsApplied;
         console.log(applied.length ? `applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}` : "database is up to date");
-        console.log(database.embedded ? `embedded database in ${database.dataDir}` : "PostgreSQL server from DATABASE_URL");
+        console.log(
+          !database.embedded
+            ? "PostgreSQL server from DATABASE_URL"
+            : database.attachedTo !== undefined
+              ? `embedded database in ${database.dataDir}, through the app running as process ${database.attachedTo}`
+              : `embedded database in ${database.dataDir}`,
+        );
       } finally {
         await database.close();
       }
@@ -23,7 +31,7 @@ export function registerDb(program: Command): void {
   db.command("seed")
     .description("load demo territories, task forces, organisations and an event (safe to run again)")
     .action(async () => {
-      const { db: database, close } = await openStakeholderDatabase();
+      const { db: database, close } = await openStakeholderDatabase({ attach: true });
       try {
         const counts = await seedDemo(database.prisma);
         console.log(`seeded ${counts.territories} territories, ${counts.taskForces} task forces, ${counts.organisations} organisations, ${counts.events} event`);
@@ -35,7 +43,7 @@ export function registerDb(program: Command): void {
     .description("delete receipts and outboxes older than INLOCO_DELIVERY_RECORDS_KEEP now (workers also do it hourly)")
     .action(async () => {
       const keepSeconds = readPipelineSettings().INLOCO_DELIVERY_RECORDS_KEEP;
-      const { db: database, close } = await openStakeholderDatabase();
+      const { db: database, close } = await openStakeholderDatabase({ attach: true });
       try {
         const p = await new RetentionSweeper({ sql: database.sql, keepSeconds }).sweep();
         console.log(`pruned ${p.receipts} receipts, ${p.outbox} outbox items and ${p.ingestReceipts} ingest receipts older than ${keepSeconds / 86400} days`);

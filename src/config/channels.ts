@@ -1,5 +1,6 @@
 // Settings of the messaging channels, from the environment. Every variable says what it is for and, when
 // it is wrong, what it should look like.
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { readSettings } from "./env.ts";
@@ -30,6 +31,14 @@ export const ChannelSettings = z
       .max(65535, "a port number from 1 to 65535")
       .default(8080)
       .describe("port of the HTTP server (Telegram webhook, health check)"),
+    HOST: z
+      .string()
+      .trim()
+      .refine((h) => isIP(h) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(h), {
+        error: "an address of this machine to listen on, e.g. 127.0.0.1 (this machine only), 0.0.0.0 (every IPv4 interface, what a container needs) or ::",
+      })
+      .default("127.0.0.1")
+      .describe("address the HTTP server listens on; 127.0.0.1 by default (a container or a proxy on another host needs 0.0.0.0)"),
     TELEGRAM_API_ROOT: z
       .url({ protocol: /^https?$/, error: "an http(s) URL of a Bot API server, e.g. http://localhost:8081" })
       .transform((u) => u.replace(/\/+$/, ""))

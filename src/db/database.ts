@@ -4,11 +4,11 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
-import { openEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.ts";
-import { applyMigrations } from "./migrate.ts";
+import { attachEmbeddedPostgres, openEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.ts";
+import { applyMigrations, pendingMigrations } from "./migrate.ts";
 import { databaseSettings } from "./settings.ts";
 import { sqlOver, type Sql } from "./sql.ts";
-import { DatabaseUnreachableError } from "./errors.ts";
+import { DatabaseUnreachableError, DataFolderLockedError, RunningAppNotMigratedError } from "./errors.ts";
 
 /** How long an unused pooled connection stays open. */
 const IDLE_CONNECTION_MS = 5 * 60_000;
@@ -26,6 +26,12 @@ export interface OpenDatabaseOptions {
   maxConnections?: number;
   /** A PostgreSQL server must answer a first connection within this long at open (default 10 s). */
   connectTimeoutMs?: number;
+  /** When the embedded folder is held by a running app, work through its database socket instead of
+   * refusing with DataFolderLockedError (default false: the app itself must never share its folder;
+   * coordinator commands pass true). */
+  attach?: boolean;
+  /** How long to wait for an app that holds the folder but is still starting to serve its database. */
+  attachWaitMs?: number;
 }
 
 export interface Database {
@@ -36,6 +42,8 @@ export interface Database {
   readonly embedded: boolean;
   /** The embedded database's folder (where its generated keys live); undefined on a server. */
   readonly dataDir: string | undefined;
+  /** The pid of the running app whose embedded database this goes through (its socket); else undefined. */
+  readonly attachedTo: number | undefined;
   /** Names of the migrations applied by this open. */
   readonly migrationsApplied: readonly string[];
   /** Disconnects Prisma (its pool), then stops the embedded server and PGlite. */
@@ -45,13 +53,21 @@ export interface Database {
 /** Opens the database described by the options or the environment, migrated unless `migrate: false`. */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const target = chooseTarget(options);
-  const embedded = target.url === undefined ? await openEmbeddedPostgres(target.dataDir) : undefined;
+  const embedded = target.url === undefined ? await openOrAttach(target.dataDir, options) : undefined;
   const url = target.url ?? (embedded as EmbeddedPostgres).url;
+  const attachedTo = embedded?.attachedTo;
   try {
     // A server is tried once first, with a time limit: an address that never answers (a firewall, a wrong
     // host) fails the open with a clear sentence instead of hanging, with or without migrations.
     if (!embedded) await checkReachable(url, options.connectTimeoutMs ?? 10_000);
-    const migrationsApplied = options.migrate === false ? [] : await applyMigrations(url).catch((e: unknown) => unreachable(url, e));
+    let migrationsApplied: string[] = [];
+    if (options.migrate !== false && attachedTo !== undefined) {
+      // The running app migrated at its start; changing the schema under it is not this command's to do.
+      const pending = await pendingMigrations(url);
+      if (pending.length > 0) throw new RunningAppNotMigratedError(attachedTo, pending);
+    } else if (options.migrate !== false) {
+      migrationsApplied = await applyMigrations(url).catch((e: unknown) => unreachable(url, e));
+    }
     // PGlite has one session: pglite-socket mixes the messages of concurrent connections into it
     // (pglite#1046), so the embedded database gets exactly one connection, and transactions queue for it.
     // One pool, shared by Prisma and the plain-SQL hot paths.
@@ -65,8 +81,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       allowExitOnIdle: true,
       // PGlite's one session outlives the connections to it: the statements an earlier connection
       // prepared are still there, under the names this one would give them. A new connection drops
-      // them before it is lent (the pool has that one connection only).
-      ...(embedded ? { onConnect: (client: pg.ClientBase) => client.query("DEALLOCATE ALL") } : {}),
+      // them before it is lent (the pool has that one connection only). Not when attached to a running
+      // app's database: those statements are the app's.
+      ...(embedded && attachedTo === undefined ? { onConnect: (client: pg.ClientBase) => client.query("DEALLOCATE ALL") } : {}),
     });
     pool.on("error", () => undefined); // an idle connection dropped by the server: the pool replaces it
     const adapter = postgresAdapter(pool);
@@ -77,10 +94,13 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     let closing: Promise<void> | undefined;
     return {
       prisma,
-      sql: sqlOver(pool),
+      // Attached: statements are not named, so none collides with (or outlives this command in) the
+      // running app's session.
+      sql: sqlOver(pool, { prepare: attachedTo === undefined }),
       url,
       embedded: embedded !== undefined,
       dataDir: embedded?.dataDir,
+      attachedTo,
       migrationsApplied,
       close() {
         closing ??= (async () => {
@@ -168,6 +188,20 @@ function unreachableReason(e: unknown, timeoutMs: number | undefined): string | 
   // Both addresses of a name refused (IPv4 and IPv6): Node's AggregateError carries the code of each.
   if (e instanceof AggregateError) return e.errors.map((x: unknown) => unreachableReason(x, timeoutMs)).find((r) => r !== undefined);
   return undefined;
+}
+
+/** The embedded database in `dataDir`: opened here, or, while an app holds the folder, the app's. */
+async function openOrAttach(dataDir: string, options: OpenDatabaseOptions): Promise<EmbeddedPostgres> {
+  // Twice at most: the app holding the folder may stop while this waits for its socket.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await openEmbeddedPostgres(dataDir);
+    } catch (error) {
+      if (!(error instanceof DataFolderLockedError) || options.attach !== true || attempt > 0) throw error;
+      const attached = await attachEmbeddedPostgres(dataDir, error, options.attachWaitMs);
+      if (attached) return attached;
+    }
+  }
 }
 
 function chooseTarget(options: OpenDatabaseOptions): { url: string; dataDir?: undefined } | { url?: undefined; dataDir: string } {

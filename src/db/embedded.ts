@@ -1,29 +1,49 @@
-// Embedded PostgreSQL for the zero-setup default: PGlite in a data folder, served on a loopback port
-// by pglite-socket so the application talks to it through the same driver (pg + @prisma/adapter-pg)
-// as to a real server.
-import { mkdirSync } from "node:fs";
+// Embedded PostgreSQL for the zero-setup default: PGlite in a data folder, served by pglite-socket on
+// a Unix socket so the application talks to it through the same driver (pg + @prisma/adapter-pg) as
+// to a real server. No TCP port: the socket sits in the 0700 data folder (or, when that path is too
+// long for a socket, in a 0700 folder of the OS temp folder), so only the folder's owner can connect.
+// The socket's place is recorded in the data folder next to the lock (SOCKET_RECORD_NAME): a
+// coordinator's command run while the app holds the folder connects there (attachEmbeddedPostgres).
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import type { Server } from "node:net";
-import { join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { DataFolderLockedError, SocketPathTooLongError } from "./errors.ts";
 import { lockDataFolder } from "./lock.ts";
+import { SessionQueue } from "./pglite-session.ts";
 
 /** Sub-folder of the data folder that holds PGlite's files. */
 export const PGLITE_FOLDER = "pglite";
 
+/** File in the data folder naming the running app's database socket (JSON: pid, socket). */
+export const SOCKET_RECORD_NAME = "inloco.socket";
+
+/** The "port" in the socket's name: PostgreSQL clients connect to `<dir>/.s.PGSQL.<port>`. */
+const SOCKET_PORT = 5432;
+const SOCKET_NAME = `.s.PGSQL.${SOCKET_PORT}`;
+/** sun_path holds 108 bytes on Linux (104 on macOS) with the closing NUL. */
+const MAX_SOCKET_PATH = process.platform === "linux" ? 107 : 103;
+
 export interface EmbeddedPostgres {
-  /** postgres:// URL of the loopback server. */
+  /** postgres:// URL of the socket (`?host=<socket folder>`). */
   readonly url: string;
+  /** The socket file. */
+  readonly socket: string;
   /** The data folder, absolute. */
   readonly dataDir: string;
-  readonly pglite: PGlite;
-  /** Stops the socket server, then PGlite, then releases the lock. Close client pools first. */
+  /** PGlite, when this process opened it; undefined when attached to the running app's. */
+  readonly pglite: PGlite | undefined;
+  /** The pid of the app whose database this is, when attached to it. */
+  readonly attachedTo: number | undefined;
+  /** Stops the socket server, then PGlite, then releases the lock (attached: nothing to do).
+   * Close client pools first. */
   close(): Promise<void>;
 }
 
 export interface EmbeddedOptions {
-  /** Loopback port to listen on; 0 (default) picks a free one. */
-  port?: number;
   /** Most client connections served at once (they share one PGlite session anyway). */
   maxConnections?: number;
   /** false: the server and its connections do not keep the process alive (for the Prisma CLI,
@@ -37,49 +57,151 @@ export async function openEmbeddedPostgres(dataDir: string, options: EmbeddedOpt
   // 0700: the folder holds personal data and, in embedded mode, the keys that protect addresses.
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const lock = lockDataFolder(dir);
+  let socketDir: string | undefined;
+  const release = () => {
+    removeQuietly(join(dir, SOCKET_RECORD_NAME));
+    if (socketDir !== undefined && socketDir !== dir) rmSync(socketDir, { recursive: true, force: true });
+    lock.release();
+  };
   try {
+    socketDir = prepareSocketFolder(dir);
     const pgliteDir = join(dir, PGLITE_FOLDER);
     mkdirSync(pgliteDir, { recursive: true, mode: 0o700 });
-    return await serve(await PGlite.create({ dataDir: pgliteDir }), dir, options, () => lock.release());
+    const embedded = await serve(await PGlite.create({ dataDir: pgliteDir }), dir, socketDir, options, release);
+    // Written once the socket answers, so a reader never finds a record without a server.
+    writeFileSync(join(dir, SOCKET_RECORD_NAME), `${JSON.stringify({ pid: process.pid, socket: embedded.socket })}\n`, { mode: 0o600 });
+    return embedded;
   } catch (error) {
-    lock.release();
+    release();
     throw error;
   }
 }
 
-/** Starts a throwaway in-memory PGlite on a loopback port (used as Prisma's shadow database). */
+/**
+ * Connects to the database of the app holding `dataDir` (`held`, from lockDataFolder): reads the
+ * socket it recorded, waiting up to `waitMs` for an app still starting (PGlite's first start takes
+ * seconds). Undefined when that app has stopped meanwhile (the folder is free: open it); throws
+ * `held` again, saying why, when it runs but serves no socket.
+ */
+export async function attachEmbeddedPostgres(dataDir: string, held: DataFolderLockedError, waitMs = 60_000): Promise<EmbeddedPostgres | undefined> {
+  const dir = resolve(dataDir);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const record = readSocketRecord(dir);
+    if (record && record.pid === held.pid && isSocket(record.socket)) {
+      return { ...socketTarget(record.socket), dataDir: dir, pglite: undefined, attachedTo: record.pid, close: async () => {} };
+    }
+    if (!isAlive(held.pid)) return undefined;
+    if (Date.now() >= deadline) {
+      throw new DataFolderLockedError(held.folder, held.pid, held.lockFile, `it has not served its database after ${Math.round(waitMs / 1000)} s (no socket recorded in ${join(dir, SOCKET_RECORD_NAME)})`);
+    }
+    await sleep(250);
+  }
+}
+
+/** Starts a throwaway in-memory PGlite on a socket in a temporary 0700 folder (Prisma's shadow database). */
 export async function openInMemoryPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
-  return serve(await PGlite.create(), "memory://", options, () => {});
+  const socketDir = mkdtempSync(join(tmpdir(), "inloco-"));
+  try {
+    return await serve(await PGlite.create(), "memory://", socketDir, options, () => rmSync(socketDir, { recursive: true, force: true }));
+  } catch (error) {
+    rmSync(socketDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Where the socket goes: the data folder, or a short 0700 temporary folder when that path is too long. */
+function prepareSocketFolder(dir: string): string {
+  // Left behind by a process that died holding the folder (its lock has just been taken over).
+  const stale = readSocketRecord(dir);
+  const staleDir = stale && dirname(stale.socket);
+  if (staleDir && dirname(staleDir) === tmpdir() && /^inloco-[^/]+$/.test(basename(staleDir))) rmSync(staleDir, { recursive: true, force: true });
+  removeQuietly(join(dir, SOCKET_RECORD_NAME));
+  const inFolder = join(dir, SOCKET_NAME);
+  removeQuietly(inFolder);
+  if (Buffer.byteLength(inFolder) <= MAX_SOCKET_PATH) return dir;
+  const short = mkdtempSync(join(tmpdir(), "inloco-"));
+  if (Buffer.byteLength(join(short, SOCKET_NAME)) <= MAX_SOCKET_PATH) return short;
+  rmSync(short, { recursive: true, force: true });
+  throw new SocketPathTooLongError(inFolder, MAX_SOCKET_PATH);
+}
+
+function socketTarget(socket: string): { url: string; socket: string } {
+  const url = `postgres://postgres:postgres@localhost/postgres?host=${encodeURIComponent(dirname(socket))}&port=${SOCKET_PORT}&sslmode=disable`;
+  return { url, socket };
+}
+
+function readSocketRecord(dir: string): { pid: number; socket: string } | undefined {
+  try {
+    const record = JSON.parse(readFileSync(join(dir, SOCKET_RECORD_NAME), "utf8")) as { pid?: unknown; socket?: unknown };
+    return typeof record.pid === "number" && typeof record.socket === "string" ? { pid: record.pid, socket: record.socket } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isSocket(path: string): boolean {
+  try {
+    return statSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
 }
 
 async function serve(
   pglite: PGlite,
   dataDir: string,
+  socketDir: string,
   options: EmbeddedOptions,
   release: () => void,
 ): Promise<EmbeddedPostgres> {
+  const { url, socket } = socketTarget(join(socketDir, SOCKET_NAME));
   const server = new PGLiteSocketServer({
     db: pglite,
-    host: "127.0.0.1",
-    port: options.port ?? 0,
+    path: socket,
     // pglite-socket accepts one connection by default; a pg pool opens several.
     maxConnections: options.maxConnections ?? 16,
   });
+  // Keeps each connection's batch or transaction together in PGlite's one session (pglite-session.ts).
+  const internals = server as unknown as { queryQueue?: unknown };
+  if (!internals.queryQueue) throw new Error("pglite-socket changed: PGLiteSocketServer.queryQueue is gone");
+  internals.queryQueue = new SessionQueue(pglite);
   try {
     await server.start();
+    // Inside a 0700 folder already; the socket itself is for its owner only too.
+    chmodSync(socket, 0o600);
   } catch (error) {
+    await server.stop().catch(() => {});
     await pglite.close();
+    release();
     throw error;
   }
   if (options.keepProcessAlive === false) unrefServer(server);
-  // getServerConn() is "127.0.0.1:<port>" once listening, with the port picked by the OS.
-  const url = `postgres://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`;
 
   let closing: Promise<void> | undefined;
   return {
     url,
+    socket,
     dataDir,
     pglite,
+    attachedTo: undefined,
     close() {
       closing ??= (async () => {
         try {

@@ -19,11 +19,44 @@ export class DataFolderLockedError extends DatabaseLayerError {
     readonly folder: string,
     readonly pid: number,
     readonly lockFile: string,
+    /** Why this command could not work alongside that process, when it tried. */
+    readonly reason?: string,
   ) {
     super(
-      `The data folder ${folder} is in use by process ${pid}. ` +
+      `The data folder ${folder} is in use by process ${pid}${reason ? `: ${reason}` : ""}. ` +
         `Stop that process, or point INLOCO_DATA_DIR at another folder ` +
         `(if process ${pid} is not an In Loco process, delete ${lockFile}).`,
+    );
+  }
+}
+
+/** Even the shortest place for the embedded database's socket is too long a path for a Unix socket. */
+export class SocketPathTooLongError extends DatabaseLayerError {
+  readonly code = "SOCKET_PATH_TOO_LONG";
+
+  constructor(
+    readonly socket: string,
+    readonly max: number,
+  ) {
+    super(
+      `The embedded database's socket ${socket} is longer than the ${max} bytes a Unix socket path may have, ` +
+        `and so is one in the temporary folder (TMPDIR): set INLOCO_DATA_DIR or TMPDIR to a shorter path.`,
+    );
+  }
+}
+
+/** The running app's database lacks migrations this checkout has: only a start of the app applies them. */
+export class RunningAppNotMigratedError extends DatabaseLayerError {
+  readonly code = "RUNNING_APP_NOT_MIGRATED";
+
+  constructor(
+    readonly pid: number,
+    readonly pending: readonly string[],
+  ) {
+    super(
+      `The app running as process ${pid} works on a database without the migration(s) ${pending.join(", ")}, ` +
+        `which this checkout has: it was started from older code. Stop it, then start it again (it migrates at start) ` +
+        `or run \`inloco db migrate\`; schema changes are not made under a running app.`,
     );
   }
 }

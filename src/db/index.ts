@@ -15,6 +15,8 @@ export {
   InvalidKeyError,
   MigrationError,
   MissingKeyError,
+  RunningAppNotMigratedError,
+  SocketPathTooLongError,
 } from "./errors.ts";
 export type { PrismaClient } from "../generated/prisma/client.ts";
 export { Prisma } from "../generated/prisma/client.ts";

@@ -63,6 +63,24 @@ export async function applyMigrations(url: string, migrations: Migration[] = rea
   }
 }
 
+/** Names of the migrations not yet recorded in the database, applying nothing. */
+export async function pendingMigrations(url: string, migrations: Migration[] = readMigrations()): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    ).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code === "42P01") return { rows: [] }; // no table: nothing applied
+      throw error;
+    });
+    const done = new Set(rows.map((row) => row.migration_name));
+    return migrations.filter((m) => !done.has(m.name)).map((m) => m.name);
+  } finally {
+    await client.end();
+  }
+}
+
 async function applyPending(client: pg.Client, migrations: Migration[]): Promise<string[]> {
   await client.query(CREATE_MIGRATIONS_TABLE);
   const { rows } = await client.query<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }>(

@@ -9,6 +9,7 @@
 //    embedded server's sockets, and the embedded database is closed on `beforeExit` (PGlite must be
 //    closed to flush its files).
 import { openEmbeddedPostgres } from "./embedded.ts";
+import { DataFolderLockedError } from "./errors.ts";
 import { schemaEngineAdapterFactory, type SchemaEngineAdapterFactory } from "./schema-engine-adapter.ts";
 import type { DatabaseSettings } from "./settings.ts";
 import { fixedShadow, inMemoryShadow, temporaryShadow } from "./shadow.ts";
@@ -36,7 +37,12 @@ async function createFactory(settings: DatabaseSettings): Promise<SchemaEngineAd
     return schemaEngineAdapterFactory(settings.databaseUrl, shadow, poolOptions);
   }
 
-  const embedded = await openEmbeddedPostgres(settings.dataDir, { keepProcessAlive: false });
+  const embedded = await openEmbeddedPostgres(settings.dataDir, { keepProcessAlive: false }).catch((error: unknown) => {
+    // Coordinator commands work through a running app's database; Prisma's CLI changes or resets the
+    // schema the app works on, so it needs the folder alone.
+    if (!(error instanceof DataFolderLockedError)) throw error;
+    throw new DataFolderLockedError(error.folder, error.pid, error.lockFile, "Prisma's CLI changes the schema the running app works on, so it needs the folder alone");
+  });
   let closed = false;
   process.on("beforeExit", () => {
     if (closed) return;

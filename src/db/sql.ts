@@ -19,9 +19,10 @@ export interface Sql extends SqlTx {
  * Plain SQL over a node-postgres pool. Each statement is prepared once per connection and its plan
  * reused. (The embedded database's one session outlives the pool's connections to it: a statement
  * prepared by a dropped connection would still be there; openDatabase drops them first.)
+ * `prepare: false`: nothing is named, for a connection to a session another process prepares in.
  */
-export function sqlOver(pool: pg.Pool): Sql {
-  const statements = new PreparedStatements();
+export function sqlOver(pool: pg.Pool, options: { prepare?: boolean } = {}): Sql {
+  const statements = new PreparedStatements(options.prepare === false ? 0 : MAX_PREPARED);
   const run = <R extends pg.QueryResultRow>(on: pg.Pool | pg.PoolClient, text: string, values?: unknown[]) => on.query<R>(statements.config(text, values));
   return {
     query: (text, values) => run(pool, text, values),
@@ -57,11 +58,14 @@ const MAX_PREPARED = 256;
 class PreparedStatements {
   private readonly names = new Map<string, string>();
 
+  /** `max` 0: every text runs unnamed (a connection to a session another process prepares in). */
+  constructor(private readonly max: number) {}
+
   config(text: string, values: unknown[] | undefined): pg.QueryConfig {
     let name = this.names.get(text);
     // Named by a hash of the text, so two pools' worth of statements (or two Sql objects over one
     // pool) never give one name to two texts.
-    if (name === undefined && this.names.size < MAX_PREPARED) this.names.set(text, (name = `inloco_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`));
+    if (name === undefined && this.names.size < this.max) this.names.set(text, (name = `inloco_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`));
     return { text, ...(values ? { values } : {}), ...(name ? { name } : {}) };
   }
 }

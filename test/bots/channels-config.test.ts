@@ -19,7 +19,7 @@ function problems(env: NodeJS.ProcessEnv): Record<string, string> {
 describe("channel settings", () => {
   it("with nothing set, no channel starts and each says why", () => {
     const s = readChannelSettings({});
-    expect(s).toMatchObject({ PORT: 8080, WHATSAPP_ENABLED: false, CHROMIUM_PATH: "/usr/bin/chromium", INLOCO_DATA_DIR: "data" });
+    expect(s).toMatchObject({ PORT: 8080, HOST: "127.0.0.1", WHATSAPP_ENABLED: false, CHROMIUM_PATH: "/usr/bin/chromium", INLOCO_DATA_DIR: "data" });
     expect(plannedChannels(s)).toEqual({
       notStarting: ["telegram: TELEGRAM_BOT_TOKEN not set", "whatsapp: WHATSAPP_ENABLED is not true"],
     });
@@ -70,6 +70,14 @@ describe("channel settings", () => {
       WHATSAPP_NUMBER: expect.stringContaining("international format, digits only"),
     });
     expect(problems({ PORT: "70000" })).toEqual({ PORT: "a port number from 1 to 65535" });
+  });
+
+  it("HOST is an address of this machine, loopback by default", () => {
+    for (const host of ["0.0.0.0", "::", "::1", "10.0.0.5", "localhost", "inloco.internal"]) expect(readChannelSettings({ HOST: host }).HOST).toBe(host);
+    expect(readChannelSettings({ HOST: "" }).HOST).toBe("127.0.0.1");
+    for (const host of ["http://0.0.0.0", "0.0.0.0:8080", "two words", "-bad-"]) {
+      expect(problems({ HOST: host })).toEqual({ HOST: expect.stringContaining("e.g. 127.0.0.1 (this machine only), 0.0.0.0") });
+    }
   });
 
   it("a webhook needs an https URL and a secret Telegram can send", () => {

@@ -1,7 +1,7 @@
 // Helpers shared by the throwaway servers: finding Debian's binaries and running them as a
 // non-root user when the tests run as root (initdb and postgres refuse to run as root).
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
@@ -86,4 +86,27 @@ export function runQuietlySync(command: string, args: string[], user?: { name: s
   } catch {
     // Already stopped.
   }
+}
+
+/** Local addresses (hex `ADDR:PORT`, as /proc shows them) of the TCP sockets a process listens on, IPv4 and IPv6. */
+export function tcpListenersOf(pid: number): string[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m?.[1]) inodes.add(m[1]);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const listening: string[] = [];
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, "utf8").split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local_address is hex "ADDR:PORT"; st 0A is LISTEN; inode is the tenth column.
+      if (f[3] === "0A" && f[9] && inodes.has(f[9])) listening.push(`${f[1]}`);
+    }
+  }
+  return listening.sort();
 }
