@@ -4,6 +4,9 @@
 //    schema engine reads when it describes a database: they are decoded as text, and `"char"`
 //    columns are reported to the engine as a character type (as text, `migrate dev` panics once
 //    constraints exist);
+//  - adapter-pg's executeScript splits a migration on every `;`, comments and function bodies included
+//    (a `;` in a comment or a plpgsql body breaks `migrate deploy`): a script goes whole, as one simple
+//    query, which PostgreSQL runs statement by statement in one implicit transaction;
 //  - the shadow database `migrate dev` asks for is provided by the caller (see `ShadowProvider`),
 //    instead of adapter-pg's, which tries to drop the database while its own pool is connected.
 import pg from "pg";
@@ -76,6 +79,13 @@ function reportCharColumns<T extends Queryable>(queryable: T): T {
 async function connect(url: string, poolOptions: pg.PoolConfig): Promise<Adapter> {
   const factory = new PrismaPg({ connectionString: url, ...poolOptions, Client: CatalogTypesClient });
   const adapter = reportCharColumns(await factory.connect());
+  const internals = adapter as unknown as { client?: pg.Pool; onError(error: unknown): never };
+  const pool = internals.client;
+  if (!(pool instanceof pg.Pool)) throw new Error("@prisma/adapter-pg changed: its adapter no longer keeps a pg pool as `client`");
+  adapter.executeScript = async (script) => {
+    // adapter-pg's onError turns a pg error into the engine's (the failing migration is named as usual).
+    await pool.query(script).catch((e: unknown) => internals.onError(e));
+  };
   const startTransaction = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (isolationLevel) => reportCharColumns(await startTransaction(isolationLevel));
   return adapter;

@@ -98,6 +98,18 @@ describe("applyMigrations", () => {
 });
 
 describe("Prisma CLI", () => {
+  it("the Prisma CLI applies every migration to an empty database too (semicolons in comments and function bodies)", { timeout: 120_000 }, async () => {
+    const url = await emptyDatabase();
+    const deploy = await prisma(["migrate", "deploy"], url);
+    expect(deploy.output).toContain("All migrations have been successfully applied");
+    expect(deploy.code).toBe(0);
+    const { rows } = await withClient(url, (c) => c.query(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY migration_name`));
+    expect(rows.map((r) => r.migration_name)).toEqual(readMigrations().map((m) => m.name));
+    // The RSVP trigger's body (a plpgsql function, semicolons inside) arrived whole.
+    const trigger = await withClient(url, (c) => c.query(`SELECT 1 FROM pg_trigger WHERE tgname = 'rsvps_need_consent'`));
+    expect(trigger.rowCount).toBe(1);
+  });
+
   it("sees the database migrated here as up to date", { timeout: 60_000 }, async () => {
     const url = await emptyDatabase();
     await applyMigrations(url);
