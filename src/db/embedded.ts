@@ -25,6 +25,9 @@ export const SOCKET_RECORD_NAME = "inloco.socket";
 const SOCKET_PORT = 5432;
 const SOCKET_NAME = `.s.PGSQL.${SOCKET_PORT}`;
 /** sun_path holds 108 bytes on Linux (104 on macOS) with the closing NUL. */
+/** Short 0700 folders made for a socket when the data folder's path is too long (and for the shadow database). */
+const SOCKET_FOLDER_PREFIX = "inloco-socket-";
+const SOCKET_FOLDER = /^inloco-socket-[A-Za-z0-9]{6}$/;
 const MAX_SOCKET_PATH = process.platform === "linux" ? 107 : 103;
 
 export interface EmbeddedPostgres {
@@ -101,7 +104,7 @@ export async function attachEmbeddedPostgres(dataDir: string, held: DataFolderLo
 
 /** Starts a throwaway in-memory PGlite on a socket in a temporary 0700 folder (Prisma's shadow database). */
 export async function openInMemoryPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
-  const socketDir = mkdtempSync(join(tmpdir(), "inloco-"));
+  const socketDir = mkdtempSync(join(tmpdir(), SOCKET_FOLDER_PREFIX));
   try {
     return await serve(await PGlite.create(), "memory://", socketDir, options, () => rmSync(socketDir, { recursive: true, force: true }));
   } catch (error) {
@@ -113,14 +116,16 @@ export async function openInMemoryPostgres(options: EmbeddedOptions = {}): Promi
 /** Where the socket goes: the data folder, or a short 0700 temporary folder when that path is too long. */
 function prepareSocketFolder(dir: string): string {
   // Left behind by a process that died holding the folder (its lock has just been taken over).
+  // Only a folder this code made for a socket (its own prefix, in the temporary folder), never the data
+  // folder itself, which may well live in the temporary folder too.
   const stale = readSocketRecord(dir);
-  const staleDir = stale && dirname(stale.socket);
-  if (staleDir && dirname(staleDir) === tmpdir() && /^inloco-[^/]+$/.test(basename(staleDir))) rmSync(staleDir, { recursive: true, force: true });
+  const staleDir = stale && resolve(dirname(stale.socket));
+  if (staleDir && staleDir !== dir && dirname(staleDir) === resolve(tmpdir()) && SOCKET_FOLDER.test(basename(staleDir))) rmSync(staleDir, { recursive: true, force: true });
   removeQuietly(join(dir, SOCKET_RECORD_NAME));
   const inFolder = join(dir, SOCKET_NAME);
   removeQuietly(inFolder);
   if (Buffer.byteLength(inFolder) <= MAX_SOCKET_PATH) return dir;
-  const short = mkdtempSync(join(tmpdir(), "inloco-"));
+  const short = mkdtempSync(join(tmpdir(), SOCKET_FOLDER_PREFIX));
   if (Buffer.byteLength(join(short, SOCKET_NAME)) <= MAX_SOCKET_PATH) return short;
   rmSync(short, { recursive: true, force: true });
   throw new SocketPathTooLongError(inFolder, MAX_SOCKET_PATH);
