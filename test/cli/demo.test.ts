@@ -28,7 +28,7 @@ describe("the terminal chat on the embedded database", () => {
   it("keeps the conversation across restarts, and a coordinator can erase the person", async () => {
     const first = await inloco(["chat", "--user", "amira"], "3\nنعم\n2\nنعم\n1\n3\n");
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/3\. \u2068العربية\u2069/); // the language menu names each language in its own script
+    expect(first.stdout).toMatch(/\n3\. العربية\n/); // the language menu names each language in its own script
     expect(first.stdout).toContain("هل تحتاج مساعدة لتجد مكاناً تسكن فيه؟");
 
     const second = await inloco(["chat", "--user", "amira"], "1\n");
