@@ -176,6 +176,10 @@ function onStart(s: Sprint, input: InputOf<"start">): Handled {
   s.session.dialog = null;
   // Deep links carry a territory (a poster in one town) and sometimes a flow (an event's RSVP).
   if (input.params.territory) s.setField("territory", input.params.territory);
+  // A language chosen before the conversation (`inloco chat --lang it`): set, and onboarding doesn't
+  // ask it again (its first branch reads the `lang` param).
+  const lang = input.params.lang;
+  if (lang && s.ctx.languages.includes(lang) && lang !== s.session.contact.language) s.setField("language", lang);
   const requested = input.flow && s.ctx.flows.get(input.flow) ? input.flow : undefined;
   if (requested) {
     if (s.session.runs.length > 0) s.exitAll("replaced");
