@@ -85,6 +85,8 @@ export class TerminalChannel implements Channel {
     for await (const line of lines) {
       if (line.trim() === "/quit") break;
       const inbound = this.inbound(line);
+      // Piped in, the lines are not on the screen: echo each, so the output reads as a transcript.
+      if (!this.o.interactive && !isIgnored(inbound)) this.o.output.write(`> ${line}\n`);
       if (!isIgnored(inbound)) await onInbound(inbound);
       if (this.o.interactive) lines.prompt();
     }

@@ -37,6 +37,9 @@ describe("terminal chat", () => {
     expect(printed).toContain(`${texts.t("en", "onboarding:consent")}\n1. Yes\n2. No\n\n`);
     expect(printed.endsWith(`5. ${texts.t("en", "onboarding:territory.other")}\n\n`)).toBe(true);
     expect(printed).not.toContain("🤖");
+    // Each piped line is echoed before its replies, so the output reads as a transcript.
+    expect(printed).toContain(`\n\n> 1\n${texts.t("en", "onboarding:welcome")}\n`);
+    expect(printed).toContain("\n\n> yes\n");
   });
 
   it("--lang: the language is not asked, the bot starts in it", async () => {
