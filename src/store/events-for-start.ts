@@ -4,7 +4,7 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * A start gets the event it is about: the one its deep link names, or else the next one in the
+ * A start gets the event it is about (and loses a territory the database doesn't know): the one its deep link names, or else the next one in the
  * person's territory, with title, time and place in the person's language as flow parameters
  * (`event`, `event_title`, `event_when`, `event_place`). Title and time come in every other
  * language too (`event_title@ar`, `event_when@ar`; those of `languages` and of the event's title):
@@ -13,6 +13,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function eventsForStart(prisma: PrismaClient, now: () => Date = () => new Date(), languages: readonly string[] = []): InputPreparer {
   return async (input, session) => {
     if (input.type !== "start") return input;
+    // A link's territory that the database doesn't know (an old or mistyped poster) is dropped, so
+    // the person is asked where they live instead of being left without a territory.
+    const linked = input.params.territory;
+    if (linked && !(await prisma.territory.findUnique({ where: { id: linked }, select: { id: true } }))) {
+      const { territory: _unknown, ...rest } = input.params;
+      input = { ...input, params: rest };
+    }
     const named = input.params.event;
     const territory = input.params.territory ?? session.contact.fields.territory;
     const event = named

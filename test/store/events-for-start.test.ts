@@ -25,6 +25,14 @@ describe("events for a start", () => {
     expect(params["event_title@en"]).toBeUndefined();
   });
 
+  it("a link's territory that doesn't exist is dropped, so onboarding asks where the person lives", async () => {
+    const prepare = eventsForStart(db.prisma);
+    const input = await prepare({ type: "start", params: { territory: "atlantis" } }, newSession("en"));
+    expect(input).toEqual({ type: "start", params: {} });
+    const known = await prepare({ type: "start", params: { territory: "cuneo" } }, newSession("en"));
+    expect(known).toEqual({ type: "start", params: { territory: "cuneo" } });
+  });
+
   it("a link to an event that doesn't exist is a plain start", async () => {
     const prepare = eventsForStart(db.prisma);
     const input = await prepare({ type: "start", flow: "rsvp", params: { event: "00000000-0000-4000-8000-000000000000" } }, newSession("en"));
