@@ -2,7 +2,7 @@ import type { Said } from "./answers/index.ts";
 import { parseAnswer, readLanguage, readYesNo } from "./answers/index.ts";
 import { globalCommand, questionCommand, type GlobalCommand } from "./commands.ts";
 import type { EngineContext } from "./context.ts";
-import { beginFlow } from "./consent-gate.ts";
+import { beginFlow, consentGate } from "./consent-gate.ts";
 import type { AnswerSpec, Flow } from "./definition/flow.ts";
 import { EngineError } from "./errors.ts";
 import type { Input, InputOf, Turn } from "./io.ts";
@@ -182,6 +182,13 @@ function onStart(s: Sprint, input: InputOf<"start">): Handled {
   if (lang && s.ctx.languages.includes(lang) && lang !== s.session.contact.language) s.setField("language", lang);
   const requested = input.flow && s.ctx.flows.get(input.flow) ? input.flow : undefined;
   if (requested) {
+    // A link in the middle of a survey (an event's RSVP): the survey waits underneath, and the person
+    // comes back to it when the linked flow ends. Otherwise the linked flow replaces what was running.
+    if (canInterrupt(s, requested)) {
+      s.session.wait = null;
+      walk(s, beginFlow(s, s.ctx.flows.get(requested) as Flow, input.params));
+      return true;
+    }
     if (s.session.runs.length > 0) s.exitAll("replaced");
     return startFlow(s, requested, input.params);
   }
@@ -191,6 +198,21 @@ function onStart(s: Sprint, input: InputOf<"start">): Handled {
   }
   if (s.session.runs.length > 0) s.exitAll("restart");
   return startFlow(s, s.ctx.entryFlow, input.params);
+}
+
+/**
+ * Whether a linked flow can run on top of the conversation: the person waits at a question of a flow
+ * other than the linked one, has accepted the current consent note (no consent flow in between), and
+ * the stack has room.
+ */
+function canInterrupt(s: Sprint, requested: string): boolean {
+  const wait = s.session.wait;
+  if (s.session.status !== "active" || !wait || s.session.runs.length === 0 || outdatedRuns(s)) return false;
+  if (s.session.runs.length >= s.maxDepth || s.session.runs.some((r) => r.flow === requested)) return false;
+  const gate = consentGate(s.ctx);
+  if (gate && s.session.contact.fields.consent !== gate.version) return false;
+  const node = s.run && s.flowOf(s.run)?.nodes[wait.node];
+  return node?.type === "question";
 }
 
 function onTimeout(s: Sprint, input: InputOf<"timeout">): Handled {
