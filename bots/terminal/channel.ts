@@ -43,7 +43,12 @@ export class TerminalChannel implements Channel {
   async start(onInbound: InboundHandler): Promise<void> {
     this.state = "ready";
     if (this.o.interactive) this.write(`In Loco terminal chat — you are "${this.o.user}". Type /quit to leave.\n`);
-    if (this.o.greet !== false) await onInbound(this.inbound("/start") as Inbound);
+    if (this.o.greet !== false) {
+      const greeting = this.inbound("/start") as Inbound;
+      // `--lang`: the language is chosen already, so the bot doesn't ask it.
+      if (this.o.lang && greeting.input.type === "start") greeting.input.params.lang = this.o.lang;
+      await onInbound(greeting);
+    }
     // At a keyboard, readline echoes what is typed and shows the prompt on the output.
     const lines = createInterface({ input: this.o.input, ...(this.o.interactive ? { output: this.o.output } : {}), terminal: this.o.interactive, crlfDelay: Infinity });
     this.lines = lines;
@@ -80,6 +85,8 @@ export class TerminalChannel implements Channel {
     for await (const line of lines) {
       if (line.trim() === "/quit") break;
       const inbound = this.inbound(line);
+      // Piped in, the lines are not on the screen: echo each, so the output reads as a transcript.
+      if (!this.o.interactive && !isIgnored(inbound)) this.o.output.write(`> ${line}\n`);
       if (!isIgnored(inbound)) await onInbound(inbound);
       if (this.o.interactive) lines.prompt();
     }

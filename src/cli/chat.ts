@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { TerminalChannel } from "../../bots/terminal/channel.ts";
 import { runChat } from "../../bots/terminal/chat.ts";
@@ -7,6 +9,8 @@ import { Conversations } from "../conversation/conversations.ts";
 import { MemoryStore } from "../conversation/memory-store.ts";
 import { waitIdle } from "../pipeline/idle.ts";
 import { seedDemo } from "../store/seed.ts";
+import { PGLITE_FOLDER } from "../db/embedded.ts";
+import { databaseSettings } from "../db/settings.ts";
 
 /** `inloco chat`: talk to the bot in the terminal, through the real pipeline and database. */
 export function registerChat(program: Command): void {
@@ -38,6 +42,9 @@ export function registerChat(program: Command): void {
         return;
       }
       const terminal = new TerminalChannel(person);
+      // Opening the database takes a moment, the very first time (creating it, migrating) several
+      // seconds: say so rather than stay silent. On stderr, so piped output stays a transcript.
+      process.stderr.write(`Starting…${firstStart() ? " (the first start prepares the database)" : ""}\n`);
       const app = await startApp({ mode: "chat", runtime, extraChannels: [terminal], health: false, log: () => undefined });
       try {
         // A fresh embedded database gets the demo territories and event, so answers link to them.
@@ -52,4 +59,10 @@ export function registerChat(program: Command): void {
         await app.stop();
       }
     });
+}
+
+/** Whether the embedded database is still to be created (no server configured, no folder yet). */
+function firstStart(): boolean {
+  const settings = databaseSettings();
+  return !settings.databaseUrl && !existsSync(join(resolve(settings.dataDir), PGLITE_FOLDER));
 }

@@ -5,6 +5,8 @@ import { openBroker, readQueueSettings } from "../config/queue.ts";
 import { forgetQueuedJobs } from "../pipeline/erasure.ts";
 import { eraseContact } from "../store/erase.ts";
 
+const CONTACT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * `inloco contact erase <id>`: a coordinator erases a person's data, as the person's DELETE would:
  * the database in one transaction, then (with REDIS_URL) the person's jobs still in the queues.
@@ -17,6 +19,11 @@ export function registerContact(program: Command): void {
     .argument("<id>", "the contact's id")
     .option("--actor <who>", "who asks, for the audit log", `cli:${userInfo().username}`)
     .action(async (id: string, opts: { actor: string }) => {
+      if (!CONTACT_ID.test(id)) {
+        console.error(`"${id}" is not a contact id: a contact id is a UUID such as 3f2b8c1e-9d4a-4f6b-8e2a-1c5d7e9f0a3b (see the audit log or an export)`);
+        process.exitCode = 1;
+        return;
+      }
       const settings = readQueueSettings();
       const { db, vault, close } = await openStakeholderDatabase({ attach: true });
       try {

@@ -3,7 +3,7 @@ import { openStakeholderDatabase } from "../app/database.ts";
 import { openDatabase } from "../db/index.ts";
 import { readPipelineSettings } from "../config/pipeline.ts";
 import { RetentionSweeper } from "../retention/retention.ts";
-import { seedDemo } from "../store/seed.ts";
+import { seedDemo, seededReport } from "../store/seed.ts";
 
 /** `inloco db migrate`, `inloco db seed` and `inloco db prune`. */
 export function registerDb(program: Command): void {
@@ -33,8 +33,7 @@ export function registerDb(program: Command): void {
     .action(async () => {
       const { db: database, close } = await openStakeholderDatabase({ attach: true });
       try {
-        const counts = await seedDemo(database.prisma);
-        console.log(`seeded ${counts.territories} territories, ${counts.taskForces} task forces, ${counts.organisations} organisations, ${counts.events} event`);
+        console.log(seededReport(await seedDemo(database.prisma)));
       } finally {
         await close();
       }

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command } from "commander";
+import { PROJECT_ROOT } from "../app/runtime.ts";
 import { registerChat } from "./chat.ts";
 import { registerContact } from "./contact.ts";
 import { registerDb } from "./db.ts";
@@ -8,7 +11,10 @@ import { registerQueue } from "./queue.ts";
 import { registerRun } from "./run.ts";
 import { reportAndExit } from "./errors.ts";
 
-const program = new Command("inloco").description("In Loco Outreach: surveys and feedback with newcomers, in their language");
+const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
+const program = new Command("inloco")
+  .description("In Loco Outreach: surveys and feedback with newcomers, in their language")
+  .version(version, "-V, --version", "print the version");
 registerChat(program);
 registerDb(program);
 registerContact(program);

@@ -3,6 +3,7 @@ import { Option, type Command } from "commander";
 import { fetchBotUsername } from "../../bots/telegram/bot.ts";
 import { readChannelSettings } from "../config/channels.ts";
 import { ConfigError } from "../config/env.ts";
+import { openDatabase } from "../db/index.ts";
 import { posterLink, writePosterQr, type PosterChannel } from "../poster/poster.ts";
 
 interface PosterOptions {
@@ -35,9 +36,41 @@ export function registerPoster(program: Command): void {
         ...(telegramUsername ? { telegramUsername } : {}),
         ...(settings.WHATSAPP_NUMBER ? { whatsappNumber: settings.WHATSAPP_NUMBER } : {}),
       });
+      // A poster with an id the bot doesn't know sends people nowhere: refuse it before printing.
+      const unknown = await unknownIds(o);
+      if (unknown.length > 0) {
+        for (const line of unknown) console.error(line);
+        process.exitCode = 1;
+        return;
+      }
       const file = resolve(o.out ?? `poster-${[o.territory, o.event, o.channel].filter(Boolean).join("-")}.png`);
       await writePosterQr(link, file);
       console.log(link);
       console.log(`QR code written to ${file}`);
     });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What is wrong with the poster's territory and event, looked up in the stakeholder database. */
+async function unknownIds(o: PosterOptions): Promise<string[]> {
+  const db = await openDatabase();
+  try {
+    const problems: string[] = [];
+    const territories = await db.prisma.territory.findMany({ select: { id: true }, orderBy: { id: "asc" } });
+    if (!territories.some((t) => t.id === o.territory)) {
+      const known = territories.map((t) => t.id).join(", ") || "none yet: `inloco db seed` loads the demo ones";
+      problems.push(`unknown territory "${o.territory}" (known: ${known})`);
+    }
+    if (o.event !== undefined) {
+      const event = UUID.test(o.event) ? await db.prisma.event.findUnique({ where: { id: o.event }, select: { territoryId: true } }) : null;
+      if (!event) problems.push(`unknown event "${o.event}" (an event id is a UUID, as \`inloco db seed\` prints)`);
+      else if (event.territoryId !== null && event.territoryId !== o.territory) {
+        problems.push(`event "${o.event}" is in territory "${event.territoryId}", not "${o.territory}"`);
+      }
+    }
+    return problems;
+  } finally {
+    await db.close();
+  }
 }

@@ -34,7 +34,8 @@ export function beginFlow(s: Sprint, flow: Flow, params: Record<string, string>)
   const gate = consentGate(s.ctx);
   if (gate && flow.id !== gate.flow.id && s.session.contact.fields.consent !== gate.version) {
     const start = startNode(gate.flow);
-    const run = s.pushRun(gate.flow, start, {});
+    // The consent flow sees the link's params too (a `lang` chosen before, a territory).
+    const run = s.pushRun(gate.flow, start, params);
     run.then = { flow: flow.id, params };
     return start;
   }

@@ -2,8 +2,8 @@ import type { Said } from "./answers/index.ts";
 import { parseAnswer, readLanguage, readYesNo } from "./answers/index.ts";
 import { globalCommand, questionCommand, type GlobalCommand } from "./commands.ts";
 import type { EngineContext } from "./context.ts";
-import { beginFlow } from "./consent-gate.ts";
-import type { Flow } from "./definition/flow.ts";
+import { beginFlow, consentGate } from "./consent-gate.ts";
+import type { AnswerSpec, Flow } from "./definition/flow.ts";
 import { EngineError } from "./errors.ts";
 import type { Input, InputOf, Turn } from "./io.ts";
 import { answerConsent, askConsent } from "./nodes/consent.ts";
@@ -32,11 +32,21 @@ export function resume(session: Session | null, input: Input, ctx: EngineContext
 type Handled = boolean;
 
 function onSaid(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>): Handled {
+  // Facts the host looked up for this turn ("Answer an invitation" chosen after the territory was):
+  // what the outermost run lacks, as if its start had carried it.
+  const outer = s.session.runs[0];
+  if ((input.type === "text" || input.type === "choice") && input.facts && outer) {
+    for (const [k, v] of Object.entries(input.facts)) if (outer.params[k] === undefined) outer.params[k] = v;
+  }
   const reader = s.reader();
   let command = globalCommand(input, reader);
   // "Language" may be an answer too (a topic to choose): help, language and restart give way to a
-  // valid answer. STOP, START and DELETE never do: leaving must always work.
-  if (command && SOFT_COMMANDS.has(command) && !s.session.dialog && answersWait(s, input)) command = undefined;
+  // valid answer. STOP, START and DELETE never do: leaving must always work. At a free-text question
+  // every text is valid: there the person is asked which they meant.
+  if (command && SOFT_COMMANDS.has(command) && !s.session.dialog && answersWait(s, input)) {
+    if (input.type === "text" && waitsForText(s)) return askCommandOrAnswer(s, command as HeldCommand, input.text);
+    command = undefined;
+  }
   if (s.session.status === "stopped") {
     // After STOP nothing is sent until the person writes START again.
     if (command === "start") return onStart(s, { type: "start", params: {} });
@@ -57,6 +67,15 @@ function onSaid(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>)
     if (answer === "yes") return erase(s);
     s.say("session:delete_cancelled");
     return reask(s);
+  }
+  if (s.session.dialog === "command_or_answer" && !command) {
+    const held = s.session.held;
+    const meant = parseAnswer(COMMAND_OR_ANSWER, input as Said, s.answerEnv());
+    s.session.dialog = null;
+    delete s.session.held;
+    if (held && meant.ok && meant.value.kind === "choice" && meant.value.choices[0] === "command") return onCommand(s, held.command);
+    // "My answer": the word is the answer. Anything else written instead is the answer itself.
+    if (held && meant.ok) input = { type: "text", text: held.text };
   }
   if (command) return onCommand(s, command);
   if (s.session.status !== "active" || !s.session.wait) return startFlow(s, s.ctx.entryFlow, {});
@@ -82,6 +101,38 @@ function onSaid(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>)
 }
 
 const SOFT_COMMANDS = new Set<GlobalCommand>(["help", "language", "restart"]);
+type HeldCommand = NonNullable<Session["held"]>["command"];
+
+const COMMAND_OR_ANSWER: AnswerSpec = {
+  type: "choice",
+  options: [
+    { id: "command", label: "session:command_or_answer_command" },
+    { id: "answer", label: "session:command_or_answer_answer" },
+  ],
+};
+
+/** Whether the session waits at a free-text question, where any text is a valid answer. */
+function waitsForText(s: Sprint): boolean {
+  const run = s.run;
+  const flow = run && s.flowOf(run);
+  const node = s.session.wait && flow?.nodes[s.session.wait.node];
+  return node?.type === "question" && node.answer.type === "text";
+}
+
+/** "HELP" at a free-text question: ask whether the command was meant or that is the answer. */
+function askCommandOrAnswer(s: Sprint, command: HeldCommand, text: string): Handled {
+  s.session.dialog = "command_or_answer";
+  s.session.held = { command, text };
+  const word = text.trim();
+  s.say("session:command_or_answer", { word }, {
+    choices: [
+      { id: "command", key: "session:command_or_answer_command", params: { word } },
+      { id: "answer", key: "session:command_or_answer_answer" },
+    ],
+    expects: "choice",
+  });
+  return true;
+}
 
 /** Whether the input is a valid answer to the question the session waits at. */
 function answersWait(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>): boolean {
@@ -94,6 +145,7 @@ function answersWait(s: Sprint, input: Exclude<Input, { type: "start" | "timeout
 
 function onCommand(s: Sprint, command: GlobalCommand): Handled {
   s.session.dialog = null;
+  delete s.session.held;
   switch (command) {
     case "start":
       return onStart(s, { type: "start", params: {} });
@@ -130,8 +182,19 @@ function onStart(s: Sprint, input: InputOf<"start">): Handled {
   s.session.dialog = null;
   // Deep links carry a territory (a poster in one town) and sometimes a flow (an event's RSVP).
   if (input.params.territory) s.setField("territory", input.params.territory);
+  // A language chosen before the conversation (`inloco chat --lang it`): set, and onboarding doesn't
+  // ask it again (its first branch reads the `lang` param).
+  const lang = input.params.lang;
+  if (lang && s.ctx.languages.includes(lang) && lang !== s.session.contact.language) s.setField("language", lang);
   const requested = input.flow && s.ctx.flows.get(input.flow) ? input.flow : undefined;
   if (requested) {
+    // A link in the middle of a survey (an event's RSVP): the survey waits underneath, and the person
+    // comes back to it when the linked flow ends. Otherwise the linked flow replaces what was running.
+    if (canInterrupt(s, requested)) {
+      s.session.wait = null;
+      walk(s, beginFlow(s, s.ctx.flows.get(requested) as Flow, input.params));
+      return true;
+    }
     if (s.session.runs.length > 0) s.exitAll("replaced");
     return startFlow(s, requested, input.params);
   }
@@ -141,6 +204,21 @@ function onStart(s: Sprint, input: InputOf<"start">): Handled {
   }
   if (s.session.runs.length > 0) s.exitAll("restart");
   return startFlow(s, s.ctx.entryFlow, input.params);
+}
+
+/**
+ * Whether a linked flow can run on top of the conversation: the person waits at a question of a flow
+ * other than the linked one, has accepted the current consent note (no consent flow in between), and
+ * the stack has room.
+ */
+function canInterrupt(s: Sprint, requested: string): boolean {
+  const wait = s.session.wait;
+  if (s.session.status !== "active" || !wait || s.session.runs.length === 0 || outdatedRuns(s)) return false;
+  if (s.session.runs.length >= s.maxDepth || s.session.runs.some((r) => r.flow === requested)) return false;
+  const gate = consentGate(s.ctx);
+  if (gate && s.session.contact.fields.consent !== gate.version) return false;
+  const node = s.run && s.flowOf(s.run)?.nodes[wait.node];
+  return node?.type === "question";
 }
 
 function onTimeout(s: Sprint, input: InputOf<"timeout">): Handled {

@@ -8,13 +8,18 @@ export const Input = z.discriminatedUnion("type", [
     flow: z.string().optional(),
     params: z.record(z.string(), z.string()).default({}),
   }),
-  z.object({ type: z.literal("text"), text: z.string() }),
+  z.object({ type: z.literal("text"), text: z.string(), facts: z.record(z.string(), z.string()).optional() }),
   z.object({
     type: z.literal("choice"),
     /** An option id, or a command id from a button. */
     id: z.string(),
     /** The question the button belonged to: a tap on an old keyboard is ignored. */
     node: z.string().optional(),
+    /**
+     * What the host looked up for this turn (the next event in the person's territory, as a start's
+     * params): added to the outermost run's params that it doesn't have yet.
+     */
+    facts: z.record(z.string(), z.string()).optional(),
   }),
   z.object({ type: z.literal("choices"), ids: z.array(z.string()), node: z.string().optional() }),
   z.object({ type: z.literal("location"), lat: z.number(), lon: z.number() }),

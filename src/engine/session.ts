@@ -53,8 +53,11 @@ export const Wait = z.object({
 });
 export type Wait = z.infer<typeof Wait>;
 
-/** A global dialogue laid over the current wait: picking a language, confirming deletion. */
-export const Dialog = z.enum(["language", "confirm_delete"]);
+/**
+ * A global dialogue laid over the current wait: picking a language, confirming deletion, or asking
+ * whether a command word written at a free-text question ("HELP") was the command or the answer.
+ */
+export const Dialog = z.enum(["language", "confirm_delete", "command_or_answer"]);
 export type Dialog = z.infer<typeof Dialog>;
 
 /** The contact as the engine sees it: language and fields. */
@@ -76,6 +79,8 @@ export const Session = z.object({
   runs: z.array(Run),
   wait: Wait.nullable(),
   dialog: Dialog.nullable(),
+  /** During `command_or_answer`: the command word as written and the command it names. */
+  held: z.object({ command: z.enum(["help", "language", "restart"]), text: z.string() }).optional(),
 });
 export type Session = z.infer<typeof Session>;
 
@@ -99,6 +104,7 @@ export function copySession(s: Session): Session {
     runs: s.runs.map(copyRun),
     wait: s.wait ? { node: s.wait.node, attempts: s.wait.attempts, since: s.wait.since, reminded: s.wait.reminded } : null,
     dialog: s.dialog,
+    ...(s.held ? { held: { command: s.held.command, text: s.held.text } } : {}),
   };
 }
 

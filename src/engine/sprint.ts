@@ -154,16 +154,23 @@ export class Sprint {
     return out;
   }
 
+  /**
+   * A question the person got past (answered, skipped, or out of tries): `back` returns to it. Once per
+   * question, the newest MAX_TRAIL kept.
+   */
+  passed(run: Run, question: string): void {
+    if (run.trail.includes(question)) return;
+    run.trail.push(question);
+    // `back` reaches this far: a session stays the same size however long the survey.
+    if (run.trail.length > MAX_TRAIL) run.trail.shift();
+  }
+
   recordAnswer(run: Run, question: string, result: string, answered: Omit<Answered, "lang" | "at">): void {
     const full: Answered = { value: answered.value, skipped: answered.skipped, lang: this.lang, at: this.now };
     const flow = this.flowOf(run);
     // Kept in the session only when the flow (or a sub-flow) will read it again; the host stores all.
     if (flow && referencedAnswers(flow, this.ctx.flows).has(result)) run.answers[result] = full;
-    if (!run.trail.includes(question)) {
-      run.trail.push(question);
-      // `back` reaches this far: a session stays the same size however long the survey.
-      if (run.trail.length > MAX_TRAIL) run.trail.shift();
-    }
+    this.passed(run, question);
     this.emit({
       type: "answer.recorded",
       run: run.id,

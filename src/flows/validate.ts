@@ -33,7 +33,13 @@ export function validateFlow(flow: Flow, file: string, world: FlowWorld): Proble
       node.answer.options.forEach((o, i) => {
         if (seen.has(o.id)) at(`nodes.${id}.answer.options.${i}.id`, `choice id "${o.id}" is used twice`);
         seen.add(o.id);
+        if (o.exclusive && node.answer.type === "choice") {
+          at(`nodes.${id}.answer.options.${i}.exclusive`, "only means something in a multiple_choice (a choice takes one option anyway)");
+        }
       });
+      if (node.answer.type === "multiple_choice" && node.answer.options.every((o) => o.exclusive)) {
+        at(`nodes.${id}.answer.options`, "every option is exclusive: make it a choice");
+      }
       if (node.answer.type === "multiple_choice" && node.answer.max !== undefined && node.answer.max < node.answer.min) {
         at(`nodes.${id}.answer.max`, "is smaller than min");
       }

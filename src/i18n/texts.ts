@@ -2,10 +2,17 @@ import i18next, { type i18n } from "i18next";
 import type { Lexicon, Params } from "../engine/index.ts";
 import { keysOf, readLocales, type Resources } from "./locales.ts";
 
-// Unicode isolates keep a value of another direction (a Latin name, a number) from scrambling
-// a right-to-left sentence around it.
+// Unicode isolates keep a value of another direction (a Latin name, an event title) from scrambling
+// a right-to-left sentence around it. Only where that can happen: a value with a letter written left to
+// right, once (a value already isolated is not wrapped again), and at the end of the text only when its
+// own end would be misplaced ("1. English" after the line's right-to-left mark needs none). A number or a value in the line's own script needs none, and
+// every isolate is a mark that a terminal without bidi support shows. A
+// left-to-right line is left as it is: a right-to-left value in it (a language's name in the menu, at
+// the end of its line) reads right there.
 const FSI = "\u2068";
 const PDI = "\u2069";
+// A letter of a left-to-right script (Latin, Cyrillic, Ethiopic…): any letter not of a right-to-left one.
+const LTR_LETTER = /(?![\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}])\p{L}/u;
 // Not global: used with split (which keeps the captured names) and test (which must not keep state).
 const SLOT = /\{\{\s*(\w+)\s*\}\}/;
 
@@ -57,13 +64,17 @@ export class Texts implements Lexicon {
       for (let i = 1; i < template.length; i += 2) {
         const name = template[i] as string;
         const v = params[name];
-        out += v === undefined ? `{{${name}}}` : isolate ? `${FSI}${v}${PDI}` : String(v);
-        out += template[i + 1] as string;
+        const after = template[i + 1] as string;
+        // A value that ends the line touches nothing after it: at most its start matters, and the
+        // line's own direction (set before it) already decides that.
+        const last = i + 2 >= template.length && after.trim() === "";
+        out += v === undefined ? `{{${name}}}` : isolate ? isolatedInRtl(String(v), last) : String(v);
+        out += after;
       }
       return out;
     }
     const values: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(params)) values[k] = isolate ? `${FSI}${v}${PDI}` : v;
+    for (const [k, v] of Object.entries(params)) values[k] = isolate ? isolatedInRtl(String(v)) : v;
     return this.i18n.t(key, { ...values, lng: lang });
   }
 
@@ -106,11 +117,6 @@ export class Texts implements Lexicon {
     return this.rtl.has(lang);
   }
 
-  /** Wrap text in a first-strong isolate whatever the language (text of another language inside a line). */
-  isolateAlways(text: string): string {
-    return text.startsWith(FSI) ? text : `${FSI}${text}${PDI}`;
-  }
-
   /** Keys that some language has and another lacks: language → missing keys. */
   gaps(): Map<string, string[]> {
     const all = new Set([...this.keys.values()].flatMap((k) => [...k]));
@@ -121,4 +127,23 @@ export class Texts implements Lexicon {
     }
     return out;
   }
+}
+
+const isIsolated = (s: string) => s.startsWith(FSI) && s.endsWith(PDI);
+
+const STRONG = /[\p{L}]/u;
+const TRAILING_NEUTRAL = /[^\p{L}\p{N}\p{M}]$/u;
+
+/**
+ * A value inside a right-to-left line: isolated when it has a left-to-right letter, and only once. At the
+ * end of the line only a value that starts left to right and ends in punctuation ("Meeting (AT)") needs it:
+ * without, its last bracket would take the line's direction.
+ */
+function isolatedInRtl(value: string, atEnd = false): string {
+  if (isIsolated(value) || !LTR_LETTER.test(value)) return value;
+  if (atEnd) {
+    const first = STRONG.exec(value)?.[0] ?? "";
+    if (!LTR_LETTER.test(first) || !TRAILING_NEUTRAL.test(value.trimEnd())) return value;
+  }
+  return `${FSI}${value}${PDI}`;
 }

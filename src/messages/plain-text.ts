@@ -13,9 +13,9 @@ export function plainText(message: Message, texts: Texts): string {
     // A scale point without a label of its own is just its number.
     if (isJustNumber(label, n)) lines.push(String(n));
     else {
-      // A label in another language (the language menu) keeps its own direction on the line.
-      const shown = choice.lang && choice.lang !== message.lang ? texts.isolateAlways(label) : label;
-      lines.push(texts.t(message.lang, "common:choice_line", { n, label: shown }));
+      // A label in another language (the language menu: "English" in an Arabic line) is isolated by `t`
+      // once, as any left-to-right value in a right-to-left line; the number and an Arabic label need none.
+      lines.push(texts.t(message.lang, "common:choice_line", { n, label }));
     }
   });
   if (message.expects === "multiple_choice") lines.push(texts.t(message.lang, "common:multiple_line"));

@@ -27,8 +27,18 @@ const ORGANISATIONS = [
 /** The id of the demo event, stable so deep links on test posters keep working. */
 export const DEMO_EVENT_ID = "6f1d2c3b-0a4e-4f5d-9c8b-7a6e5d4c3b2a";
 
+/** What `seedDemo` loaded: counts, and the ids a poster needs. */
+export interface Seeded {
+  territories: number;
+  taskForces: number;
+  organisations: number;
+  events: number;
+  territoryIds: string[];
+  event: { id: string; title: string; territoryId: string; startsAt: Date };
+}
+
 /** Load the demo territories, task forces, organisations and an event (safe to run again). */
-export async function seedDemo(prisma: PrismaClient, now = new Date()): Promise<{ territories: number; taskForces: number; organisations: number; events: number }> {
+export async function seedDemo(prisma: PrismaClient, now = new Date()): Promise<Seeded> {
   for (const t of TERRITORIES) await prisma.territory.upsert({ where: { id: t.id }, create: { ...t }, update: { ...t } });
   const forces = new Map<string, string>();
   for (const f of TASK_FORCES) {
@@ -79,5 +89,22 @@ export async function seedDemo(prisma: PrismaClient, now = new Date()): Promise<
     capacity: 40,
   };
   await prisma.event.upsert({ where: { id: DEMO_EVENT_ID }, create: { id: DEMO_EVENT_ID, ...event }, update: event });
-  return { territories: TERRITORIES.length, taskForces: TASK_FORCES.length, organisations: ORGANISATIONS.length, events: 1 };
+  return {
+    territories: TERRITORIES.length,
+    taskForces: TASK_FORCES.length,
+    organisations: ORGANISATIONS.length,
+    events: 1,
+    territoryIds: TERRITORIES.map((t) => t.id),
+    event: { id: DEMO_EVENT_ID, title: event.title.en, territoryId: event.territoryId, startsAt },
+  };
+}
+
+/** What `inloco db seed` prints: what was created, and the ids to make posters with. */
+export function seededReport(s: Seeded): string {
+  return [
+    `seeded ${s.territories} territories, ${s.taskForces} task forces, ${s.organisations} organisations, ${s.events} event`,
+    `territories: ${s.territoryIds.join(", ")}`,
+    `event: ${s.event.id} "${s.event.title}" in ${s.event.territoryId}, ${s.event.startsAt.toISOString()}`,
+    `a poster: npx inloco poster --territory ${s.event.territoryId}   (an event's: add --event ${s.event.id})`,
+  ].join("\n");
 }

@@ -1,25 +1,35 @@
 // Posters: the deep link and its QR code, from the library and from `inloco poster`.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 import { ConfigError } from "../../src/config/env.ts";
 import { PosterError, posterLink, writePosterQr } from "../../src/poster/poster.ts";
+import { DEMO_EVENT_ID, seedDemo } from "../../src/store/seed.ts";
+import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { BOT_INFO, BOT_TOKEN, FakeBotApi } from "./fake-bot-api.ts";
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const run = promisify(execFile);
 const cli = (args: string[], env: Record<string, string>) =>
   run(process.execPath, [join(PROJECT_ROOT, "src", "cli", "inloco.js"), "poster", ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    // The ids are looked up in a seeded database (the demo territories and event).
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_URL: db.url, ...env },
     cwd: mkdtempSync(join(tmpdir(), "inloco-poster-")),
   }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedDemo(db.prisma);
+});
+afterAll(() => db.drop());
 
 let api: FakeBotApi | undefined;
 afterEach(async () => {
@@ -57,9 +67,9 @@ describe("poster links", () => {
 describe("inloco poster", () => {
   it("writes the PNG and prints the link", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "inloco-poster-")), "p.png");
-    const r = await cli(["--territory", "valsusa", "--event", "42", "--out", out], { TELEGRAM_BOT_USERNAME: "InLocoBot" });
+    const r = await cli(["--territory", "valsusa", "--event", DEMO_EVENT_ID, "--out", out], { TELEGRAM_BOT_USERNAME: "InLocoBot" });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`https://t.me/InLocoBot?start=t-valsusa__e-42\nQR code written to ${out}\n`);
+    expect(r.stdout).toBe(`https://t.me/InLocoBot?start=t-valsusa__e-${DEMO_EVENT_ID}\nQR code written to ${out}\n`);
     expect(readFileSync(out).subarray(0, 8)).toEqual(PNG);
   });
 
@@ -75,6 +85,18 @@ describe("inloco poster", () => {
     const out = join(mkdtempSync(join(tmpdir(), "inloco-poster-")), "p.png");
     const r = await cli(["--territory", "cuneo", "--channel", "whatsapp", "--out", out], { WHATSAPP_NUMBER: "393331234567" });
     expect(r.stdout.split("\n")[0]).toBe("https://wa.me/393331234567?text=START%20t-cuneo");
+  });
+
+  it("refuses a territory or an event the database doesn't know, and writes nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "inloco-poster-"));
+    const bot = { TELEGRAM_BOT_USERNAME: "InLocoBot" };
+    const t = await cli(["--territory", "atlantis", "--out", join(dir, "a.png")], bot);
+    expect([t.code, t.stdout, t.stderr]).toEqual([1, "", 'unknown territory "atlantis" (known: asti, cuneo, torino, valsusa)\n']);
+    const e = await cli(["--territory", "valsusa", "--event", "nope", "--out", join(dir, "b.png")], bot);
+    expect([e.code, e.stderr]).toEqual([1, 'unknown event "nope" (an event id is a UUID, as `inloco db seed` prints)\n']);
+    const elsewhere = await cli(["--territory", "torino", "--event", DEMO_EVENT_ID, "--out", join(dir, "c.png")], bot);
+    expect([elsewhere.code, elsewhere.stderr]).toEqual([1, `event "${DEMO_EVENT_ID}" is in territory "valsusa", not "torino"\n`]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it("exits 1 with the setting to set when the bot can't be named", async () => {

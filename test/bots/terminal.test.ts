@@ -7,7 +7,7 @@ import { Conversations } from "../../src/conversation/conversations.ts";
 import { MemoryStore } from "../../src/conversation/memory-store.ts";
 import { channelContext, channelTexts } from "./context.ts";
 
-async function chat(lines: string, interactive: boolean): Promise<string> {
+async function chat(lines: string, interactive: boolean, lang?: string): Promise<string> {
   const input = new PassThrough();
   const output = new PassThrough();
   let printed = "";
@@ -17,6 +17,7 @@ async function chat(lines: string, interactive: boolean): Promise<string> {
   await runChat({
     texts: channelTexts(),
     user: "demo",
+    ...(lang ? { lang } : {}),
     input,
     output,
     interactive,
@@ -36,6 +37,17 @@ describe("terminal chat", () => {
     expect(printed).toContain(`${texts.t("en", "onboarding:consent")}\n1. Yes\n2. No\n\n`);
     expect(printed.endsWith(`5. ${texts.t("en", "onboarding:territory.other")}\n\n`)).toBe(true);
     expect(printed).not.toContain("🤖");
+    // Each piped line is echoed before its replies, so the output reads as a transcript.
+    expect(printed).toContain(`\n\n> 1\n${texts.t("en", "onboarding:welcome")}\n`);
+    expect(printed).toContain("\n\n> yes\n");
+  });
+
+  it("--lang: the language is not asked, the bot starts in it", async () => {
+    const printed = await chat("", false, "ar");
+    const texts = channelTexts();
+    expect(printed.startsWith(`${texts.t("ar", "onboarding:welcome")}\n`)).toBe(true);
+    expect(printed).not.toContain(texts.t("en", "onboarding:language"));
+    expect(printed).toContain(texts.t("ar", "onboarding:consent"));
   });
 
   it("stops reading at /quit and skips empty lines", async () => {

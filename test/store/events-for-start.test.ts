@@ -1,7 +1,9 @@
 // A start gets its event's details from the database, in every language: a newcomer chooses theirs
 // only after the link (in the consent flow that runs first). On a real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newSession } from "../../src/engine/index.ts";
+import { newSession, resume, type Input } from "../../src/engine/index.ts";
+import { plainText } from "../../src/messages/plain-text.ts";
+import { testContext } from "../support/engine.ts";
 import { eventsForStart } from "../../src/store/events-for-start.ts";
 import { DEMO_EVENT_ID, seedDemo } from "../../src/store/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
@@ -23,6 +25,37 @@ describe("events for a start", () => {
     expect(params["event_when@ar"]).toBeTruthy();
     expect(params["event_when@ar"]).not.toBe(params.event_when);
     expect(params["event_title@en"]).toBeUndefined();
+  });
+
+  it("a link's territory that doesn't exist is dropped, so onboarding asks where the person lives", async () => {
+    const prepare = eventsForStart(db.prisma);
+    const input = await prepare({ type: "start", params: { territory: "atlantis" } }, newSession("en"));
+    expect(input).toEqual({ type: "start", params: {} });
+    const known = await prepare({ type: "start", params: { territory: "cuneo" } }, newSession("en"));
+    expect(known).toEqual({ type: "start", params: { territory: "cuneo" } });
+  });
+
+  it("'Answer an invitation' at the menu finds the next event of the territory chosen after the start", async () => {
+    const prepare = eventsForStart(db.prisma, () => new Date(), ["en"]);
+    const ctx = testContext({ languages: ["en"] });
+    // A first contact: no territory at the start, so no event then; onboarding asks for it.
+    let session = newSession("en");
+    const step = async (input: Input) => {
+      const turn = resume(session, await prepare(input, session), ctx);
+      session = turn.session;
+      return turn.messages.map((m) => plainText(m, ctx.texts));
+    };
+    await step({ type: "start", params: {} });
+    await step({ type: "text", text: "1" }); // English
+    await step({ type: "text", text: "yes" });
+    await step({ type: "text", text: "2" }); // Val di Susa, where the demo event is
+    const menu = await step({ type: "text", text: "no" });
+    expect(menu.at(-1)).toContain(ctx.texts.t("en", "main:menu.question"));
+    const rsvp = await step({ type: "text", text: "3" }); // Answer an invitation
+    expect(rsvp.at(-1)).toContain("Val di Susa task force meeting");
+    expect(rsvp.join("\n")).not.toContain(ctx.texts.t("en", "rsvp:no_event"));
+    // Inside a sub-flow nothing is looked up.
+    expect(await prepare({ type: "text", text: "1" }, session)).toEqual({ type: "text", text: "1" });
   });
 
   it("a link to an event that doesn't exist is a plain start", async () => {

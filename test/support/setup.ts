@@ -1,6 +1,8 @@
 // Runs in every test worker before the test files.
 
-// nock 15 calls Promise.withResolvers, which Node 20 lacks (it arrived in Node 22).
+// nock (through @mswjs/interceptors), grammY and puppeteer-core call Promise.withResolvers, which
+// Node 20 lacks (it arrived in Node 22). nock stays on 14.0.x: 15 declares Node >= 22.20, and npm
+// install on Node 20 would warn EBADENGINE.
 // (Typed loosely: the project's lib setting, ES2023, does not declare it either.)
 if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== "function") {
   Object.defineProperty(Promise, "withResolvers", {

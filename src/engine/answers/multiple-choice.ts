@@ -18,6 +18,12 @@ export function parseMultipleChoice(spec: z.infer<typeof MultipleChoiceAnswer>, 
   if (!chosen || chosen.length === 0) return hint();
   // Keep the flow's option order, whatever order they were typed in.
   const ids = spec.options.filter((o) => chosen.includes(o)).map((o) => o.id);
+  // "None of these" with something else contradicts itself: say so rather than pick one.
+  const alone = ids.length > 1 ? spec.options.find((o) => o.exclusive && ids.includes(o.id)) : undefined;
+  if (alone) {
+    const n = spec.options.indexOf(alone) + 1;
+    return invalid("hints:exclusive", { n, label: env.reader.text(env.qualify(alone.label)) ?? String(n) });
+  }
   if (ids.length < spec.min) return invalid("hints:choose_at_least", { min: spec.min });
   if (spec.max !== undefined && ids.length > spec.max) return invalid("hints:choose_at_most", { max: spec.max });
   return ok({ kind: "choice", choices: ids });

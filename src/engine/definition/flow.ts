@@ -31,6 +31,10 @@ export const Option = z
     id: OptionId,
     label: TextKey.describe("text key of the option's label"),
     synonyms: TextKey.optional().describe("text key of other words for this option, separated by |"),
+    exclusive: z
+      .boolean()
+      .optional()
+      .describe('in a multiple choice, an option that is chosen alone ("None of these"): with others it is refused, with a hint'),
   })
   .strict();
 export type Option = z.infer<typeof Option>;

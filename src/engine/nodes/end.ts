@@ -21,6 +21,11 @@ export function enterEnd(s: Sprint, flow: Flow, node: Extract<Node, { type: "end
   }
   const parentFlow = s.flowOf(parent);
   const at = parentFlow?.nodes[parent.node];
-  // The parent stands at the `flow` node that entered this run.
+  // The parent stands at the `flow` node that entered this run, or at the question a link interrupted:
+  // back to it, asked again.
+  if (at?.type === "question") {
+    s.say("session:back_to_where");
+    return parent.node;
+  }
   return at?.type === "flow" ? at.next : undefined;
 }

@@ -88,6 +88,8 @@ export function answerQuestion(s: Sprint, flow: Flow, id: string, node: Question
   if (wait.attempts >= node.attempts) {
     s.emit({ type: "answer.invalid", run: run.id, flow: run.flow, question: id, attempts: wait.attempts });
     s.session.wait = null;
+    // Left without an answer, it is still the question BACK returns to.
+    s.passed(run, id);
     s.say("hints:moving_on");
     return node.invalid ?? node.next;
   }

@@ -52,6 +52,15 @@ export class Reader {
     return this.ctx.languages.some((l) => wordsOf(this.ctx.lexicon, l, key).has(text));
   }
 
+  /** The text of a key as written in the person's language (else English), for a hint that names it. */
+  text(key: string): string | undefined {
+    for (const l of this.langs) {
+      const t = this.ctx.lexicon.text(l, key);
+      if (t !== undefined) return t;
+    }
+    return undefined;
+  }
+
   /** All normalized forms of a text key in the person's language and English (labels, synonyms). */
   forms(key: string): ReadonlySet<string> {
     const out = new Set<string>();
