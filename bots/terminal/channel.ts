@@ -86,7 +86,8 @@ export class TerminalChannel implements Channel {
       if (line.trim() === "/quit") break;
       const inbound = this.inbound(line);
       // Piped in, the lines are not on the screen: echo each, so the output reads as a transcript.
-      if (!this.o.interactive && !isIgnored(inbound)) this.o.output.write(`> ${line}\n`);
+      // (Not once the screen is gone: the line is still handed over, as a closed chat's would be.)
+      if (!this.o.interactive && !isIgnored(inbound) && !this.o.output.writableEnded && !this.o.output.destroyed) this.o.output.write(`> ${line}\n`);
       if (!isIgnored(inbound)) await onInbound(inbound);
       if (this.o.interactive) lines.prompt();
     }

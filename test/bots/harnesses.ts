@@ -61,7 +61,9 @@ export const terminalHarness: ChannelHarness = {
       }
     };
     await channel.start(wrapped);
-    const shown = (): Shown[] => printed.map((text) => ({ text: text.replace(/\n+$/, ""), buttons: [], asksLocation: false }));
+    // Piped input is echoed as "> line" (a transcript); what the bot showed is everything else.
+    const shown = (): Shown[] =>
+      printed.filter((text) => !text.startsWith("> ")).map((text) => ({ text: text.replace(/\n+$/, ""), buttons: [], asksLocation: false }));
     const driver: Driver = {
       channel,
       async act(action) {

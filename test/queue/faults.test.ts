@@ -136,6 +136,9 @@ describe("Redis down for a few seconds", () => {
       await broker.work(q, async () => undefined, { concurrency: 2 });
     }
     await broker.add("ingest", "before", { n: 1 });
+    // Done before the outage: a job held by a worker when Redis dies may come back missing (not yet on disk),
+    // and its worker then says so in a line of its own, which is not what this test is about.
+    await waitFor(async () => (await broker.counts("ingest")).completed === 1, "the job before the outage done");
 
     await server.kill();
     await waitFor(() => lines.filter((l) => l.includes("still unreachable")).length >= 3, "a few reminders", { timeoutMs: 20_000 });
@@ -152,7 +155,7 @@ describe("Redis down for a few seconds", () => {
     expect(ended).toEqual([expect.stringMatching(/^queue: Redis at redis:\/\/127\.0\.0\.1:\d+ reachable again after \d+ m?s \(\d+ connection errors\)$/)]);
     expect(reminders[0]).toMatch(/still unreachable after \d+ m?s \(\d+ connection errors so far\)$/);
     // Nothing else: no line per failed reconnect or command.
-    expect(lines).toHaveLength(begun.length + reminders.length + ended.length);
+    expect(lines.filter((l) => !begun.includes(l) && !reminders.includes(l) && !ended.includes(l))).toEqual([]);
     const errors = Number(/\((\d+) connection errors\)/.exec(ended[0]!)?.[1]);
     expect(errors).toBeGreaterThan(lines.length);
   }, 90_000);
