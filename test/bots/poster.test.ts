@@ -97,7 +97,7 @@ describe("inloco poster", () => {
     const elsewhere = await cli(["--territory", "torino", "--event", DEMO_EVENT_ID, "--out", join(dir, "c.png")], bot);
     expect([elsewhere.code, elsewhere.stderr]).toEqual([1, `event "${DEMO_EVENT_ID}" is in territory "valsusa", not "torino"\n`]);
     expect(readdirSync(dir)).toEqual([]);
-  });
+  }, 90_000); // three CLI processes, each opening the database: slow on a busy machine
 
   it("exits 1 with the setting to set when the bot can't be named", async () => {
     const r = await cli(["--territory", "valsusa"], {});
