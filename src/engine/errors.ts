@@ -2,7 +2,7 @@
 export class EngineError extends Error {
   override readonly name = "EngineError";
   constructor(
-    readonly code: "unknown_entry_flow" | "unknown_consent_flow" | "invalid_session",
+    readonly code: "unknown_entry_flow" | "unknown_consent_flow",
     message: string,
     readonly detail: Record<string, unknown> = {},
   ) {

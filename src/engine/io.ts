@@ -88,7 +88,7 @@ export type Event =
   | { type: "erasure.requested" }
   | { type: "emitted"; name: string; data: Record<string, unknown>; run: string; flow: string; version: number }
   | { type: "wait.started"; node: string; turn: number; timeout?: number }
-  | { type: "input.ignored"; reason: "stopped" | "stale_timer" | "stale_button" | "no_wait" }
+  | { type: "input.ignored"; reason: "stopped" | "stale_timer" | "stale_button" }
   | { type: "error"; code: "step_limit" | "depth_limit" | "missing_flow" | "missing_node"; detail: string };
 export type EventType = Event["type"];
 

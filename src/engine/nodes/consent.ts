@@ -3,7 +3,7 @@ import { qualifyKey, type ConsentNode, type Flow } from "../definition/flow.ts";
 import { newSession } from "../session.ts";
 import type { Sprint } from "../sprint.ts";
 import { yesNoChoices } from "./question.ts";
-import { startWait } from "./walk.ts";
+import { startWait } from "./wait.ts";
 
 /** Show the consent note and wait for yes or no. */
 export function enterConsent(s: Sprint, flow: Flow, id: string, node: ConsentNode): undefined {

@@ -2,7 +2,7 @@ import { parseAnswer, type Said } from "../answers/index.ts";
 import { qualifyKey, type AnswerSpec, type Flow, type QuestionNode } from "../definition/flow.ts";
 import type { Choice, Message } from "../io.ts";
 import type { Sprint } from "../sprint.ts";
-import { startWait } from "./walk.ts";
+import { startWait } from "./wait.ts";
 
 /** Ask the question and wait for the answer. */
 export function enterQuestion(s: Sprint, flow: Flow, id: string, node: QuestionNode): undefined {

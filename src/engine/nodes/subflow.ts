@@ -1,7 +1,7 @@
 import { beginFlow } from "../consent-gate.ts";
 import type { Node } from "../definition/flow.ts";
 import type { Sprint } from "../sprint.ts";
-import { fail } from "./walk.ts";
+import { fail } from "./fail.ts";
 
 /** Enter another flow (after the consent flow, if consent is missing); when it ends, the walk comes back to this node's `next`. */
 export function enterSubflow(s: Sprint, node: Extract<Node, { type: "flow" }>): string | undefined {

@@ -4,6 +4,7 @@ import { enterBranch } from "./branch.ts";
 import { enterConsent } from "./consent.ts";
 import { enterEmit } from "./emit.ts";
 import { enterEnd } from "./end.ts";
+import { fail } from "./fail.ts";
 import { enterMessage } from "./message.ts";
 import { enterQuestion } from "./question.ts";
 import { enterSet } from "./set.ts";
@@ -44,21 +45,4 @@ function enter(s: Sprint, flow: Flow, id: string, node: Node): string | undefine
     case "end":
       return enterEnd(s, flow, node);
   }
-}
-
-/** Mistakes inside flow content end the conversation politely and become an error event, never a crash. */
-export function fail(s: Sprint, code: "step_limit" | "depth_limit" | "missing_flow" | "missing_node", detail: string): undefined {
-  s.emit({ type: "error", code, detail });
-  s.exitAll("error");
-  s.session.status = "completed";
-  s.session.dialog = null;
-  s.say("session:error");
-  return undefined;
-}
-
-/** Start waiting at a question or consent node. */
-export function startWait(s: Sprint, id: string, timeout?: number): undefined {
-  s.session.wait = { node: id, attempts: 0, since: s.now, reminded: false };
-  s.emit(timeout ? { type: "wait.started", node: id, turn: s.session.turn, timeout } : { type: "wait.started", node: id, turn: s.session.turn });
-  return undefined;
 }
