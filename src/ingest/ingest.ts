@@ -2,7 +2,7 @@ import type { AnswerValue, Lexicon } from "../engine/index.ts";
 import type { Sql } from "../db/sql.ts";
 import { PermanentJobError } from "../queue/errors.ts";
 import type { Job } from "../queue/types.ts";
-import type { IngestJob } from "../pipeline/jobs.ts";
+import type { IngestJob } from "../jobs/jobs.ts";
 import { RowBatcher } from "../batch/row-batcher.ts";
 import { categorize } from "./categorize.ts";
 

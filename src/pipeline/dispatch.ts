@@ -1,6 +1,6 @@
 import type { OutboxItem } from "../conversation/store.ts";
 import type { Broker } from "../queue/types.ts";
-import type { IngestJob, OutboundJob, TimerJob } from "./jobs.ts";
+import type { IngestJob, OutboundJob, TimerJob } from "../jobs/jobs.ts";
 import { PRIORITY, QUEUES } from "./queues.ts";
 
 /**

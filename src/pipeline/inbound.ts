@@ -7,7 +7,7 @@ import type { ErasedPerson } from "../store/erase.ts";
 import type { Inbox } from "../store/inbox.ts";
 import { dispatch } from "./dispatch.ts";
 import { forgetQueuedJobs } from "./erasure.ts";
-import type { InboundJob, OutboundJob } from "./jobs.ts";
+import type { InboundJob, OutboundJob } from "../jobs/jobs.ts";
 import { PRIORITY, QUEUES } from "./queues.ts";
 
 export interface InboundDeps {

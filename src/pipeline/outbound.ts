@@ -5,7 +5,7 @@ import { RowBatcher } from "../batch/row-batcher.ts";
 import type { Sql } from "../db/sql.ts";
 import { PermanentJobError, RetryLaterError } from "../queue/errors.ts";
 import type { Job } from "../queue/types.ts";
-import type { OutboundJob } from "./jobs.ts";
+import type { OutboundJob } from "../jobs/jobs.ts";
 
 export interface OutboundDeps {
   sql: Sql;

@@ -10,7 +10,7 @@ import { PermanentJobError, RetryLaterError } from "../queue/errors.ts";
 import type { Broker, Processor, WorkerHandle } from "../queue/types.ts";
 import { Inbox, OutboxMarks } from "../store/inbox.ts";
 import { inboundProcessor } from "./inbound.ts";
-import { IngestJob, InboundJob, OutboundJob, TimerJob } from "./jobs.ts";
+import { IngestJob, InboundJob, OutboundJob, TimerJob } from "../jobs/jobs.ts";
 import { outboundProcessor, PER_PERSON_GAP_MS } from "./outbound.ts";
 import { declareQueues, QUEUES, shardOf } from "./queues.ts";
 import type { PlanSettings } from "./plan.ts";

@@ -1,7 +1,7 @@
 import type { OutboxPlanner } from "../conversation/conversations.ts";
 import type { OutboxItem } from "../conversation/store.ts";
 import type { FlowSource, Session } from "../engine/index.ts";
-import type { IngestJob, OutboundJob, TimerJob } from "./jobs.ts";
+import type { IngestJob, OutboundJob, TimerJob } from "../jobs/jobs.ts";
 
 export interface PlanSettings {
   /** Remind a person who left a survey half-way after this long (once). */

@@ -2,7 +2,7 @@ import type { Sql } from "../db/sql.ts";
 import type { Broker } from "../queue/types.ts";
 import { pendingTimers, type Inbox, type OutboxMarks } from "../store/inbox.ts";
 import { dispatch } from "./dispatch.ts";
-import type { TimerJob } from "./jobs.ts";
+import type { TimerJob } from "../jobs/jobs.ts";
 import { QUEUES, shardOf } from "./queues.ts";
 
 /** What the relay found to queue again. */

@@ -1,7 +1,7 @@
 import type { Sql } from "../db/sql.ts";
 import { Session } from "../engine/index.ts";
 import type { Broker, Job } from "../queue/types.ts";
-import type { InboundJob, TimerJob } from "./jobs.ts";
+import type { InboundJob, TimerJob } from "../jobs/jobs.ts";
 import { reminderDelay, type PlanSettings } from "./plan.ts";
 import { QUEUES } from "./queues.ts";
 

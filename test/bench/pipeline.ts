@@ -31,7 +31,7 @@ import { generateKey } from "../../src/db/index.ts";
 import { resume, type Input, type Session } from "../../src/engine/index.ts";
 import { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { ingestProcessor } from "../../src/ingest/ingest.ts";
-import type { IngestJob, OutboundJob } from "../../src/pipeline/jobs.ts";
+import type { IngestJob, OutboundJob } from "../../src/jobs/jobs.ts";
 import { outboundProcessor } from "../../src/pipeline/outbound.ts";
 import { outboxPlanner } from "../../src/pipeline/plan.ts";
 import { INGEST_CONCURRENCY } from "../../src/config/pipeline.ts";

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sql } from "../../src/db/sql.ts";
 import { ingestProcessor } from "../../src/ingest/ingest.ts";
-import type { IngestJob } from "../../src/pipeline/jobs.ts";
+import type { IngestJob } from "../../src/jobs/jobs.ts";
 import type { Job } from "../../src/queue/types.ts";
 import { DEMO_EVENT_ID, seedDemo } from "../../src/store/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";

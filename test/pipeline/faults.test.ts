@@ -9,7 +9,7 @@ import { openDatabase, postgresAdapter } from "../../src/db/database.ts";
 import { generateKey } from "../../src/db/index.ts";
 import { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { sqlOver } from "../../src/db/sql.ts";
-import type { IngestJob } from "../../src/pipeline/jobs.ts";
+import type { IngestJob } from "../../src/jobs/jobs.ts";
 import { declareQueues, QUEUES } from "../../src/pipeline/queues.ts";
 import { BullmqBroker, MemoryBroker, type Broker } from "../../src/queue/index.ts";
 import { seedDemo } from "../../src/store/seed.ts";

@@ -1,7 +1,7 @@
 // The job schemas' bounds: what the inbound queue refuses before anything reads it.
 import { describe, expect, it } from "vitest";
 import { MAX_MEDIA_REF_BYTES } from "../../src/channel/contract.ts";
-import { InboundJob } from "../../src/pipeline/jobs.ts";
+import { InboundJob } from "../../src/jobs/jobs.ts";
 
 describe("InboundJob", () => {
   const job = (ref: string) => ({ channel: "telegram", sealedAddress: "c2VhbGVk", input: { type: "media", media: "voice", ref }, at: "2026-12-07T06:00:00.000Z" });

@@ -6,7 +6,7 @@ import { TelegramChannel } from "../../bots/telegram/bot.ts";
 import { generateKey, IdentityVault } from "../../src/db/index.ts";
 import type { Sql } from "../../src/db/sql.ts";
 import type { Message } from "../../src/engine/index.ts";
-import type { OutboundJob } from "../../src/pipeline/jobs.ts";
+import type { OutboundJob } from "../../src/jobs/jobs.ts";
 import { outboundProcessor } from "../../src/pipeline/outbound.ts";
 import type { Job } from "../../src/queue/types.ts";
 import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
