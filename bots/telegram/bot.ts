@@ -4,31 +4,27 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
-import { Bot, GrammyError, HttpError, type Transformer } from "grammy";
-import type { CallbackQuery, LanguageCode, Update, UserFromGetMe } from "grammy/types";
-import {
-  PermanentSendError,
-  RateLimitedError,
-  RecipientGoneError,
-  type Channel,
-  type ChannelHealth,
-  type Inbound,
-  type InboundHandler,
-} from "../../src/channel/contract.ts";
+import { Bot, HttpError, type Transformer } from "grammy";
+import type { CallbackQuery, Update, UserFromGetMe } from "grammy/types";
+import type { Channel, ChannelHealth, Inbound, InboundHandler } from "../../src/channel/contract.ts";
 import type { Message } from "../../src/engine/index.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
 import { DEFAULT_PATIENCE, describe, handOverPatiently, type Patience } from "../handover.ts";
 import { isIgnored } from "../ignored.ts";
+import { greetGroup } from "./group-greeting.ts";
 import { malformed, telegramInbound, type TelegramIgnored } from "./inbound.ts";
+import { setMenu } from "./menu.ts";
 import { tapEdit, telegramOutbound } from "./outbound.ts";
+import { sendError } from "./send-error.ts";
+
+export { BOT_COMMANDS } from "./menu.ts";
+export { sendError } from "./send-error.ts";
 
 /** The updates we act on; everything else (edits, reactions, channel posts) is never even fetched. */
 export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
 /** The calls a start can't do without: retried (with a log line each time) until Telegram answers. */
 const START_CALLS = new Set(["getMe", "deleteWebhook", "setWebhook"]);
 const DEFAULT_REACH_RETRY: Patience = { initialMs: 1_000, maxMs: 60_000 };
-/** The commands shown in Telegram's menu, described in `locales/<lang>/telegram.json`. */
-export const BOT_COMMANDS = ["start", "language", "help", "stop", "delete"] as const;
 const SECRET_HEADER = "x-telegram-bot-api-secret-token";
 // A Telegram update is a few kilobytes at most.
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -110,7 +106,7 @@ export class TelegramChannel implements Channel {
     this.failedPolls = 0;
     try {
       await this.bot.init();
-      await this.setCommands();
+      await setMenu(this.bot.api, this.options.texts, this.log);
       if (this.options.webhook) await this.startWebhook(this.options.webhook);
       else await this.startPolling();
       this.state = "ready";
@@ -242,25 +238,6 @@ export class TelegramChannel implements Channel {
     });
   }
 
-  /** Telegram's menu of commands, in each language that has its own descriptions; the first language is the default. */
-  private async setCommands(): Promise<void> {
-    const { texts } = this.options;
-    const commands = (lang: string) => BOT_COMMANDS.map((command) => ({ command, description: texts.t(lang, `telegram:commands.${command}`) }));
-    const [first] = texts.languages;
-    const calls: Array<{ commands: ReturnType<typeof commands>; language_code?: LanguageCode }> = [
-      ...(first ? [{ commands: commands(first) }] : []),
-      ...texts.languages
-        .filter((lang) => texts.has(lang, "telegram:commands.start"))
-        .map((lang) => ({ commands: commands(lang), language_code: lang as LanguageCode })),
-    ];
-    for (const call of calls) {
-      // The menu is a convenience: a failure is worth a line in the log, not a channel that won't start.
-      await this.bot.api.raw
-        .setMyCommands(call)
-        .catch((e: unknown) => this.log(`telegram: setMyCommands ${call.language_code ?? "(default)"}: ${describe(e)}`));
-    }
-  }
-
   private async receive(update: Update, via: "polling" | "webhook"): Promise<void> {
     let result: Inbound | TelegramIgnored;
     try {
@@ -276,7 +253,7 @@ export class TelegramChannel implements Channel {
     }
     if (update.callback_query) await this.acknowledgeTap(update.callback_query);
     if (isIgnored<TelegramIgnored>(result)) {
-      if (result.greetGroup) await this.greetGroup(result.greetGroup);
+      if (result.greetGroup) await greetGroup(this.bot.api, this.options.texts, this.bot.botInfo.username, result.greetGroup, this.log);
       return;
     }
     const onInbound = this.onInbound;
@@ -296,14 +273,6 @@ export class TelegramChannel implements Channel {
     await (edit.method === "editMessageText" ? this.bot.api.raw.editMessageText(edit.payload) : this.bot.api.raw.editMessageReplyMarkup(edit.payload)).catch(
       (e: unknown) => this.log(`telegram: ${edit.method}: ${describe(e)}`),
     );
-  }
-
-  /** One polite message when someone adds the bot to a group; the group is ignored after that. */
-  private async greetGroup(greet: { chatId: string; language?: string }): Promise<void> {
-    const { texts } = this.options;
-    const lang = greet.language && texts.languages.includes(greet.language) ? greet.language : (texts.languages[0] ?? "en");
-    const text = texts.t(lang, "telegram:group_added", { bot: `@${this.bot.botInfo.username}` });
-    await this.bot.api.sendMessage(greet.chatId, text).catch((e: unknown) => this.log(`telegram: greeting a group that added the bot: ${describe(e)}`));
   }
 
   /**
@@ -385,15 +354,6 @@ export class TelegramChannel implements Channel {
     this.state = "failed";
     this.detail = describe(e);
   }
-}
-
-/** A failed send as the contract's typed errors; anything else (network, 5xx) stays as it is: transient. */
-export function sendError(e: unknown): unknown {
-  if (!(e instanceof GrammyError)) return e;
-  if (e.error_code === 429) return new RateLimitedError("telegram", e.parameters.retry_after ?? 1, e.description);
-  if (e.error_code === 403) return new RecipientGoneError("telegram", e.description);
-  if (e.error_code === 400) return new PermanentSendError("telegram", e.description, e.method);
-  return e;
 }
 
 function refuse(req: IncomingMessage, res: ServerResponse, status: number): void {
