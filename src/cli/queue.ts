@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { ConfigError } from "../config/env.ts";
 import { openBroker, readQueueSettings } from "../config/queue.ts";
-import { JOB_STATES, type Broker, type FailedJob } from "../queue/index.ts";
+import { JOB_STATES, type FailedJob, type QueueAdmin } from "../queue/index.ts";
 
 export interface QueueCliIo {
   env?: NodeJS.ProcessEnv;
@@ -71,7 +71,7 @@ export function registerQueue(program: Command, io: QueueCliIo = {}): void {
     );
 }
 
-async function withBroker(env: NodeJS.ProcessEnv | undefined, run: (broker: Broker) => Promise<void>): Promise<void> {
+async function withBroker(env: NodeJS.ProcessEnv | undefined, run: (broker: QueueAdmin) => Promise<void>): Promise<void> {
   const settings = readQueueSettings(env);
   if (!settings.REDIS_URL) {
     throw new ConfigError([

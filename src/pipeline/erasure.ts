@@ -4,7 +4,7 @@
 // later (a durable inbox) are purged here too, so that every erasure path stays one call.
 import type { ChannelName } from "../channel/contract.ts";
 import type { IdentityVault } from "../db/crypto.ts";
-import type { Broker, StoredJob } from "../queue/types.ts";
+import type { QueueAdmin, StoredJob } from "../queue/types.ts";
 import type { ErasedPerson } from "../store/erase.ts";
 import { isPipelineQueue } from "./queues.ts";
 
@@ -16,7 +16,7 @@ import { isPipelineQueue } from "./queues.ts";
  * to end by itself: it finds no contact and does nothing, and completed jobs are not kept. Returns how
  * many jobs were removed.
  */
-export async function forgetQueuedJobs(broker: Broker, vault: IdentityVault, person: ErasedPerson): Promise<number> {
+export async function forgetQueuedJobs(broker: QueueAdmin, vault: IdentityVault, person: ErasedPerson): Promise<number> {
   return broker.purge(isPipelineQueue, personsJob(vault, person));
 }
 

@@ -20,12 +20,11 @@ export interface InboundDeps {
   inbox?: Inbox;
 }
 
-/** One message of one person: an engine turn stored atomically, then its outbox queued. */
-export function inboundProcessor(deps: InboundDeps) {
+/** One message of one person on inbound shard `shard`: an engine turn stored atomically, then its outbox queued. */
+export function inboundProcessor(deps: InboundDeps, shard: number) {
   return async (job: Job<InboundJob>): Promise<void> => {
     const d = job.data;
     const who = whoOf(d, deps.vault);
-    const shard = Number(job.queue.slice(job.queue.lastIndexOf(".") + 1));
     let outbox: OutboxItem[];
     let erased: ErasedPerson | undefined;
     try {

@@ -116,11 +116,9 @@ export class Pipeline {
     const { broker } = this.o;
     const concurrency = roles.concurrency ?? 8;
     if (roles.inbound) {
-      const inbound = validated(
-        InboundJob,
-        inboundProcessor({ conversations: this.o.conversations, vault: this.o.vault, broker, now: this.now, log: this.log, ...(this.inbox ? { inbox: this.inbox } : {}) }),
-      );
-      for (let i = 0; i < this.o.shards; i++) this.handles.push(await broker.work(QUEUES.inbound(i), inbound, { concurrency: 1 }));
+      const deps = { conversations: this.o.conversations, vault: this.o.vault, broker, now: this.now, log: this.log, ...(this.inbox ? { inbox: this.inbox } : {}) };
+      // Each shard's worker is told its shard, rather than reading it back out of the queue's name.
+      for (let i = 0; i < this.o.shards; i++) this.handles.push(await broker.work(QUEUES.inbound(i), validated(InboundJob, inboundProcessor(deps, i)), { concurrency: 1 }));
     }
     if (roles.ingest) {
       const ingest = this.marked(validated(IngestJob, ingestProcessor({ sql: this.o.sql, rules: this.o.rules, log: this.log })));

@@ -1,5 +1,5 @@
 import type { ChannelName } from "../channel/contract.ts";
-import type { Broker, QueueSettings } from "../queue/types.ts";
+import type { Producer, QueueSettings } from "../queue/types.ts";
 
 /** Queue names and how each behaves: the shape of the pipeline in one place. */
 export const QUEUES = {
@@ -56,7 +56,7 @@ export function isPipelineQueue(queue: string): boolean {
 }
 
 /** Declare every queue of the pipeline on a broker. */
-export async function declareQueues(broker: Broker, shape: PipelineShape): Promise<void> {
+export async function declareQueues(broker: Producer, shape: PipelineShape): Promise<void> {
   for (const [name, settings] of queueSettings(shape)) await broker.declare(name, settings);
 }
 

@@ -1,6 +1,6 @@
 import type { Sql } from "../db/sql.ts";
 import { Session } from "../engine/index.ts";
-import type { Broker, Job } from "../queue/types.ts";
+import type { Job, Producer } from "../queue/types.ts";
 import type { InboundJob, TimerJob } from "../jobs/jobs.ts";
 import { reminderDelay, type PlanSettings } from "./plan.ts";
 import { QUEUES } from "./queues.ts";
@@ -12,7 +12,7 @@ import { QUEUES } from "./queues.ts";
  * their last message (a turn queues a reminder timer only when none is pending: one per person at
  * a time, not one per message). Otherwise it ends here, with one read.
  */
-export function timerProcessor(broker: Broker, sql: Sql, now: () => Date, reminders?: PlanSettings) {
+export function timerProcessor(broker: Producer, sql: Sql, now: () => Date, reminders?: PlanSettings) {
   return async (job: Job<TimerJob>): Promise<void> => {
     const t = job.data;
     const { rows } = await sql.query<{ turn: number; state: unknown; updated_at: Date }>(

@@ -12,9 +12,12 @@ export type {
   JobCounts,
   JobState,
   Processor,
+  Producer,
+  QueueAdmin,
   QueueSettings,
   StoredJob,
   WorkerHandle,
+  Workers,
   WorkOptions,
 } from "./types.ts";
 export { JOB_STATES } from "./types.ts";

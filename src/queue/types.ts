@@ -119,20 +119,22 @@ export interface StoredJob {
   readonly data: unknown;
 }
 
-export interface Broker {
-  readonly kind: "bullmq" | "memory";
-  /** Settle a queue's settings in this process. Needed before `add` and `work`; doing it again replaces them. */
+/** What a producer needs (BullMQ's `Queue`, adding side): settle a queue, hand it jobs. */
+export interface Producer {
+  /** Settle a queue's settings in this process. Needed before `put` and `work`; doing it again replaces them. */
   declare(queue: string, settings?: QueueSettings): Promise<void>;
-  add<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<AddResult>;
-  /**
-   * Add a job as `add` does (the same id is still added once), without finding out whether it was a
-   * duplicate: for callers that don't need to know, such as every message's path (BullMQ: one round
-   * trip less).
-   */
+  /** Add a job; a job whose `id` is already in the queue (see `AddOptions.id`) is not added again. */
   put<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<void>;
-  addBulk<D>(queue: string, jobs: ReadonlyArray<BulkJob<D>>): Promise<AddResult[]>;
+}
+
+/** What runs jobs (BullMQ's `Worker`). */
+export interface Workers {
   /** Start a worker on a declared queue; resolves once it is taking jobs. */
   work<D>(queue: string, processor: Processor<D>, opts?: WorkOptions): Promise<WorkerHandle>;
+}
+
+/** What an operator (the CLI, the dashboard, erasure, tests waiting for quiet) looks at and acts on. */
+export interface QueueAdmin {
   /** The queues that exist (BullMQ: every queue under the prefix in Redis, declared here or not). */
   queues(): Promise<string[]>;
   counts(queue: string): Promise<JobCounts>;
@@ -149,6 +151,18 @@ export interface Broker {
    * to be rare.
    */
   purge(queues: (queue: string) => boolean, match: (job: StoredJob) => boolean): Promise<number>;
+}
+
+/**
+ * One broker, every role: what a process opens (`openBroker`) and closes. Code that only produces,
+ * works or administers takes the narrower interface.
+ */
+export interface Broker extends Producer, Workers, QueueAdmin {
+  readonly kind: "bullmq" | "memory";
+  /** Like `put`, also telling whether the id was already there. Tests and benchmarks only. */
+  add<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<AddResult>;
+  /** Several `add`s at once. Tests and benchmarks only. */
+  addBulk<D>(queue: string, jobs: ReadonlyArray<BulkJob<D>>): Promise<AddResult[]>;
   /** Close every worker (running jobs finish, nothing new is taken), then the connections. */
   close(): Promise<void>;
 }
