@@ -108,18 +108,23 @@ describe("the inbox of the in-process queues", () => {
     }
   });
 
+  /** A person who consented through `p`, with a message accepted by `elsewhere`, a process that stopped before handling it: only the inbox has it. */
+  async function withPendingMessage(p: Awaited<ReturnType<typeof process_>>, elsewhere: Awaited<ReturnType<typeof process_>>): Promise<string> {
+    const address = chat();
+    for (const text of ["/start", "1", "yes"]) {
+      await p.say(address, text);
+      await p.idle();
+    }
+    await elsewhere.say(address, "my name is Ahmed, call me on 333 1234567");
+    expect(await inboxOf(address)).toHaveLength(1);
+    return address;
+  }
+
   it("an erasure takes the person's pending messages with it", async () => {
     const p = await process_({ work: true });
     const elsewhere = await process_({ work: false });
     try {
-      const address = chat();
-      for (const text of ["/start", "1", "yes"]) {
-        await p.say(address, text);
-        await p.idle();
-      }
-      // A message accepted by a process that stopped before handling it: only the inbox has it.
-      await elsewhere.say(address, "my name is Ahmed, call me on 333 1234567");
-      expect(await inboxOf(address)).toHaveLength(1);
+      const address = await withPendingMessage(p, elsewhere);
       await p.say(address, "delete");
       await p.idle();
       await p.say(address, "yes");
@@ -135,13 +140,7 @@ describe("the inbox of the in-process queues", () => {
     const p = await process_({ work: true });
     const elsewhere = await process_({ work: false });
     try {
-      const address = chat();
-      for (const text of ["/start", "1", "yes"]) {
-        await p.say(address, text);
-        await p.idle();
-      }
-      await elsewhere.say(address, "my name is Ahmed, call me on 333 1234567");
-      expect(await inboxOf(address)).toHaveLength(1);
+      const address = await withPendingMessage(p, elsewhere);
       const { rows } = await db.sql.query<{ contact_id: string }>("SELECT contact_id FROM channel_identities WHERE address_hash = $1", [vault.hashAddress("telegram", address)]);
       const erased = await db.sql.transaction((tx) => eraseContact(tx, rows[0]!.contact_id, "coordinator"));
       expect(erased?.identities).toBe(1);

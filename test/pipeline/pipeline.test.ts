@@ -79,8 +79,10 @@ describe.each(brokers)("pipeline on the %s broker", (_, makeBroker) => {
     await Promise.all([h.say(a, "3"), h.say(a, "no")]);
     await h.idle();
     const contact = await contactOf(h, a);
-    const answers = await db.prisma.answer.findMany({ where: { contactId: contact.id, flowId: "needs" }, orderBy: { answeredAt: "asc" } });
-    // accept() resolves in call order, so "3" is queued first: it answers housing, "no" the follow-up.
+    // Both messages may carry the same millisecond, so answered_at can tie: listed by question instead.
+    const answers = await db.prisma.answer.findMany({ where: { contactId: contact.id, flowId: "needs" }, orderBy: { resultName: "asc" } });
+    // accept() resolves in call order, so "3" is queued first: it answers housing, "no" the follow-up
+    // (the other order would answer housing with "no", refused, and leave the follow-up unasked).
     expect(answers.map((x) => [x.resultName, x.valueChoices])).toEqual([
       ["housing", ["friends"]],
       ["housing_help", ["no"]],
