@@ -12,10 +12,15 @@ const settings = databaseSettings();
 // The schema's datasource reads env("DATABASE_URL"); unset, Prisma 6 tries to download an engine.
 process.env.DATABASE_URL ||= EMBEDDED_PLACEHOLDER_URL;
 
+// `prisma generate` (npm install's postinstall) reads only the schema, yet the CLI calls `adapter`
+// anyway: for it, no database is opened, so installing never creates an embedded one in ./data.
+const generating = process.argv[2] === "generate";
+const noDatabase = () => Promise.reject(new Error("prisma generate opens no database"));
+
 export default defineConfig({
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations" },
   engine: "js",
   experimental: { adapter: true },
-  adapter: prismaCliAdapter(settings),
+  adapter: generating ? noDatabase : prismaCliAdapter(settings),
 });
