@@ -2,8 +2,9 @@
 // migrates through, for a PostgreSQL server (DATABASE_URL) or the embedded database.
 //
 // Two upstream habits of the CLI are worked around here, in the CLI process only:
-//  - it calls the `adapter` function more than once per command: the result is memoized (opening
-//    the embedded folder twice would fail on its lock);
+//  - it calls the `adapter` function more than once per command, and for commands that need no
+//    database: the database is opened once, at the first connection (opening the embedded folder
+//    twice would fail on its lock);
 //  - it never disposes the adapter and waits for the event loop to empty, while PGlite and the
 //    schema engine leave timers behind: timers are unref'd, so are the pool's idle connections and the
 //    embedded server's sockets, and the embedded database is closed on `beforeExit` (PGlite must be
@@ -20,10 +21,21 @@ const { setTimeout: refTimeout, setInterval: refInterval } = globalThis;
 /** Placeholder for the schema's `env("DATABASE_URL")` in embedded mode; nothing connects to it. */
 export const EMBEDDED_PLACEHOLDER_URL = "postgresql://embedded@127.0.0.1:5432/embedded";
 
-/** Returns the memoized `adapter` function for prisma.config.ts. */
+/**
+ * Returns the `adapter` function for prisma.config.ts. The database is opened (once) at the first
+ * connection, not when the CLI asks for the adapter: `prisma generate` (npm install's postinstall) and
+ * `prisma -v` ask for it too, and installing must not create an embedded database in ./data.
+ */
 export function prismaCliAdapter(settings: DatabaseSettings): () => Promise<SchemaEngineAdapterFactory> {
   let factory: Promise<SchemaEngineAdapterFactory> | undefined;
-  return () => (factory ??= createFactory(settings));
+  const opened = () => (factory ??= createFactory(settings));
+  const lazy: SchemaEngineAdapterFactory = {
+    provider: "postgres",
+    adapterName: "@prisma/adapter-pg",
+    connect: async () => (await opened()).connect(),
+    connectToShadowDb: async () => (await opened()).connectToShadowDb(),
+  };
+  return () => Promise.resolve(lazy);
 }
 
 async function createFactory(settings: DatabaseSettings): Promise<SchemaEngineAdapterFactory> {
