@@ -28,7 +28,12 @@ export const EMBEDDED_PLACEHOLDER_URL = "postgresql://embedded@127.0.0.1:5432/em
  */
 export function prismaCliAdapter(settings: DatabaseSettings): () => Promise<SchemaEngineAdapterFactory> {
   let factory: Promise<SchemaEngineAdapterFactory> | undefined;
-  const opened = () => (factory ??= createFactory(settings));
+  // An error thrown at connection reaches the user as "External error id#0": say it first.
+  const opened = () =>
+    (factory ??= createFactory(settings).catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      throw error;
+    }));
   const lazy: SchemaEngineAdapterFactory = {
     provider: "postgres",
     adapterName: "@prisma/adapter-pg",
