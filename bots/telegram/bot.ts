@@ -16,6 +16,7 @@ import { malformed, telegramInbound, type TelegramIgnored } from "./inbound.ts";
 import { setMenu } from "./menu.ts";
 import { tapEdit, telegramOutbound } from "./outbound.ts";
 import { sendError } from "./send-error.ts";
+import { processLog } from "../../src/log/log.ts";
 
 export { BOT_COMMANDS } from "./menu.ts";
 export { sendError } from "./send-error.ts";
@@ -80,7 +81,7 @@ export class TelegramChannel implements Channel {
       ...(options.botInfo ? { botInfo: options.botInfo } : {}),
       client: options.apiRoot ? { apiRoot: options.apiRoot.replace(/\/+$/, "") } : {},
     });
-    this.log = options.log ?? ((line) => console.error(line));
+    this.log = options.log ?? processLog;
     this.now = options.now ?? (() => new Date());
     this.bot.api.config.use(this.watchCalls);
     this.bot.use((ctx) => this.receive(ctx.update, "polling"));

@@ -14,6 +14,7 @@ import { DEFAULT_PATIENCE, describe, handOverPatiently, type Patience } from "..
 import { isIgnored } from "../ignored.ts";
 import { whatsappInbound, type WhatsAppMessage } from "./inbound.ts";
 import { whatsappOutbound } from "./outbound.ts";
+import { processLog } from "../../src/log/log.ts";
 
 /** The part of whatsapp-web.js's `Client` we use: its events and three methods. */
 export interface WhatsAppClient {
@@ -127,7 +128,7 @@ export class WhatsAppChannel implements Channel {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: WhatsAppChannelOptions) {
-    this.log = options.log ?? ((line) => console.error(line));
+    this.log = options.log ?? processLog;
     this.now = options.now ?? (() => new Date());
     this.sleep = options.sleep ?? ((ms) => delay(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined));
   }

@@ -15,6 +15,7 @@ import type { Broker } from "../queue/types.ts";
 import { openStakeholderDatabase, serverIdentityKeys, type StakeholderDatabase } from "./database.ts";
 import { listeningOn, startHealthServer } from "./health.ts";
 import { loadRuntime, type Runtime } from "./runtime.ts";
+import { processLog, type Log } from "../log/log.ts";
 
 /** A running process: what it started, and how to stop it gracefully. */
 export interface RunningApp {
@@ -47,7 +48,7 @@ const ALL_CHANNELS: readonly ChannelName[] = ["telegram", "whatsapp", "terminal"
 /** Assemble and start the app: settings checked first, then queues, database, workers, channels. */
 export async function startApp(o: AppOptions): Promise<RunningApp> {
   const env = o.env ?? process.env;
-  const log = o.log ?? ((line: string) => console.error(line));
+  const log = o.log ?? processLog;
   // Every setting is read (and refused with a clear message) before anything is opened.
   const runtime = o.runtime ?? loadRuntime({ env });
   const pipelineSettings = readPipelineSettings(env);
@@ -167,15 +168,15 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       broker,
       pipeline,
       channels,
-      stop: () => (stopping ??= runAll(cleanup)),
+      stop: () => (stopping ??= runAll(cleanup, log)),
     };
   } catch (e) {
-    await runAll(cleanup);
+    await runAll(cleanup, log);
     throw e;
   }
 }
 
 // In order: channels first (nothing new comes in), then workers drain, then queues and the database.
-async function runAll(steps: Array<() => Promise<void>>): Promise<void> {
-  for (const step of steps) await step().catch((e: unknown) => console.error(`inloco: while stopping: ${(e as Error).message}`));
+async function runAll(steps: Array<() => Promise<void>>, log: Log): Promise<void> {
+  for (const step of steps) await step().catch((e: unknown) => log(`inloco: while stopping: ${(e as Error).message}`));
 }

@@ -16,6 +16,7 @@ import { declareQueues, QUEUES, shardOf } from "./queues.ts";
 import type { PlanSettings } from "./plan.ts";
 import { relay, type Relayed } from "./relay.ts";
 import { timerProcessor } from "./timers.ts";
+import { processLog } from "../log/log.ts";
 
 export interface PipelineOptions {
   broker: Broker;
@@ -67,7 +68,7 @@ export class Pipeline {
 
   constructor(private readonly o: PipelineOptions) {
     this.now = o.now ?? (() => new Date());
-    this.log = o.log ?? ((line) => console.error(line));
+    this.log = o.log ?? processLog;
     if (o.durable ?? o.broker.kind === "memory") {
       this.inbox = new Inbox(o.sql);
       this.marks = new OutboxMarks(o.sql);

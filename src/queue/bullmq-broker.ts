@@ -23,6 +23,7 @@ import {
   type WorkerHandle,
   type WorkOptions,
 } from "./types.ts";
+import { processLog } from "../log/log.ts";
 
 export interface BullmqBrokerOptions {
   /** redis:// or rediss:// URL. */
@@ -39,7 +40,7 @@ export interface BullmqBrokerOptions {
   runRetryDelayMs?: number;
   /** Where worker and connection errors go, each as it comes (default: `log`, with a Redis outage told once, see below). */
   onError?: (error: Error, where: string) => void;
-  /** Where lines go when `onError` is not given (default console.error). An outage of Redis is one line when it
+  /** Where lines go when `onError` is not given (default the process log, src/log). An outage of Redis is one line when it
    * begins, one every `outageReportEveryMs` while it lasts (default 60 s) with a count, and one when it ends. */
   log?: (line: string) => void;
   outageReportEveryMs?: number;
@@ -83,7 +84,7 @@ export class BullmqBroker implements Broker {
     this.displayUrl = redactRedisUrl(options.url);
     this.outages = new RedisOutageLog({
       url: this.displayUrl,
-      log: options.log ?? ((line) => console.error(line)),
+      log: options.log ?? processLog,
       ...(options.outageReportEveryMs !== undefined ? { reportEveryMs: options.outageReportEveryMs } : {}),
     });
     this.onError = options.onError ?? ((error, where) => this.outages.error(error, where));
