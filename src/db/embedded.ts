@@ -4,7 +4,7 @@
 // long for a socket, in a 0700 folder of the OS temp folder), so only the folder's owner can connect.
 // The socket's place is recorded in the data folder next to the lock (SOCKET_RECORD_NAME): a
 // coordinator's command run while the app holds the folder connects there (attachEmbeddedPostgres).
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Server } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -12,7 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { DataFolderLockedError, SocketPathTooLongError } from "./errors.ts";
-import { lockDataFolder } from "./lock.ts";
+import { lockDataFolder, processExists, unlinkQuietly } from "./lock.ts";
 import { SessionQueue } from "./pglite-session.ts";
 
 /** Sub-folder of the data folder that holds PGlite's files. */
@@ -62,7 +62,7 @@ export async function openEmbeddedPostgres(dataDir: string, options: EmbeddedOpt
   const lock = lockDataFolder(dir);
   let socketDir: string | undefined;
   const release = () => {
-    removeQuietly(join(dir, SOCKET_RECORD_NAME));
+    unlinkQuietly(join(dir, SOCKET_RECORD_NAME));
     if (socketDir !== undefined && socketDir !== dir) rmSync(socketDir, { recursive: true, force: true });
     lock.release();
   };
@@ -94,7 +94,7 @@ export async function attachEmbeddedPostgres(dataDir: string, held: DataFolderLo
     if (record && record.pid === held.pid && isSocket(record.socket)) {
       return { ...socketTarget(record.socket), dataDir: dir, pglite: undefined, attachedTo: record.pid, close: async () => {} };
     }
-    if (!isAlive(held.pid)) return undefined;
+    if (!processExists(held.pid)) return undefined;
     if (Date.now() >= deadline) {
       throw new DataFolderLockedError(held.folder, held.pid, held.lockFile, `it has not served its database after ${Math.round(waitMs / 1000)} s (no socket recorded in ${join(dir, SOCKET_RECORD_NAME)})`);
     }
@@ -121,9 +121,9 @@ function prepareSocketFolder(dir: string): string {
   const stale = readSocketRecord(dir);
   const staleDir = stale && resolve(dirname(stale.socket));
   if (staleDir && staleDir !== dir && dirname(staleDir) === resolve(tmpdir()) && SOCKET_FOLDER.test(basename(staleDir))) rmSync(staleDir, { recursive: true, force: true });
-  removeQuietly(join(dir, SOCKET_RECORD_NAME));
+  unlinkQuietly(join(dir, SOCKET_RECORD_NAME));
   const inFolder = join(dir, SOCKET_NAME);
-  removeQuietly(inFolder);
+  unlinkQuietly(inFolder);
   if (Buffer.byteLength(inFolder) <= MAX_SOCKET_PATH) return dir;
   const short = mkdtempSync(join(tmpdir(), SOCKET_FOLDER_PREFIX));
   if (Buffer.byteLength(join(short, SOCKET_NAME)) <= MAX_SOCKET_PATH) return short;
@@ -153,22 +153,6 @@ function isSocket(path: string): boolean {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-}
 
 async function serve(
   pglite: PGlite,

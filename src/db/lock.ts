@@ -71,6 +71,11 @@ function readPid(lockFile: string): number | undefined {
 
 function isHeld(pid: number, lockFile: string): boolean {
   if (pid === process.pid) return heldByThisProcess.has(lockFile);
+  return processExists(pid);
+}
+
+/** Whether a process with this id runs on this machine (whoever owns it). */
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -80,7 +85,8 @@ function isHeld(pid: number, lockFile: string): boolean {
   }
 }
 
-function unlinkQuietly(file: string): void {
+/** Removes a file; one already gone is fine. */
+export function unlinkQuietly(file: string): void {
   try {
     unlinkSync(file);
   } catch (error) {
