@@ -1,5 +1,5 @@
 import { databaseSettings, IdentityVault, loadIdentityKeys, openDatabase, type Database, type IdentityKeys, type OpenDatabaseOptions } from "../db/index.ts";
-import { DatabaseConversationStore } from "../store/conversation-store.ts";
+import { DatabaseConversationStore } from "../repos/conversations.ts";
 
 /** The stakeholder database opened for the app: the database, the identity vault and the conversation store. */
 export interface StakeholderDatabase {

@@ -8,7 +8,7 @@ import { loadRuntime } from "../app/runtime.ts";
 import { Conversations } from "../conversation/conversations.ts";
 import { MemoryStore } from "../conversation/memory-store.ts";
 import { waitIdle } from "../pipeline/idle.ts";
-import { seedDemo } from "../store/seed.ts";
+import { seedDemo } from "../repos/seed.ts";
 import { PGLITE_FOLDER } from "../db/embedded.ts";
 import { databaseSettings } from "../db/settings.ts";
 

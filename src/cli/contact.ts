@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { openStakeholderDatabase } from "../app/database.ts";
 import { openBroker, readQueueSettings } from "../config/queue.ts";
 import { forgetQueuedJobs } from "../pipeline/erasure.ts";
-import { eraseContact } from "../store/erase.ts";
+import { eraseContact } from "../repos/erase.ts";
 
 const CONTACT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

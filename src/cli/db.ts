@@ -3,7 +3,7 @@ import { openStakeholderDatabase } from "../app/database.ts";
 import { openDatabase } from "../db/index.ts";
 import { readPipelineSettings } from "../config/pipeline.ts";
 import { RetentionSweeper } from "../retention/retention.ts";
-import { seedDemo, seededReport } from "../store/seed.ts";
+import { seedDemo, seededReport } from "../repos/seed.ts";
 
 /** `inloco db migrate`, `inloco db seed` and `inloco db prune`. */
 export function registerDb(program: Command): void {

@@ -1,13 +1,14 @@
+import type { OutboxPlanner } from "../effects/registry.ts";
 import { resume, type EngineContext, type Input, type Session, type Turn } from "../engine/index.ts";
 import {
-  DuplicateDeliveryError,
+  DuplicateReceiptError,
   StaleTurnError,
   turnKey,
   type ConversationStore,
   type Who,
-  type Delivery,
-  type OutboxItem,
+  type Receipt,
 } from "./store.ts";
+import type { OutboxItem } from "../jobs/outbox.ts";
 
 /** What one input led to, for the caller to deliver. */
 export interface Reply {
@@ -19,32 +20,17 @@ export interface Reply {
   events: Turn<Session>["events"];
   /** The turn was stored (false when the input changed nothing, e.g. after STOP, or was a repeat). */
   saved: boolean;
-  /** The delivery had been processed before: nothing was done again; `outbox` is the first time's. */
+  /** The message had been processed before: nothing was done again; `outbox` is the first time's. */
   duplicate: boolean;
   /** What the turn left for later (messages to send, events to ingest, timers), already stored. */
   outbox: OutboxItem[];
 }
 
-/** Turns a turn into the outbox items to store with it. */
-export type OutboxPlanner = (turn: Turn<Session>, context: PlanContext) => OutboxItem[];
-
-/** What a planner knows of the turn besides the turn itself. */
-export interface PlanContext {
-  contactId: string;
-  who: Who;
-  /** Unique per turn; outbox ids are made from it. */
-  key: string;
-  /** The inbound shard of the person (timers come back on it). */
-  shard: number;
-  /** When the latest timer queued for this contact fires, if one was (ISO 8601). */
-  timerDueAt?: string;
-}
-
 export interface ReceiveOptions {
   /** The channel's guess of the language, used for new contacts only. */
   language?: string;
-  /** The delivery this input came in: a repeat of it is recognised and not applied twice. */
-  delivery?: Delivery;
+  /** The receipt of the message this input came in: a repeat of it is recognised and not applied twice. */
+  receipt?: Receipt;
   /** The person's inbound shard, for the planner. */
   shard?: number;
 }
@@ -66,7 +52,7 @@ export class Conversations {
 
   /** Take one input from a person (an address), or for a known contact (a timer); nothing happens for an erased contact. */
   async receive(who: Who, input: Input, options: ReceiveOptions = {}): Promise<Reply> {
-    const { delivery } = options;
+    const { receipt } = options;
     const hint = options.language && this.engine.languages.includes(options.language) ? options.language : undefined;
     const language = hint ?? this.engine.languages[0] ?? "en";
     // A repeated delivery is caught when its receipt is written (the turn then rolls back and the
@@ -78,12 +64,12 @@ export class Conversations {
       const turn = resume(session, await this.prepare(input, session), this.engine);
       // Nothing changed (after STOP, a stale timer): nothing to store. A repeat of it changes nothing either.
       if (turn.session === session) return { contactId, ...turn, saved: false, duplicate: false, outbox: [] };
-      const outbox = this.plan(turn, { contactId, who, key: turnKey(contactId, turn.session.turn, delivery), shard: options.shard ?? 0, ...(timerDueAt ? { timerDueAt } : {}) });
+      const outbox = this.plan(turn, { contactId, channel: who.channel, key: turnKey(contactId, turn.session.turn, receipt), shard: options.shard ?? 0, ...(timerDueAt ? { timerDueAt } : {}) });
       try {
-        await this.store.saveTurn({ contactId, previousTurn: session.turn, turn, ...(delivery ? { delivery } : {}), outbox });
+        await this.store.saveTurn({ contactId, previousTurn: session.turn, turn, ...(receipt ? { receipt } : {}), outbox });
         return { contactId, ...turn, saved: true, duplicate: false, outbox };
       } catch (e) {
-        if (e instanceof DuplicateDeliveryError) return repeat((await this.store.replay(e.delivery)) ?? []);
+        if (e instanceof DuplicateReceiptError) return repeat((await this.store.replay(e.receipt)) ?? []);
         if (!(e instanceof StaleTurnError) || attempt >= MAX_ATTEMPTS) throw e;
       }
     }

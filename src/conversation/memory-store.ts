@@ -1,22 +1,23 @@
+import { erasesContact } from "../effects/erasure-requested.ts";
 import { newSession, type Event, type Session } from "../engine/index.ts";
 import {
-  DuplicateDeliveryError,
+  DuplicateReceiptError,
   StaleTurnError,
   isKnownContact,
   type Address,
   type ConversationStore,
   type Who,
-  type Delivery,
-  type OutboxItem,
+  type Receipt,
   type StoredSession,
   type TurnRecord,
 } from "./store.ts";
+import type { OutboxItem } from "../jobs/outbox.ts";
 
 /** Conversations in memory: for tests, benchmarks and a chat that needn't remember. */
 export class MemoryStore implements ConversationStore {
   private readonly contacts = new Map<string, string>();
   private readonly sessions = new Map<string, Session>();
-  private readonly deliveries = new Map<string, OutboxItem[]>();
+  private readonly receipts = new Map<string, OutboxItem[]>();
   /** Every event saved, in order, so tests can see what a host would have applied. */
   readonly events: Array<{ contactId: string; event: Event }> = [];
   private nextId = 1;
@@ -39,18 +40,18 @@ export class MemoryStore implements ConversationStore {
   }
 
   async saveTurn(r: TurnRecord): Promise<void> {
-    const deliveryKey = r.delivery && `${r.delivery.channel}:${r.delivery.messageId}`;
-    if (deliveryKey && this.deliveries.has(deliveryKey)) throw new DuplicateDeliveryError(r.delivery as Delivery);
+    const receiptKey = r.receipt && `${r.receipt.channel}:${r.receipt.messageId}`;
+    if (receiptKey && this.receipts.has(receiptKey)) throw new DuplicateReceiptError(r.receipt as Receipt);
     if ((this.sessions.get(r.contactId)?.turn ?? 0) !== r.previousTurn) throw new StaleTurnError(r.contactId, r.previousTurn);
-    if (r.turn.events.some((e) => e.type === "erasure.requested")) {
+    if (erasesContact(r.turn.events)) {
       this.sessions.delete(r.contactId);
       for (const [k, v] of this.contacts) if (v === r.contactId) this.contacts.delete(k);
     } else this.sessions.set(r.contactId, r.turn.session);
-    if (deliveryKey) this.deliveries.set(deliveryKey, r.outbox);
+    if (receiptKey) this.receipts.set(receiptKey, r.outbox);
     for (const event of r.turn.events) this.events.push({ contactId: r.contactId, event });
   }
 
-  async replay(delivery: Delivery): Promise<OutboxItem[] | undefined> {
-    return this.deliveries.get(`${delivery.channel}:${delivery.messageId}`);
+  async replay(receipt: Receipt): Promise<OutboxItem[] | undefined> {
+    return this.receipts.get(`${receipt.channel}:${receipt.messageId}`);
   }
 }

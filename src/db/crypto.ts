@@ -28,7 +28,7 @@ export class IdentityVault {
    * An opaque key for a provider's message id. Some ids hold the sender's address (WhatsApp's
    * `false_39…@c.us_3EB0…`), and these keys end up in dedupe tables and queue job ids.
    */
-  hashDelivery(channel: Channel, providerMessageId: string): string {
+  hashMessageId(channel: Channel, providerMessageId: string): string {
     return createHmac("sha256", this.#hashKey).update(`delivery\u0000${channel}\u0000${providerMessageId}`, "utf8").digest("hex").slice(0, 40);
   }
 

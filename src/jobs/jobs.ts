@@ -11,8 +11,8 @@ export const InboundJob = z.object({
   /** The sealed address (base64), or, for timers, the contact id instead. */
   sealedAddress: z.string().optional(),
   contactId: z.string().optional(),
-  /** Hashed provider message id: the dedupe key. */
-  delivery: z.string().optional(),
+  /** Hashed provider message id (`IdentityVault.hashMessageId`): the dedupe key, its receipt's id. */
+  messageId: z.string().optional(),
   /** A media reference over MAX_MEDIA_REF_BYTES is refused (the job fails for good, unread). */
   input: Input.refine((input) => !oversizedMediaRef(input), `a media reference is at most ${MAX_MEDIA_REF_BYTES} bytes`),
   language: z.string().optional(),

@@ -1,11 +1,11 @@
-// The queue step of an erasure. The database's part (src/store/erase.ts) runs in a transaction; once it
+// The queue step of an erasure. The database's part (src/repos/erase.ts) runs in a transaction; once it
 // has committed, this removes what the queues still hold about the person. Called by the erasure turn
 // (the person's DELETE, in the inbound worker) and by `inloco contact erase`. Jobs kept anywhere else
 // later (a durable inbox) are purged here too, so that every erasure path stays one call.
 import type { ChannelName } from "../channel/contract.ts";
 import type { IdentityVault } from "../db/crypto.ts";
 import type { QueueAdmin, StoredJob } from "../queue/types.ts";
-import type { ErasedPerson } from "../store/erase.ts";
+import type { ErasedPerson } from "../repos/erase.ts";
 import { isPipelineQueue } from "./queues.ts";
 
 /**

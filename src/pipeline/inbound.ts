@@ -1,10 +1,12 @@
 import type { Conversations } from "../conversation/conversations.ts";
-import type { OutboxItem, Who } from "../conversation/store.ts";
+import type { Who } from "../conversation/store.ts";
+import { erasesContact } from "../effects/erasure-requested.ts";
+import type { OutboxItem } from "../jobs/outbox.ts";
 import type { IdentityVault } from "../db/crypto.ts";
 import { PermanentJobError } from "../queue/errors.ts";
 import type { Broker, Job } from "../queue/types.ts";
-import type { ErasedPerson } from "../store/erase.ts";
-import type { Inbox } from "../store/inbox.ts";
+import type { ErasedPerson } from "../repos/erase.ts";
+import type { Inbox } from "../repos/inbox.ts";
 import { dispatch } from "./dispatch.ts";
 import { forgetQueuedJobs } from "./erasure.ts";
 import type { InboundJob, OutboundJob } from "../jobs/jobs.ts";
@@ -30,13 +32,13 @@ export function inboundProcessor(deps: InboundDeps, shard: number) {
     try {
       const reply = await deps.conversations.receive(who, d.input, {
         ...(d.language ? { language: d.language } : {}),
-        ...(d.delivery ? { delivery: { channel: d.channel, messageId: d.delivery } } : {}),
+        ...(d.messageId ? { receipt: { channel: d.channel, messageId: d.messageId } } : {}),
         shard,
       });
       outbox = reply.outbox;
       // A stored turn (or a repeat) took its message out of the inbox; one that changed nothing did not.
-      if (!reply.saved && !reply.duplicate && d.delivery) await deps.inbox?.consume(d.channel, d.delivery);
-      if (reply.saved && reply.contactId && reply.events.some((e) => e.type === "erasure.requested")) {
+      if (!reply.saved && !reply.duplicate && d.messageId) await deps.inbox?.consume(d.channel, d.messageId);
+      if (reply.saved && reply.contactId && erasesContact(reply.events)) {
         erased = { contactId: reply.contactId, addresses: "id" in who ? [{ channel: who.channel, hash: deps.vault.hashAddress(who.channel, who.id) }] : [] };
         // The erasure turn deletes the address with everything else: its goodbye travels sealed.
         if (d.sealedAddress) {
@@ -49,7 +51,7 @@ export function inboundProcessor(deps: InboundDeps, shard: number) {
       // Anything else is given three tries, so one bad message can't hold a shard for long.
       const giveUp = job.attempt >= job.maxAttempts || (!isTransient(e) && job.attempt >= NON_TRANSIENT_TRIES);
       if (giveUp && d.sealedAddress && d.input.type !== "timeout") await sorry(deps.broker, job, d);
-      if (giveUp && d.delivery) await deps.inbox?.consume(d.channel, d.delivery).catch(() => undefined);
+      if (giveUp && d.messageId) await deps.inbox?.consume(d.channel, d.messageId).catch(() => undefined);
       if (giveUp && job.attempt < job.maxAttempts) throw new PermanentJobError(`gave up after ${job.attempt} tries: ${(e as Error).message}`, { cause: e });
       throw e;
     }
@@ -60,7 +62,7 @@ export function inboundProcessor(deps: InboundDeps, shard: number) {
 }
 
 /**
- * The queue step of the person's DELETE. Once: a retry of this job finds the delivery's receipt and
+ * The queue step of the person's DELETE. Once: a retry of this job finds the message's receipt and
  * does not see the erasure again, so a failure is tried again here, then logged (without who).
  */
 async function forgetAfterErasure(deps: InboundDeps, person: ErasedPerson): Promise<void> {

@@ -8,12 +8,12 @@ import { ingestProcessor } from "../ingest/ingest.ts";
 import { validated } from "../queue/validate.ts";
 import { PermanentJobError, RetryLaterError } from "../queue/errors.ts";
 import type { Broker, Processor, WorkerHandle } from "../queue/types.ts";
-import { Inbox, OutboxMarks } from "../store/inbox.ts";
+import { Inbox, OutboxMarks } from "../repos/inbox.ts";
 import { inboundProcessor } from "./inbound.ts";
 import { IngestJob, InboundJob, OutboundJob, TimerJob } from "../jobs/jobs.ts";
 import { outboundProcessor, PER_PERSON_GAP_MS } from "./outbound.ts";
 import { declareQueues, QUEUES, shardOf } from "./queues.ts";
-import type { PlanSettings } from "./plan.ts";
+import type { PlanSettings } from "../effects/effect.ts";
 import { relay, type Relayed } from "./relay.ts";
 import { timerProcessor } from "./timers.ts";
 import { processLog } from "../log/log.ts";
@@ -89,17 +89,17 @@ export class Pipeline {
     const { vault } = this.o;
     const addressHash = vault.hashAddress(inbound.channel, inbound.address);
     const shard = shardOf(addressHash, this.o.shards);
-    const delivery = vault.hashDelivery(inbound.channel, inbound.messageId);
+    const messageId = vault.hashMessageId(inbound.channel, inbound.messageId);
     const job: InboundJob = {
       channel: inbound.channel,
       sealedAddress: Buffer.from(vault.encrypt(inbound.address)).toString("base64"),
-      delivery,
+      messageId,
       input: inbound.input,
       ...(inbound.language ? { language: inbound.language } : {}),
       at: inbound.at,
     };
-    await this.inbox?.add({ channel: inbound.channel, delivery, addressHash, payload: job });
-    await this.o.broker.put(QUEUES.inbound(shard), inbound.input.type, job, { id: `in-${inbound.channel}-${delivery}` });
+    await this.inbox?.add({ channel: inbound.channel, messageId, addressHash, payload: job });
+    await this.o.broker.put(QUEUES.inbound(shard), inbound.input.type, job, { id: `in-${inbound.channel}-${messageId}` });
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Sql } from "../db/sql.ts";
 import type { Broker } from "../queue/types.ts";
-import { pendingTimers, type Inbox, type OutboxMarks } from "../store/inbox.ts";
+import { pendingTimers, type Inbox, type OutboxMarks } from "../repos/inbox.ts";
 import { dispatch } from "./dispatch.ts";
 import type { TimerJob } from "../jobs/jobs.ts";
 import { QUEUES, shardOf } from "./queues.ts";
@@ -36,11 +36,11 @@ export async function relay(d: RelayDeps): Promise<Relayed> {
   for (const m of await d.inbox.pending()) {
     // Stored after all (a turn whose message was not deleted with it): nothing left to do.
     if (m.stored) {
-      await d.inbox.consume(m.channel, m.delivery);
+      await d.inbox.consume(m.channel, m.messageId);
       continue;
     }
     const input = (m.payload as { input?: { type?: string } }).input;
-    await d.broker.put(QUEUES.inbound(shardOf(m.addressHash, d.shards)), input?.type ?? "message", m.payload, { id: `in-${m.channel}-${m.delivery}` });
+    await d.broker.put(QUEUES.inbound(shardOf(m.addressHash, d.shards)), input?.type ?? "message", m.payload, { id: `in-${m.channel}-${m.messageId}` });
     messages++;
   }
   const outbox = await d.marks.undone();

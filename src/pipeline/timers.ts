@@ -2,7 +2,8 @@ import type { Sql } from "../db/sql.ts";
 import { Session } from "../engine/index.ts";
 import type { Job, Producer } from "../queue/types.ts";
 import type { InboundJob, TimerJob } from "../jobs/jobs.ts";
-import { reminderDelay, type PlanSettings } from "./plan.ts";
+import type { PlanSettings } from "../effects/effect.ts";
+import { reminderDelay } from "../effects/wait-started.ts";
 import { QUEUES } from "./queues.ts";
 
 /**

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type RunningApp } from "../../src/app/app.ts";
 import { generateKey } from "../../src/db/index.ts";
-import { seedDemo } from "../../src/store/seed.ts";
+import { seedDemo } from "../../src/repos/seed.ts";
 import { BOT_TOKEN, FakeBotApi } from "../bots/fake-bot-api.ts";
 import { createTestDatabase, testRedisUrl, type TestDatabase } from "../support/db.ts";
 import { freePort } from "../support/free-port.ts";

@@ -6,15 +6,15 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { Conversations, type OutboxPlanner } from "../../src/conversation/conversations.ts";
+import { Conversations } from "../../src/conversation/conversations.ts";
 import { turnKey, type Address } from "../../src/conversation/store.ts";
 import { createDatabase, databaseUrl, dropDatabase } from "../../src/db/admin.ts";
 import { generateKey, IdentityVault, openDatabase, type Database } from "../../src/db/index.ts";
 import { resume, type EngineContext, type Session } from "../../src/engine/index.ts";
-import { outboxPlanner } from "../../src/pipeline/plan.ts";
-import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
+import { outboxPlanner, type OutboxPlanner } from "../../src/effects/registry.ts";
+import { DatabaseConversationStore } from "../../src/repos/conversations.ts";
 import { countingSql } from "./statements.ts";
-import { seedDemo } from "../../src/store/seed.ts";
+import { seedDemo } from "../../src/repos/seed.ts";
 import { testContext } from "../support/engine.ts";
 import { startPostgres } from "../support/postgres.ts";
 import { fmt, heading, median, table, verdict } from "./measure.ts";
@@ -215,7 +215,7 @@ function lanesOf<P, T>(people: readonly P[], steps: readonly T[], n: number, op:
 
 function delivery(vault: IdentityVault) {
   // As the pipeline does: provider message ids are hashed before anything stores them.
-  return { channel: "telegram" as const, messageId: vault.hashDelivery("telegram", randomUUID()) };
+  return { channel: "telegram" as const, messageId: vault.hashMessageId("telegram", randomUUID()) };
 }
 
 /** Contacts waiting at the first needs-survey question, made through the real path (not timed). */
@@ -226,7 +226,7 @@ async function prepare(target: Target, vault: IdentityVault, ctx: EngineContext)
   const addresses = Array.from({ length: 2 * PEOPLE + 1 }, (_, i): Address => ({ channel: "telegram", id: String(800000000 + i) }));
   await timeLanes(
     lanesOf(addresses, TO_NEEDS, CONCURRENCY, (address, text) => async () => {
-      const reply = await conversations.receive(address, { type: "text", text }, { delivery: delivery(vault) });
+      const reply = await conversations.receive(address, { type: "text", text }, { receipt: delivery(vault) });
       if (!reply.saved) throw new Error(`${target.label}: preparing, "${text}" was not saved`);
     }),
   );
@@ -248,8 +248,8 @@ function turnOp(b: Bench, vault: IdentityVault, ctx: EngineContext, engineMs: nu
     engineMs.push(performance.now() - t);
     if (!turn.events.some((e) => e.type === "answer.recorded" && e.question === a.at)) throw new Error(`${b.target.label}: "${a.say}" at ${a.at} recorded no answer`);
     const d = delivery(vault);
-    const outbox = plan(turn, { contactId: p.contactId, who: p.address, key: turnKey(p.contactId, turn.session.turn, d), shard: 0 });
-    await b.store.saveTurn({ contactId: p.contactId, previousTurn: p.session.turn, turn, delivery: d, outbox });
+    const outbox = plan(turn, { contactId: p.contactId, channel: p.address.channel, key: turnKey(p.contactId, turn.session.turn, d), shard: 0 });
+    await b.store.saveTurn({ contactId: p.contactId, previousTurn: p.session.turn, turn, receipt: d, outbox });
     p.session = turn.session;
   };
 }
@@ -257,7 +257,7 @@ function turnOp(b: Bench, vault: IdentityVault, ctx: EngineContext, engineMs: nu
 /** One timed inbound message, the whole way: dedupe lookup, open, engine, saveTurn. */
 function receiveOp(b: Bench, vault: IdentityVault) {
   return (p: Person, a: { at: string; say: string }) => async () => {
-    const reply = await b.conversations.receive(p.address, { type: "text", text: a.say }, { delivery: delivery(vault) });
+    const reply = await b.conversations.receive(p.address, { type: "text", text: a.say }, { receipt: delivery(vault) });
     if (!reply.saved || !reply.events.some((e) => e.type === "answer.recorded" && e.question === a.at)) {
       throw new Error(`${b.target.label}: "${a.say}" at ${a.at} was not saved as an answer`);
     }
@@ -290,10 +290,10 @@ async function countStatements(b: Bench, vault: IdentityVault, ctx: EngineContex
     const first = ANSWERS[0] as { at: string; say: string };
     const turn = resume(session, { type: "text", text: first.say }, ctx);
     const d = delivery(vault);
-    const outbox = plan(turn, { contactId: p.contactId, who: p.address, key: turnKey(p.contactId, turn.session.turn, d), shard: 0 });
-    await store.saveTurn({ contactId: p.contactId, previousTurn: session.turn, turn, delivery: d, outbox });
+    const outbox = plan(turn, { contactId: p.contactId, channel: p.address.channel, key: turnKey(p.contactId, turn.session.turn, d), shard: 0 });
+    await store.saveTurn({ contactId: p.contactId, previousTurn: session.turn, turn, receipt: d, outbox });
     const saveTurn = take();
-    await conversations.receive(p.address, { type: "text", text: (ANSWERS[1] as { say: string }).say }, { delivery: delivery(vault) });
+    await conversations.receive(p.address, { type: "text", text: (ANSWERS[1] as { say: string }).say }, { receipt: delivery(vault) });
     return { open, openEight, saveTurn, receive: take() };
   }
 }

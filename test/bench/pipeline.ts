@@ -33,16 +33,16 @@ import { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { ingestProcessor } from "../../src/ingest/ingest.ts";
 import type { IngestJob, OutboundJob } from "../../src/jobs/jobs.ts";
 import { outboundProcessor } from "../../src/pipeline/outbound.ts";
-import { outboxPlanner } from "../../src/pipeline/plan.ts";
+import { outboxPlanner } from "../../src/effects/registry.ts";
 import { INGEST_CONCURRENCY } from "../../src/config/pipeline.ts";
 import { Pipeline } from "../../src/pipeline/pipeline.ts";
 import { QUEUES, queueSettings, shardOf } from "../../src/pipeline/queues.ts";
 import { BullmqBroker } from "../../src/queue/index.ts";
 import type { Broker, Job } from "../../src/queue/types.ts";
-import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
+import { DatabaseConversationStore } from "../../src/repos/conversations.ts";
 import { sqlOver } from "../../src/db/sql.ts";
 import { countingPool } from "./statements.ts";
-import { eventsForStart } from "../../src/store/events-for-start.ts";
+import { eventsForStart } from "../../src/repos/events-for-start.ts";
 import { fmt, heading, table, verdict } from "./measure.ts";
 import {
   addBreakdown,
@@ -364,7 +364,7 @@ async function preparePeople(app: BenchApp, databaseUrl: string, groups: number)
   const people: Person[] = [`bench-${399_999_999}`, ...evenAddresses(app, groups)].map((id) => ({ address: { channel: CHANNEL, id }, contactId: "", sent: 0 }));
   const first = people[0] as Person;
   for (const text of TO_NEEDS) {
-    const reply = await app.conversations.receive(first.address, inputOf(text), { language: "en", delivery: { channel: CHANNEL, messageId: app.vault.hashDelivery(CHANNEL, randomUUID()) } });
+    const reply = await app.conversations.receive(first.address, inputOf(text), { language: "en", receipt: { channel: CHANNEL, messageId: app.vault.hashMessageId(CHANNEL, randomUUID()) } });
     if (!reply.saved || !reply.contactId) throw new Error(`preparing: "${text}" was not saved`);
     first.contactId = reply.contactId;
   }
@@ -528,7 +528,7 @@ async function runSetup(setup: Setup, index: number, people: Person[], waits: re
       const messageId = `${tag}-${p.address.id}-${p.sent}`;
       const m: Sent = { from };
       record.push(m);
-      pending.set(`${CHANNEL}-${app.vault.hashDelivery(CHANNEL, messageId)}/out`, (at) => (m.at = at));
+      pending.set(`${CHANNEL}-${app.vault.hashMessageId(CHANNEL, messageId)}/out`, (at) => (m.at = at));
       const inbound: Inbound = { channel: CHANNEL, address: p.address.id, messageId, input: inputOf(text), language: "en", at: new Date().toISOString() };
       return app.pipeline.accept(inbound);
     };
@@ -781,7 +781,7 @@ async function countStatements(database: BenchDatabase, app: BenchApp, probe: Pe
       eventsForStart(prisma),
     );
     take();
-    const reply = await conversations.receive(probe.address, inputOf(CYCLE[0] as string), { delivery: { channel: CHANNEL, messageId: app.vault.hashDelivery(CHANNEL, randomUUID()) } });
+    const reply = await conversations.receive(probe.address, inputOf(CYCLE[0] as string), { receipt: { channel: CHANNEL, messageId: app.vault.hashMessageId(CHANNEL, randomUUID()) } });
     const turn = take();
     const job = <D>(queue: string, data: D): Job<D> => ({ queue, id: `probe-${randomUUID()}`, name: "probe", attempt: 1, maxAttempts: 1, data, updateData: async () => undefined });
     const out = reply.outbox.find((o) => o.kind === "outbound");
@@ -840,7 +840,7 @@ async function telegramCase(base: Omit<BenchAppOptions, "shards" | "work">, redi
       language: "en",
       at: new Date().toISOString(),
     }));
-    for (const m of inbounds) pending.add(`${channel}-${app.vault.hashDelivery(channel, m.messageId)}/out`);
+    for (const m of inbounds) pending.add(`${channel}-${app.vault.hashMessageId(channel, m.messageId)}/out`);
     const t0 = clock();
     await Promise.all(inbounds.map((m) => app.pipeline.accept(m)));
     const acceptSeconds = (clock() - t0) / 1000;

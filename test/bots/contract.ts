@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RecipientGoneError, type Channel, type ChannelName, type Inbound, type InboundHandler } from "../../src/channel/contract.ts";
 import type { Message } from "../../src/engine/index.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
-import { seedDemo } from "../../src/store/seed.ts";
+import { seedDemo } from "../../src/repos/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { pipelineHost, type PipelineHost } from "../support/pipeline-host.ts";
 import { channelContext, channelTexts } from "./context.ts";

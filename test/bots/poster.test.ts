@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 import { ConfigError } from "../../src/config/env.ts";
 import { PosterError, posterLink, writePosterQr } from "../../src/poster/poster.ts";
-import { DEMO_EVENT_ID, seedDemo } from "../../src/store/seed.ts";
+import { DEMO_EVENT_ID, seedDemo } from "../../src/repos/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { BOT_INFO, BOT_TOKEN, FakeBotApi } from "./fake-bot-api.ts";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 import { generateKey } from "../../src/db/index.ts";
-import { DEMO_EVENT_ID } from "../../src/store/seed.ts";
+import { DEMO_EVENT_ID } from "../../src/repos/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 
 const CLI = join(PROJECT_ROOT, "src", "cli", "inloco.js");

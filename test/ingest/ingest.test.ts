@@ -6,7 +6,7 @@ import type { Sql } from "../../src/db/sql.ts";
 import { ingestProcessor } from "../../src/ingest/ingest.ts";
 import type { IngestJob } from "../../src/jobs/jobs.ts";
 import type { Job } from "../../src/queue/types.ts";
-import { DEMO_EVENT_ID, seedDemo } from "../../src/store/seed.ts";
+import { DEMO_EVENT_ID, seedDemo } from "../../src/repos/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { shippedTexts } from "../support/engine.ts";
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/db/index.ts";
 import { MemoryBroker } from "../../src/queue/index.ts";
-import { seedDemo } from "../../src/store/seed.ts";
+import { seedDemo } from "../../src/repos/seed.ts";
 import type { TestDatabase } from "../support/db.ts";
 import { pipelineHarness, type Harness } from "./harness.ts";
 

@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 import { generateKey } from "../../src/db/index.ts";
 import { QUEUES, queueSettings } from "../../src/pipeline/queues.ts";
 import { BullmqBroker, MemoryBroker, type Broker } from "../../src/queue/index.ts";
-import { seedDemo } from "../../src/store/seed.ts";
+import { seedDemo } from "../../src/repos/seed.ts";
 import { deleteKeys, testPrefix, waitFor } from "../queue/helpers.ts";
 import { createTestDatabase, testRedisUrl, type TestDatabase } from "../support/db.ts";
 import { pipelineHarness, type Harness } from "./harness.ts";

@@ -12,7 +12,7 @@ import { sqlOver } from "../../src/db/sql.ts";
 import type { IngestJob } from "../../src/jobs/jobs.ts";
 import { declareQueues, QUEUES } from "../../src/pipeline/queues.ts";
 import { BullmqBroker, MemoryBroker, type Broker } from "../../src/queue/index.ts";
-import { seedDemo } from "../../src/store/seed.ts";
+import { seedDemo } from "../../src/repos/seed.ts";
 import { deleteKeys, testPrefix } from "../queue/helpers.ts";
 import { startDedicatedRedis } from "../queue/redis-server.ts";
 import { createTestDatabase, testRedisUrl, type TestDatabase } from "../support/db.ts";

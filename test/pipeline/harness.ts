@@ -6,11 +6,11 @@ import { Conversations } from "../../src/conversation/conversations.ts";
 import { generateKey, IdentityVault } from "../../src/db/index.ts";
 import type { Input, Message } from "../../src/engine/index.ts";
 import { plainText } from "../../src/messages/plain-text.ts";
-import { outboxPlanner } from "../../src/pipeline/plan.ts";
-import { eventsForStart } from "../../src/store/events-for-start.ts";
+import { outboxPlanner } from "../../src/effects/registry.ts";
+import { eventsForStart } from "../../src/repos/events-for-start.ts";
 import { Pipeline } from "../../src/pipeline/pipeline.ts";
 import type { Broker } from "../../src/queue/index.ts";
-import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
+import { DatabaseConversationStore } from "../../src/repos/conversations.ts";
 import type { TestDatabase } from "../support/db.ts";
 import { testContext } from "../support/engine.ts";
 

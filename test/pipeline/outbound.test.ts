@@ -9,7 +9,7 @@ import type { Message } from "../../src/engine/index.ts";
 import type { OutboundJob } from "../../src/jobs/jobs.ts";
 import { outboundProcessor } from "../../src/pipeline/outbound.ts";
 import type { Job } from "../../src/queue/types.ts";
-import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
+import { DatabaseConversationStore } from "../../src/repos/conversations.ts";
 import { channelTexts } from "../bots/context.ts";
 import { BOT_INFO, BOT_TOKEN, FakeBotApi } from "../bots/fake-bot-api.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";

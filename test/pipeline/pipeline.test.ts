@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BullmqBroker, MemoryBroker, type Broker } from "../../src/queue/index.ts";
-import { DEMO_EVENT_ID, seedDemo } from "../../src/store/seed.ts";
+import { DEMO_EVENT_ID, seedDemo } from "../../src/repos/seed.ts";
 import { createTestDatabase, testRedisUrl, type TestDatabase } from "../support/db.ts";
 import { pipelineHarness, type Harness } from "./harness.ts";
 

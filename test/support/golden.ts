@@ -4,7 +4,7 @@
 // included. The session is serialised, validated and reloaded before every turn, so persistence is
 // tested on every turn. Left out, because it is not the engine's: what the host makes of the events
 // (rows stored, jobs queued, the reminder's due time from INLOCO_REMINDER_AFTER; test/pipeline/ and
-// test/store/ check those) and the rendering of a message on a platform (test/bots/).
+// test/repos/ check those) and the rendering of a message on a platform (test/bots/).
 //
 // UPDATE_GOLDEN=1 rewrites a file whose expectations differ from what the engine does now; the test of
 // that file still fails in that run (review the diff, then run again), so the variable can never turn a

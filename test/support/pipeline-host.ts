@@ -9,11 +9,11 @@ import { Conversations } from "../../src/conversation/conversations.ts";
 import { generateKey, IdentityVault } from "../../src/db/index.ts";
 import type { EngineContext } from "../../src/engine/index.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
-import { outboxPlanner } from "../../src/pipeline/plan.ts";
+import { outboxPlanner } from "../../src/effects/registry.ts";
 import { Pipeline } from "../../src/pipeline/pipeline.ts";
 import { MemoryBroker } from "../../src/queue/index.ts";
-import { eventsForStart } from "../../src/store/events-for-start.ts";
-import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
+import { eventsForStart } from "../../src/repos/events-for-start.ts";
+import { DatabaseConversationStore } from "../../src/repos/conversations.ts";
 import type { TestDatabase } from "./db.ts";
 
 export interface PipelineHost {

@@ -6,16 +6,17 @@
 import type { ChannelName, ChannelSender } from "../../../src/channel/contract.ts";
 import { loadRuntime, type Runtime } from "../../../src/app/runtime.ts";
 import { Conversations } from "../../../src/conversation/conversations.ts";
-import type { Address, ConversationStore, Delivery, OutboxItem, StoredSession, TurnRecord, Who } from "../../../src/conversation/store.ts";
+import type { Address, ConversationStore, Receipt, StoredSession, TurnRecord, Who } from "../../../src/conversation/store.ts";
 import { IdentityVault, openDatabase, type Database } from "../../../src/db/index.ts";
 import type { Message } from "../../../src/engine/index.ts";
 import { Pipeline } from "../../../src/pipeline/pipeline.ts";
-import { outboxPlanner } from "../../../src/pipeline/plan.ts";
+import { outboxPlanner } from "../../../src/effects/registry.ts";
 import { BullmqBroker, MemoryBroker } from "../../../src/queue/index.ts";
 import type { AddOptions, AddResult, Broker, BulkJob, FailedJob, JobCounts, Processor, QueueSettings, StoredJob, WorkerHandle, WorkOptions } from "../../../src/queue/types.ts";
 import { countingSql } from "../statements.ts";
-import { DatabaseConversationStore } from "../../../src/store/conversation-store.ts";
-import { eventsForStart } from "../../../src/store/events-for-start.ts";
+import { DatabaseConversationStore } from "../../../src/repos/conversations.ts";
+import { eventsForStart } from "../../../src/repos/events-for-start.ts";
+import type { OutboxItem } from "../../../src/jobs/outbox.ts";
 
 /**
  * Prisma 6.19 (engineType "client") compiles every query into a plan in WebAssembly, synchronously on the
@@ -258,10 +259,10 @@ class TimedStore implements ConversationStore {
       this.b.saveMs += performance.now() - t;
     }
   }
-  async replay(delivery: Delivery): Promise<OutboxItem[] | undefined> {
+  async replay(receipt: Receipt): Promise<OutboxItem[] | undefined> {
     const t = performance.now();
     try {
-      return await this.inner.replay(delivery);
+      return await this.inner.replay(receipt);
     } finally {
       this.b.replayMs += performance.now() - t;
     }

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { createDatabase, databaseUrl, dropDatabase } from "../../../src/db/admin.ts";
 import { openDatabase, type Database } from "../../../src/db/index.ts";
-import { seedDemo } from "../../../src/store/seed.ts";
+import { seedDemo } from "../../../src/repos/seed.ts";
 import { startPostgres, type ThrowawayPostgres } from "../../support/postgres.ts";
 import { startRedis, type ThrowawayRedis } from "../../support/redis.ts";
 

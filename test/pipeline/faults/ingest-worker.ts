@@ -7,7 +7,7 @@ import { openDatabase } from "../../../src/db/database.ts";
 import { generateKey, IdentityVault } from "../../../src/db/index.ts";
 import { Pipeline } from "../../../src/pipeline/pipeline.ts";
 import { BullmqBroker } from "../../../src/queue/bullmq-broker.ts";
-import { DatabaseConversationStore } from "../../../src/store/conversation-store.ts";
+import { DatabaseConversationStore } from "../../../src/repos/conversations.ts";
 import { testContext } from "../../support/engine.ts";
 
 const env = (name: string): string => {

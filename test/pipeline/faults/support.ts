@@ -13,11 +13,11 @@ import type { Input, Message } from "../../../src/engine/index.ts";
 import type { PrismaClient } from "../../../src/generated/prisma/client.ts";
 import { plainText } from "../../../src/messages/plain-text.ts";
 import { Pipeline } from "../../../src/pipeline/pipeline.ts";
-import { outboxPlanner } from "../../../src/pipeline/plan.ts";
+import { outboxPlanner } from "../../../src/effects/registry.ts";
 import type { Broker, JobCounts } from "../../../src/queue/index.ts";
-import { DatabaseConversationStore } from "../../../src/store/conversation-store.ts";
+import { DatabaseConversationStore } from "../../../src/repos/conversations.ts";
 import type { Sql } from "../../../src/db/sql.ts";
-import { eventsForStart } from "../../../src/store/events-for-start.ts";
+import { eventsForStart } from "../../../src/repos/events-for-start.ts";
 import { testContext } from "../../support/engine.ts";
 import { RecordingChannel } from "../harness.ts";
 

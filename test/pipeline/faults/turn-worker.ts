@@ -13,11 +13,11 @@ import { Conversations } from "../../../src/conversation/conversations.ts";
 import { openDatabase } from "../../../src/db/database.ts";
 import { IdentityVault } from "../../../src/db/index.ts";
 import { Pipeline } from "../../../src/pipeline/pipeline.ts";
-import { outboxPlanner } from "../../../src/pipeline/plan.ts";
+import { outboxPlanner } from "../../../src/effects/registry.ts";
 import { BullmqBroker } from "../../../src/queue/bullmq-broker.ts";
 import type { AddOptions, Broker } from "../../../src/queue/types.ts";
-import { eventsForStart } from "../../../src/store/events-for-start.ts";
-import { DatabaseConversationStore } from "../../../src/store/conversation-store.ts";
+import { eventsForStart } from "../../../src/repos/events-for-start.ts";
+import { DatabaseConversationStore } from "../../../src/repos/conversations.ts";
 import { testContext } from "../../support/engine.ts";
 
 const env = (name: string): string => {

@@ -3,14 +3,15 @@
 // these statements at the same moment share it (group commit), so accepting stays cheap under load.
 import { RowBatcher } from "../batch/row-batcher.ts";
 import type { ChannelName } from "../channel/contract.ts";
-import type { OutboxItem } from "../conversation/store.ts";
+import type { OutboxItem } from "../jobs/outbox.ts";
+import { parseOutbox, type OutboxRead } from "./outbox-rows.ts";
 import type { Sql } from "../db/sql.ts";
 
 /** An accepted message as the inbox keeps it until its turn is stored. */
 export interface InboxEntry {
   channel: ChannelName;
   /** The hashed provider message id. */
-  delivery: string;
+  messageId: string;
   /** The keyed hash of the address (`vault.hashAddress`): the shard, and what an erasure deletes by. */
   addressHash: string;
   /** The inbound job as queued. */
@@ -35,24 +36,24 @@ export interface PendingTimer {
 /** The inbox table: accepted messages, durable before the channel acknowledges them. */
 export class Inbox {
   private readonly adds: RowBatcher<InboxEntry>;
-  private readonly consumes: RowBatcher<{ channel: ChannelName; delivery: string }>;
+  private readonly consumes: RowBatcher<{ channel: ChannelName; messageId: string }>;
 
   constructor(private readonly sql: Sql) {
     // A message whose turn is stored already (a platform's redelivery days later) is not kept again.
     this.adds = new RowBatcher(async (rows) => {
       await sql.query(
-        `INSERT INTO inbox (channel, delivery, address_hash, payload)
-         SELECT v.channel, v.delivery, v.address_hash, v.payload
-         FROM unnest($1::channel[], $2::text[], $3::text[], $4::jsonb[]) AS v(channel, delivery, address_hash, payload)
-         WHERE NOT EXISTS (SELECT 1 FROM processed_messages p WHERE p.channel = v.channel AND p.provider_message_id = v.delivery)
-         ON CONFLICT (channel, delivery) DO NOTHING`,
-        [rows.map((r) => r.channel), rows.map((r) => r.delivery), rows.map((r) => r.addressHash), rows.map((r) => JSON.stringify(r.payload))],
+        `INSERT INTO inbox (channel, message_id, address_hash, payload)
+         SELECT v.channel, v.message_id, v.address_hash, v.payload
+         FROM unnest($1::channel[], $2::text[], $3::text[], $4::jsonb[]) AS v(channel, message_id, address_hash, payload)
+         WHERE NOT EXISTS (SELECT 1 FROM processed_messages p WHERE p.channel = v.channel AND p.provider_message_id = v.message_id)
+         ON CONFLICT (channel, message_id) DO NOTHING`,
+        [rows.map((r) => r.channel), rows.map((r) => r.messageId), rows.map((r) => r.addressHash), rows.map((r) => JSON.stringify(r.payload))],
       );
     });
     this.consumes = new RowBatcher(async (rows) => {
-      await sql.query("DELETE FROM inbox i USING unnest($1::channel[], $2::text[]) AS v(channel, delivery) WHERE i.channel = v.channel AND i.delivery = v.delivery", [
+      await sql.query("DELETE FROM inbox i USING unnest($1::channel[], $2::text[]) AS v(channel, message_id) WHERE i.channel = v.channel AND i.message_id = v.message_id", [
         rows.map((r) => r.channel),
-        rows.map((r) => r.delivery),
+        rows.map((r) => r.messageId),
       ]);
     });
   }
@@ -66,18 +67,18 @@ export class Inbox {
    * Forget a message whose job ended without storing a turn (it changed nothing, or failed for good).
    * A stored turn deletes its message itself, in the same statement (turn-statement.ts).
    */
-  consume(channel: ChannelName, delivery: string): Promise<void> {
-    return this.consumes.add({ channel, delivery });
+  consume(channel: ChannelName, messageId: string): Promise<void> {
+    return this.consumes.add({ channel, messageId });
   }
 
   /** Every message still in the inbox, in arrival order. */
   async pending(): Promise<PendingMessage[]> {
-    const { rows } = await this.sql.query<{ channel: ChannelName; delivery: string; address_hash: string; payload: Record<string, unknown>; stored: boolean }>(
-      `SELECT i.channel, i.delivery, i.address_hash, i.payload,
-         EXISTS (SELECT 1 FROM processed_messages p WHERE p.channel = i.channel AND p.provider_message_id = i.delivery) AS stored
+    const { rows } = await this.sql.query<{ channel: ChannelName; message_id: string; address_hash: string; payload: Record<string, unknown>; stored: boolean }>(
+      `SELECT i.channel, i.message_id, i.address_hash, i.payload,
+         EXISTS (SELECT 1 FROM processed_messages p WHERE p.channel = i.channel AND p.provider_message_id = i.message_id) AS stored
        FROM inbox i ORDER BY i.seq`,
     );
-    return rows.map((r) => ({ channel: r.channel, delivery: r.delivery, addressHash: r.address_hash, payload: r.payload, stored: r.stored }));
+    return rows.map((r) => ({ channel: r.channel, messageId: r.message_id, addressHash: r.address_hash, payload: r.payload, stored: r.stored }));
   }
 }
 
@@ -98,10 +99,8 @@ export class OutboxMarks {
 
   /** Outbox items (timers excepted: the sessions hold those) whose jobs were never done, oldest first. */
   async undone(): Promise<OutboxItem[]> {
-    const { rows } = await this.sql.query<{ id: string; kind: OutboxItem["kind"]; payload: Record<string, unknown>; due_at: Date | null }>(
-      "SELECT id, kind, payload, due_at FROM outbox WHERE done_at IS NULL AND kind <> 'timer' ORDER BY created_at, id",
-    );
-    return rows.map((r) => ({ id: r.id, kind: r.kind, payload: r.payload, ...(r.due_at ? { dueAt: r.due_at.toISOString() } : {}) }));
+    const { rows } = await this.sql.query<OutboxRead>("SELECT id, kind, payload, due_at FROM outbox WHERE done_at IS NULL AND kind <> 'timer' ORDER BY created_at, id");
+    return parseOutbox(rows);
   }
 }
 

@@ -46,7 +46,7 @@ receipt AS (
 ),
 -- The accepted message (in-process queues) is consumed with its receipt; a repeat's too.
 consumed AS (
-  DELETE FROM inbox USING t WHERE t.write_session AND t.dmid IS NOT NULL AND inbox.channel = t.dch AND inbox.delivery = t.dmid
+  DELETE FROM inbox USING t WHERE t.write_session AND t.dmid IS NOT NULL AND inbox.channel = t.dch AND inbox.message_id = t.dmid
     AND (t.seen OR EXISTS (SELECT 1 FROM ok WHERE ok.contact_id = t.contact_id))
 ),
 runs AS (

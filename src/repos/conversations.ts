@@ -3,21 +3,23 @@ import type { IdentityVault } from "../db/crypto.ts";
 import { isUniqueViolation, type Sql } from "../db/sql.ts";
 import { newSession, Session } from "../engine/index.ts";
 import {
-  DuplicateDeliveryError,
+  DuplicateReceiptError,
   isKnownContact,
   StaleTurnError,
   turnKey,
   type Address,
   type ConversationStore,
-  type Delivery,
-  type OutboxItem,
+  type Receipt,
   type StoredSession,
   type TurnRecord,
   type Who,
 } from "../conversation/store.ts";
 import { eraseContact } from "./erase.ts";
-import { erases, turnParts, type TurnPart } from "./turn-rows.ts";
+import { erasesContact } from "../effects/erasure-requested.ts";
+import { parseOutbox } from "./outbox-rows.ts";
+import { turnParts, type TurnPart } from "./turn-rows.ts";
 import { writeTurnParts, type TurnOutcome } from "./turn-statement.ts";
+import type { OutboxItem } from "../jobs/outbox.ts";
 
 /**
  * Conversations in the stakeholder database. Plain SQL on purpose: this is the path every message
@@ -73,44 +75,42 @@ export class DatabaseConversationStore implements ConversationStore {
   async saveTurn(r: TurnRecord): Promise<void> {
     const now = this.now();
     try {
-      if (erases(r)) return await this.erase(r);
-      const [first, ...rest] = turnParts(r, turnKey(r.contactId, r.turn.session.turn, r.delivery), now) as [TurnPart, ...TurnPart[]];
+      if (erasesContact(r.turn.events)) return await this.erase(r);
+      const [first, ...rest] = turnParts(r, turnKey(r.contactId, r.turn.session.turn, r.receipt), now) as [TurnPart, ...TurnPart[]];
       if (rest.length === 0) return check(r, await this.turns.add(first));
       await this.sql.transaction(async (tx) => {
         check(r, (await writeTurnParts(tx, [first], this.pendingOutbox))[0] as TurnOutcome);
         for (const p of rest) await writeTurnParts(tx, [p], this.pendingOutbox);
       });
     } catch (e) {
-      // Another try of the same delivery wrote its receipt after this one looked: load again, and see it.
-      if (r.delivery && isUniqueViolation(e) && (e as { table?: unknown }).table === "processed_messages") throw new StaleTurnError(r.contactId, r.previousTurn);
+      // Another try of the same message wrote its receipt after this one looked: load again, and see it.
+      if (r.receipt && isUniqueViolation(e) && (e as { table?: unknown }).table === "processed_messages") throw new StaleTurnError(r.contactId, r.previousTurn);
       throw e;
     }
   }
 
-  async replay(delivery: Delivery): Promise<OutboxItem[] | undefined> {
-    const { rows } = await this.sql.query<{ seen: boolean; id: string | null; kind: OutboxItem["kind"]; payload: Record<string, unknown>; due_at: Date | null }>(
+  async replay(receipt: Receipt): Promise<OutboxItem[] | undefined> {
+    const { rows } = await this.sql.query<{ seen: boolean; id: string | null; kind: OutboxItem["kind"]; payload: unknown; due_at: Date | null }>(
       `SELECT true AS seen, o.id, o.kind, o.payload, o.due_at
        FROM processed_messages p LEFT JOIN outbox o ON o.turn_key = $3
        WHERE p.channel = $1::channel AND p.provider_message_id = $2 ORDER BY o.id`,
-      [delivery.channel, delivery.messageId, turnKey("", 0, delivery)],
+      [receipt.channel, receipt.messageId, turnKey("", 0, receipt)],
     );
     if (rows.length === 0) return undefined;
-    return rows
-      .filter((row) => row.id !== null)
-      .map((row) => ({ id: row.id as string, kind: row.kind, payload: row.payload, ...(row.due_at ? { dueAt: row.due_at.toISOString() } : {}) }));
+    return parseOutbox(rows.flatMap((row) => (row.id === null ? [] : [{ ...row, id: row.id }])));
   }
 
   private async erase(r: TurnRecord): Promise<void> {
     await this.sql.transaction(async (tx) => {
-      if (r.delivery) {
+      if (r.receipt) {
         const receipt = await tx.query("INSERT INTO processed_messages (channel, provider_message_id) VALUES ($1::channel, $2) ON CONFLICT DO NOTHING", [
-          r.delivery.channel,
-          r.delivery.messageId,
+          r.receipt.channel,
+          r.receipt.messageId,
         ]);
-        if (receipt.rowCount !== 1) throw new DuplicateDeliveryError(r.delivery);
+        if (receipt.rowCount !== 1) throw new DuplicateReceiptError(r.receipt);
       }
       // The DELETE message itself leaves the inbox with the turn (eraseContact takes the person's others).
-      if (r.delivery) await tx.query("DELETE FROM inbox WHERE channel = $1::channel AND delivery = $2", [r.delivery.channel, r.delivery.messageId]);
+      if (r.receipt) await tx.query("DELETE FROM inbox WHERE channel = $1::channel AND message_id = $2", [r.receipt.channel, r.receipt.messageId]);
       await eraseContact(tx, r.contactId, "contact");
     });
   }
@@ -134,7 +134,7 @@ function stored(row: SessionRow): StoredSession {
 /** A turn that wrote nothing was a repeated delivery or came after somebody else's turn. */
 function check(r: TurnRecord, outcome: TurnOutcome): void {
   if (outcome.saved) return;
-  if (r.delivery && outcome.seen) throw new DuplicateDeliveryError(r.delivery);
+  if (r.receipt && outcome.seen) throw new DuplicateReceiptError(r.receipt);
   throw new StaleTurnError(r.contactId, r.previousTurn);
 }
 

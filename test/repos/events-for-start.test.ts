@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newSession, resume, type Input } from "../../src/engine/index.ts";
 import { plainText } from "../../src/messages/plain-text.ts";
 import { testContext } from "../support/engine.ts";
-import { eventsForStart } from "../../src/store/events-for-start.ts";
-import { DEMO_EVENT_ID, seedDemo } from "../../src/store/seed.ts";
+import { eventsForStart } from "../../src/repos/events-for-start.ts";
+import { DEMO_EVENT_ID, seedDemo } from "../../src/repos/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 
 describe("events for a start", () => {

@@ -6,10 +6,11 @@ import { Conversations } from "../../src/conversation/conversations.ts";
 import { StaleTurnError, type Address } from "../../src/conversation/store.ts";
 import { generateKey, IdentityVault } from "../../src/db/index.ts";
 import { newSession, resume, type Input } from "../../src/engine/index.ts";
-import { DatabaseConversationStore } from "../../src/store/conversation-store.ts";
-import { eventsForStart } from "../../src/store/events-for-start.ts";
-import { DEMO_EVENT_ID, seedDemo } from "../../src/store/seed.ts";
-import { TURNS } from "../../src/store/turn-statement.ts";
+import type { OutboxItem } from "../../src/jobs/outbox.ts";
+import { DatabaseConversationStore } from "../../src/repos/conversations.ts";
+import { eventsForStart } from "../../src/repos/events-for-start.ts";
+import { DEMO_EVENT_ID, seedDemo } from "../../src/repos/seed.ts";
+import { TURNS } from "../../src/repos/turn-statement.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { testContext } from "../support/engine.ts";
 
@@ -37,7 +38,7 @@ function person(): { address: Address; conversations: Conversations; say: (text:
     say: (text, id) =>
       conversations.receive(address, typeof text === "string" ? { type: "text", text } : text, {
         // As the pipeline does: provider ids are hashed before anything stores them.
-        delivery: { channel: "telegram", messageId: vault.hashDelivery("telegram", id ?? `${address.id}-${++n}`) },
+        receipt: { channel: "telegram", messageId: vault.hashMessageId("telegram", id ?? `${address.id}-${++n}`) },
       }),
   };
 }
@@ -121,9 +122,9 @@ describe("conversations in the stakeholder database", () => {
         { type: "contact.stopped" as const },
       ],
     };
-    const outbox = [{ id: `${run}/out`, kind: "outbound" as const, payload: { n: 1 } }];
+    const outbox = [reply(`${run}/out`)];
     const delivery = { channel: "telegram" as const, messageId: `stale-${contactId}` };
-    await expect(store.saveTurn({ contactId, previousTurn: session.turn, turn: stale, outbox, delivery })).rejects.toBeInstanceOf(StaleTurnError);
+    await expect(store.saveTurn({ contactId, previousTurn: session.turn, turn: stale, outbox, receipt: delivery })).rejects.toBeInstanceOf(StaleTurnError);
     expect(await db.prisma.surveyRun.count({ where: { runId: run } })).toBe(0);
     expect(await db.prisma.outboxItem.count({ where: { contactId } })).toBe(0);
     expect(await db.prisma.processedMessage.count({ where: { providerMessageId: delivery.messageId } })).toBe(0);
@@ -145,7 +146,7 @@ describe("conversations in the stakeholder database", () => {
       { ...answer, value: { kind: "choice" as const, choices: ["none"] } },
       { type: "flow.completed" as const, run, flow: "needs", version: 1 },
     ];
-    await store.saveTurn({ contactId, previousTurn: session.turn, turn: { ...turn, events }, outbox: [{ id: `${run}/out`, kind: "outbound", payload: { n: 1 } }] });
+    await store.saveTurn({ contactId, previousTurn: session.turn, turn: { ...turn, events }, outbox: [reply(`${run}/out`)] });
     const stored = await db.prisma.surveyRun.findUniqueOrThrow({ where: { runId: run }, include: { answers: true } });
     expect(stored.status).toBe("completed");
     expect(stored.answers.map((a) => a.valueChoices)).toEqual([["none"]]);
@@ -156,7 +157,7 @@ describe("conversations in the stakeholder database", () => {
     const p = person();
     for (const text of ["/start", "1", "yes", "1", "yes", "1"]) await p.say(text);
     const { contact } = await contactOf(p.address);
-    const messageId = vault.hashDelivery("telegram", "raced-update");
+    const messageId = vault.hashMessageId("telegram", "raced-update");
     // The other try has written its receipt and not committed yet: this turn waits for it, then must give way.
     const other = new pg.Client({ connectionString: db.url });
     await other.connect();
@@ -168,7 +169,7 @@ describe("conversations in the stakeholder database", () => {
       const turn = resume(session, { type: "text", text: "2" }, testContext({ languages: ["en", "ar"], newId: randomUUID }));
       // Settled into a value at once: it may fail before the COMMIT below has returned here.
       let settled = false;
-      const saving = store.saveTurn({ contactId: contact.id, previousTurn: session.turn, turn, outbox: [], delivery: { channel: "telegram", messageId } }).then(
+      const saving = store.saveTurn({ contactId: contact.id, previousTurn: session.turn, turn, outbox: [], receipt: { channel: "telegram", messageId } }).then(
         () => "saved",
         (e: unknown) => e,
       ).finally(() => (settled = true));
@@ -203,7 +204,7 @@ describe("conversations in the stakeholder database", () => {
     };
     const before = await tables();
     let n = 0;
-    const say = (input: Input) => conversations.receive(address, input, { delivery: { channel: "telegram", messageId: vault.hashDelivery("telegram", `${address.id}-${++n}`) } });
+    const say = (input: Input) => conversations.receive(address, input, { receipt: { channel: "telegram", messageId: vault.hashMessageId("telegram", `${address.id}-${++n}`) } });
     const first = await say({ type: "start", flow: "rsvp", params: { territory: "valsusa", event: DEMO_EVENT_ID } });
     expect(first.messages.map((m) => m.key)).toEqual(["onboarding:language"]);
     const contactId = first.contactId as string;
@@ -308,7 +309,7 @@ describe("people at the same moment", () => {
     const conversations = new Conversations(ctx(), counted);
     // Half say "stable", half "reception": each answer must land with its own person.
     const replies = await Promise.all(
-      people.map((p, i) => conversations.receive(p.address, { type: "text", text: i % 2 ? "1" : "2" }, { delivery: { channel: "telegram", messageId: `at-once-${p.address.id}` } })),
+      people.map((p, i) => conversations.receive(p.address, { type: "text", text: i % 2 ? "1" : "2" }, { receipt: { channel: "telegram", messageId: `at-once-${p.address.id}` } })),
     );
     expect(replies.every((r) => r.saved)).toBe(true);
     // 20 lookups and 20 turns alone would be 40 statements.
@@ -331,14 +332,14 @@ describe("people at the same moment", () => {
     const delivery = (i: number) => ({ channel: "telegram" as const, messageId: `shared-${people[i]?.address.id}` });
     // Person 0 moved on meanwhile (their turn is stale); person 1's delivery was processed before (a repeat).
     await people[0]?.say("3");
-    await store.saveTurn({ contactId: opened[1]!.contactId, previousTurn: opened[1]!.session.turn, turn: turns[1]!, delivery: delivery(1), outbox: [] });
+    await store.saveTurn({ contactId: opened[1]!.contactId, previousTurn: opened[1]!.session.turn, turn: turns[1]!, receipt: delivery(1), outbox: [] });
     const second = await store.open(people[1]!.address, "en");
     const results = await Promise.allSettled(
       opened.map(({ contactId, session }, i) =>
-        store.saveTurn({ contactId, previousTurn: i === 1 ? second.session.turn : session.turn, turn: i === 1 ? resume(second.session, { type: "text", text: "2" }, ctx()) : turns[i]!, delivery: delivery(i), outbox: [{ id: `shared-${i}/out`, kind: "outbound", payload: { i } }] }),
+        store.saveTurn({ contactId, previousTurn: i === 1 ? second.session.turn : session.turn, turn: i === 1 ? resume(second.session, { type: "text", text: "2" }, ctx()) : turns[i]!, receipt: delivery(i), outbox: [reply(`shared-${i}/out`)] }),
       ),
     );
-    expect(results.map((r) => (r.status === "fulfilled" ? "saved" : (r.reason as Error).name))).toEqual(["StaleTurnError", "DuplicateDeliveryError", "saved", "saved", "saved", "saved"]);
+    expect(results.map((r) => (r.status === "fulfilled" ? "saved" : (r.reason as Error).name))).toEqual(["StaleTurnError", "DuplicateReceiptError", "saved", "saved", "saved", "saved"]);
     for (const [i, p] of people.entries()) {
       const { contact } = await contactOf(p.address);
       const housing = await db.prisma.answer.findFirstOrThrow({ where: { contactId: contact.id, resultName: "housing" } });
@@ -356,7 +357,7 @@ describe("people at the same moment", () => {
       opened.map(({ contactId, session }, i) => {
         const turn = resume(session, { type: "text", text: "1" }, ctx());
         // An outbox item whose id another row has already: a unique violation in the shared statement.
-        const outbox = [{ id: i === 2 ? `shared-2/out` : `fails-alone-${contactId}`, kind: "outbound" as const, payload: {} }];
+        const outbox = [reply(i === 2 ? `shared-2/out` : `fails-alone-${contactId}`)];
         return store.saveTurn({ contactId, previousTurn: session.turn, turn, outbox });
       }),
     );
@@ -409,3 +410,8 @@ describe("session state in the database", () => {
     expect(newSession("en").turn).toBe(0);
   });
 });
+
+/** An outbox item as a turn leaves it: one message to send. */
+function reply(id: string): OutboxItem {
+  return { id, kind: "outbound", payload: { channel: "telegram", messages: [{ key: "survey:thanks", params: {}, lang: "en", choices: [] }], priority: "reply", sent: 0 } };
+}

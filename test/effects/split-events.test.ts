@@ -1,7 +1,7 @@
 // How a turn is cut into statements: each part may change a row once (its writes see one snapshot).
 import { describe, expect, it } from "vitest";
 import type { Event } from "../../src/engine/index.ts";
-import { splitEvents } from "../../src/store/turn-rows.ts";
+import { splitEvents } from "../../src/effects/registry.ts";
 
 const started = (run: string): Event => ({ type: "flow.started", run, flow: "needs", version: 1 });
 const completed = (run: string): Event => ({ type: "flow.completed", run, flow: "needs", version: 1 });
