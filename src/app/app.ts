@@ -17,6 +17,7 @@ import { openStakeholderDatabase, serverIdentityKeys, type StakeholderDatabase }
 import { listeningOn, startHealthServer } from "./health.ts";
 import { loadRuntime, type Runtime } from "./runtime.ts";
 import { processLog, type Log } from "../log/log.ts";
+import { databaseAnswers } from "../repos/health.ts";
 
 /** A running process: what it started, and how to stop it gracefully. */
 export interface RunningApp {
@@ -126,7 +127,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       server = await startHealthServer(
         { port: channelSettings.PORT, host: channelSettings.HOST },
         {
-          database: async () => (await database.db.prisma.$queryRaw`SELECT 1`, true),
+          database: () => databaseAnswers(database.db.prisma),
           queue: async () => (broker.kind === "memory" ? "in-process" : (await broker.queues(), true)),
           channels: () => channels.map((c) => c.health()),
         },

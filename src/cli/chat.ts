@@ -11,6 +11,7 @@ import { waitIdle } from "../pipeline/idle.ts";
 import { seedDemo } from "../repos/seed.ts";
 import { PGLITE_FOLDER } from "../db/embedded.ts";
 import { databaseSettings } from "../db/settings.ts";
+import { noTerritories } from "../repos/territories.ts";
 
 /** `inloco chat`: talk to the bot in the terminal, through the real pipeline and database. */
 export function registerChat(program: Command): void {
@@ -48,7 +49,7 @@ export function registerChat(program: Command): void {
       const app = await startApp({ mode: "chat", runtime, extraChannels: [terminal], health: false, log: () => undefined });
       try {
         // A fresh embedded database gets the demo territories and event, so answers link to them.
-        if (app.database.db.embedded && (await app.database.db.prisma.territory.count()) === 0) await seedDemo(app.database.db.prisma);
+        if (app.database.db.embedded && (await noTerritories(app.database.db.prisma))) await seedDemo(app.database.db.prisma);
         await terminal.start(async (inbound) => {
           await app.pipeline.accept(inbound);
           await waitIdle(app.broker);

@@ -5,6 +5,7 @@ import { readChannelSettings } from "../config/channels.ts";
 import { ConfigError } from "../config/env.ts";
 import { openDatabase } from "../db/index.ts";
 import { posterLink, writePosterQr, type PosterChannel } from "../poster/poster.ts";
+import { eventTerritory, territoryIds } from "../repos/territories.ts";
 
 interface PosterOptions {
   territory: string;
@@ -57,16 +58,16 @@ async function unknownIds(o: PosterOptions): Promise<string[]> {
   const db = await openDatabase();
   try {
     const problems: string[] = [];
-    const territories = await db.prisma.territory.findMany({ select: { id: true }, orderBy: { id: "asc" } });
-    if (!territories.some((t) => t.id === o.territory)) {
-      const known = territories.map((t) => t.id).join(", ") || "none yet: `inloco db seed` loads the demo ones";
+    const territories = await territoryIds(db.prisma);
+    if (!territories.includes(o.territory)) {
+      const known = territories.join(", ") || "none yet: `inloco db seed` loads the demo ones";
       problems.push(`unknown territory "${o.territory}" (known: ${known})`);
     }
     if (o.event !== undefined) {
-      const event = UUID.test(o.event) ? await db.prisma.event.findUnique({ where: { id: o.event }, select: { territoryId: true } }) : null;
-      if (!event) problems.push(`unknown event "${o.event}" (an event id is a UUID, as \`inloco db seed\` prints)`);
-      else if (event.territoryId !== null && event.territoryId !== o.territory) {
-        problems.push(`event "${o.event}" is in territory "${event.territoryId}", not "${o.territory}"`);
+      const territory = UUID.test(o.event) ? await eventTerritory(db.prisma, o.event) : undefined;
+      if (territory === undefined) problems.push(`unknown event "${o.event}" (an event id is a UUID, as \`inloco db seed\` prints)`);
+      else if (territory !== null && territory !== o.territory) {
+        problems.push(`event "${o.event}" is in territory "${territory}", not "${o.territory}"`);
       }
     }
     return problems;

@@ -6,6 +6,8 @@ import type { Sql } from "../db/sql.ts";
 import { PermanentJobError, RetryLaterError } from "../queue/errors.ts";
 import type { Job } from "../queue/types.ts";
 import type { OutboundJob } from "../jobs/jobs.ts";
+import { findAddresses, markStopped, type Recipient, type Target } from "../repos/addresses.ts";
+import { recordDelivery } from "../repos/deliveries.ts";
 
 export interface OutboundDeps {
   sql: Sql;
@@ -28,13 +30,13 @@ export const PER_PERSON_GAP_MS: Record<ChannelName, number> = { telegram: 0, wha
  */
 export function outboundProcessor(deps: OutboundDeps) {
   // Jobs running at once look their addresses up together, in one statement.
-  const addresses = new RowBatcher<Recipient, Target | undefined>((recipients) => findAddresses(deps, recipients));
+  const addresses = new RowBatcher<Recipient, Target | undefined>((recipients) => findAddresses(deps.sql, deps.vault, recipients));
   return async (job: Job<OutboundJob>): Promise<void> => {
     const d = job.data;
     const target = await addressOf(deps, addresses, d);
     if (!target) return; // erased since: nothing to send, nowhere to send it
     if (d.priority === "bulk" && target.status !== "active") {
-      if (d.deliveryId) await delivered(deps.sql, d.deliveryId, "skipped_opted_out");
+      if (d.deliveryId) await recordDelivery(deps.sql, d.deliveryId, "skipped_opted_out");
       return;
     }
     let providerMessageId: string | undefined;
@@ -46,8 +48,8 @@ export function outboundProcessor(deps: OutboundDeps) {
         if (e instanceof RateLimitedError) throw new RetryLaterError(Math.ceil(e.retryAfterSeconds * 1000), e.message);
         if (e instanceof RecipientGoneError) {
           deps.log(`outbound ${job.id}: recipient gone, contact stopped`);
-          if (d.contactId) await deps.sql.query("UPDATE contacts SET status = 'stopped' WHERE id = $1", [d.contactId]);
-          if (d.deliveryId) await delivered(deps.sql, d.deliveryId, "failed", "recipient gone");
+          if (d.contactId) await markStopped(deps.sql, d.contactId);
+          if (d.deliveryId) await recordDelivery(deps.sql, d.deliveryId, "failed", "recipient gone");
           return;
         }
         if (e instanceof PermanentSendError && !d.deliveryId) {
@@ -58,7 +60,7 @@ export function outboundProcessor(deps: OutboundDeps) {
         }
         if (d.deliveryId) {
           const final = e instanceof PermanentSendError || job.attempt >= job.maxAttempts;
-          await delivered(deps.sql, d.deliveryId, final ? "failed" : "queued", (e as Error).message.slice(0, 500));
+          await recordDelivery(deps.sql, d.deliveryId, final ? "failed" : "queued", (e as Error).message.slice(0, 500));
         }
         if (e instanceof PermanentSendError) throw new PermanentJobError(e.message, { cause: e });
         throw e;
@@ -66,44 +68,12 @@ export function outboundProcessor(deps: OutboundDeps) {
       // Progress is recorded for a retry to resume after it; after the last message only if a step follows that can fail.
       if (i + 1 < d.messages.length || d.deliveryId) await job.updateData({ ...d, sent: i + 1 });
     }
-    if (d.deliveryId) await delivered(deps.sql, d.deliveryId, "sent", null, providerMessageId ?? null);
+    if (d.deliveryId) await recordDelivery(deps.sql, d.deliveryId, "sent", null, providerMessageId ?? null);
   };
-}
-
-interface Recipient {
-  contactId: string;
-  channel: ChannelName;
-}
-
-interface Target {
-  address: string;
-  status: string;
 }
 
 async function addressOf(deps: OutboundDeps, addresses: RowBatcher<Recipient, Target | undefined>, d: OutboundJob): Promise<Target | undefined> {
   if (d.sealedAddress) return { address: deps.vault.decrypt(Buffer.from(d.sealedAddress, "base64")), status: "active" };
   if (!d.contactId) throw new PermanentJobError("an outbound job needs a contact id or a sealed address");
   return addresses.add({ contactId: d.contactId, channel: d.channel });
-}
-
-/** The addresses (decrypted) and statuses of any number of contacts, in order; undefined for one erased. */
-async function findAddresses(deps: OutboundDeps, recipients: readonly Recipient[]): Promise<Array<Target | undefined>> {
-  const { rows } = await deps.sql.query<{ i: string; address_encrypted: Buffer; status: string }>(
-    `SELECT r.i, ci.address_encrypted, c.status
-     FROM unnest($1::uuid[], $2::channel[]) WITH ORDINALITY AS r(contact_id, channel, i)
-     JOIN channel_identities ci ON ci.contact_id = r.contact_id AND ci.channel = r.channel JOIN contacts c ON c.id = ci.contact_id`,
-    [recipients.map((r) => r.contactId), recipients.map((r) => r.channel)],
-  );
-  const found: Array<Target | undefined> = new Array(recipients.length).fill(undefined);
-  for (const row of rows) found[Number(row.i) - 1] = { address: deps.vault.decrypt(row.address_encrypted), status: row.status };
-  return found;
-}
-
-/** Record what became of one broadcast delivery (every try counts as an attempt). */
-async function delivered(sql: Sql, id: string, status: string, error: string | null = null, providerMessageId: string | null = null): Promise<void> {
-  await sql.query(
-    `UPDATE deliveries SET status = $2::delivery_status, attempts = attempts + 1, error = COALESCE($3, error),
-       provider_message_id = COALESCE($4, provider_message_id), updated_at = now() WHERE id = $1`,
-    [id, status, error, providerMessageId],
-  );
 }

@@ -4,6 +4,7 @@ import type { Job, Producer } from "../queue/types.ts";
 import type { InboundJob, TimerJob } from "../jobs/jobs.ts";
 import type { PlanSettings } from "../effects/effect.ts";
 import { reminderDelay } from "../effects/wait-started.ts";
+import { keepTimer, waitingSession } from "../repos/sessions.ts";
 import { QUEUES } from "./queues.ts";
 
 /**
@@ -16,11 +17,7 @@ import { QUEUES } from "./queues.ts";
 export function timerProcessor(broker: Producer, sql: Sql, now: () => Date, reminders?: PlanSettings) {
   return async (job: Job<TimerJob>): Promise<void> => {
     const t = job.data;
-    const { rows } = await sql.query<{ turn: number; state: unknown; updated_at: Date }>(
-      "SELECT turn, state, updated_at FROM sessions WHERE contact_id = $1 AND status = 'waiting'",
-      [t.contactId],
-    );
-    const row = rows[0];
+    const row = await waitingSession(sql, t.contactId);
     if (!row) return;
     if (row.turn === t.turn) {
       const inbound: InboundJob = { channel: t.channel, contactId: t.contactId, input: { type: "timeout", turn: t.turn }, at: now().toISOString() };
@@ -31,13 +28,10 @@ export function timerProcessor(broker: Producer, sql: Sql, now: () => Date, remi
     const session = Session.safeParse(row.state);
     const seconds = session.success ? reminderDelay(session.data, reminders) : undefined;
     if (seconds === undefined) return;
-    const dueAt = new Date(row.updated_at.getTime() + seconds * 1000);
+    const dueAt = new Date(row.updatedAt.getTime() + seconds * 1000);
     const rearmed: TimerJob = { ...t, turn: row.turn };
     // One id per contact and turn: stale timers re-arming for the same turn queue it once.
     await broker.put(QUEUES.timers, "timer", rearmed, { id: `rearm-${t.contactId}-${row.turn}`, delayMs: Math.max(0, dueAt.getTime() - now().getTime()) });
-    await sql.query(
-      "UPDATE sessions SET timer_due_at = GREATEST(timer_due_at, $2), timer_turn = CASE WHEN timer_due_at IS NULL OR $2 >= timer_due_at THEN $3 ELSE timer_turn END WHERE contact_id = $1",
-      [t.contactId, dueAt, row.turn],
-    );
+    await keepTimer(sql, t.contactId, dueAt, row.turn);
   };
 }

@@ -3,39 +3,7 @@
 // every redelivery window (the queues keep job ids 24 h) they protect nothing, and the outbox still
 // holds what the bot said to someone. They are pruned once older than INLOCO_DELIVERY_RECORDS_KEEP.
 import type { Sql } from "../db/sql.ts";
-
-/** Rows a prune removed, by table. */
-export interface Pruned {
-  receipts: number;
-  outbox: number;
-  ingestReceipts: number;
-}
-
-// Each statement deletes at most this many rows: short locks and small transactions, however much is due.
-const CHUNK = 5000;
-
-const TABLES = [
-  ["receipts", "processed_messages", "processed_at"],
-  ["outbox", "outbox", "created_at"],
-  ["ingestReceipts", "ingest_receipts", "processed_at"],
-] as const;
-
-/** Delete delivery records written before `before`, in chunks; several processes may run it at once. */
-export async function pruneDeliveryRecords(sql: Sql, before: Date, chunk = CHUNK): Promise<Pruned> {
-  const pruned: Pruned = { receipts: 0, outbox: 0, ingestReceipts: 0 };
-  for (const [key, table, column] of TABLES) {
-    for (;;) {
-      // SKIP LOCKED: another process pruning at the same moment takes other rows instead of waiting.
-      const { rowCount } = await sql.query(
-        `DELETE FROM ${table} WHERE ctid = ANY (ARRAY (SELECT ctid FROM ${table} WHERE ${column} < $1 LIMIT $2 FOR UPDATE SKIP LOCKED))`,
-        [before, chunk],
-      );
-      pruned[key] += rowCount ?? 0;
-      if ((rowCount ?? 0) < chunk) break;
-    }
-  }
-  return pruned;
-}
+import { pruneReceipts, type Pruned } from "../repos/receipts.ts";
 
 export interface RetentionOptions {
   sql: Sql;
@@ -66,7 +34,7 @@ export class RetentionSweeper {
   /** Prune now: what was removed. */
   async sweep(): Promise<Pruned> {
     const now = (this.o.now ?? (() => new Date()))();
-    return pruneDeliveryRecords(this.o.sql, new Date(now.getTime() - this.o.keepSeconds * 1000));
+    return pruneReceipts(this.o.sql, new Date(now.getTime() - this.o.keepSeconds * 1000));
   }
 
   /** Stop; a prune under way finishes first. */

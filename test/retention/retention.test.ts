@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 import { generateKey } from "../../src/db/index.ts";
-import { pruneDeliveryRecords, RetentionSweeper } from "../../src/retention/retention.ts";
+import { pruneReceipts } from "../../src/repos/receipts.ts";
+import { RetentionSweeper } from "../../src/retention/retention.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 
 let db: TestDatabase;
@@ -44,7 +45,7 @@ describe("delivery records", () => {
     const old = await Promise.all(Array.from({ length: 7 }, () => records(8)));
     const recent = await Promise.all([records(6), records(0)]);
     // Chunks of 3 rows: seven old rows per table take several statements.
-    const pruned = await pruneDeliveryRecords(db.sql, daysAgo(7), 3);
+    const pruned = await pruneReceipts(db.sql, daysAgo(7), 3);
     expect(pruned).toEqual({ receipts: 7, outbox: 7, ingestReceipts: 7 });
     for (const ids of old) expect(await exists(ids)).toEqual([false, false, false]);
     for (const ids of recent) expect(await exists(ids)).toEqual([true, true, true]);
@@ -60,7 +61,7 @@ describe("delivery records", () => {
 
   it("two processes pruning at once both finish, and each row goes once", async () => {
     await Promise.all(Array.from({ length: 40 }, () => records(10)));
-    const [a, b] = await Promise.all([pruneDeliveryRecords(db.sql, daysAgo(9), 5), pruneDeliveryRecords(db.sql, daysAgo(9), 5)]);
+    const [a, b] = await Promise.all([pruneReceipts(db.sql, daysAgo(9), 5), pruneReceipts(db.sql, daysAgo(9), 5)]);
     expect(a.receipts + b.receipts).toBe(40);
     expect(a.outbox + b.outbox).toBe(40);
   });
