@@ -11,6 +11,18 @@ const ENGINE_FORBIDDEN = [
   "node:child_process", "child_process", "node:worker_threads", "node:dgram", "node:readline", "readline", "node:process",
 ];
 
+// The database client: only the data-access layer (src/repos) and the database's own folder (src/db) use it.
+const DATABASE_CLIENT = ["pg", "prisma", "@prisma/*", "@electric-sql/*", "**/generated/**"];
+// Queues: the pipeline and the services that own queue work use them, through src/queue.
+const QUEUE_LIBS = ["bullmq", "ioredis"];
+// What a channel may not know: it turns platform updates into messages and messages into platform calls.
+const NOT_FOR_CHANNELS = ["**/src/db/**", "**/src/repos/**", "**/src/queue/**", "**/src/pipeline/**", "**/src/app/**", "**/src/conversation/**", "**/src/effects/**", "**/src/jobs/**", "**/src/ingest/**"];
+// What staff-facing code (Slack, exports) may not reach into: it calls services and reads through src/repos.
+const NOT_FOR_STAFF = ["**/engine/**", "**/queue/**", "**/pipeline/**", "**/effects/**", "**/jobs/**"];
+
+/** A no-restricted-imports rule from groups of patterns, each with the reason. */
+const restrict = (...groups) => ({ "no-restricted-imports": ["error", { patterns: groups.map(([group, message]) => ({ group, message })) }] });
+
 export default tseslint.config(
   { ignores: ["node_modules/", "data/", "src/generated/", "coverage/", "test-results.json"] },
   js.configs.recommended,
@@ -57,5 +69,24 @@ export default tseslint.config(
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "src/engine uses the clock it is given (ctx.now)." },
       ],
     },
+  },
+  {
+    files: ["src/**/*.ts", "bots/**/*.ts"],
+    ignores: ["src/db/**", "src/repos/**", "src/engine/**", "src/generated/**"],
+    rules: restrict([DATABASE_CLIENT, "Only src/repos (the data-access layer) uses the database client: add a function there."]),
+  },
+  {
+    files: ["bots/**/*.ts"],
+    rules: restrict(
+      [DATABASE_CLIENT, "A channel knows no database."],
+      [[...QUEUE_LIBS, ...NOT_FOR_CHANNELS], "A channel imports only engine types, the channel contract (src/channel) and texts: the app wires it to the pipeline."],
+    ),
+  },
+  {
+    files: ["src/slack/**/*.ts", "src/exports/**/*.ts"],
+    rules: restrict(
+      [DATABASE_CLIENT, "Staff-facing code reads through src/repos."],
+      [[...QUEUE_LIBS, ...NOT_FOR_STAFF], "Staff-facing code calls services and reads through src/repos; never the engine or the queues."],
+    ),
   },
 );

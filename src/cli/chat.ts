@@ -9,8 +9,7 @@ import { Conversations } from "../conversation/conversations.ts";
 import { MemoryStore } from "../conversation/memory-store.ts";
 import { waitIdle } from "../pipeline/idle.ts";
 import { seedDemo } from "../repos/seed.ts";
-import { PGLITE_FOLDER } from "../db/embedded.ts";
-import { databaseSettings } from "../db/settings.ts";
+import { databaseSettings, PGLITE_FOLDER } from "../db/index.ts";
 import { noTerritories } from "../repos/territories.ts";
 
 /** `inloco chat`: talk to the bot in the terminal, through the real pipeline and database. */

@@ -4,6 +4,7 @@ export { isUniqueViolation, sqlOver, type Sql, type SqlTx } from "./sql.ts";
 export { IdentityVault } from "./crypto.ts";
 export { generateKey, loadIdentityKeys, type IdentityKeys, type LoadKeysOptions } from "./keys.ts";
 export { databaseSettings, type DatabaseSettings } from "./settings.ts";
+export { PGLITE_FOLDER } from "./embedded.ts";
 export { applyMigrations, readMigrations } from "./migrate.ts";
 export {
   DatabaseLayerError,

@@ -1,5 +1,5 @@
 import type { AnswerValue, Lexicon } from "../engine/index.ts";
-import type { Sql } from "../db/sql.ts";
+import type { Sql } from "../db/index.ts";
 import { PermanentJobError } from "../queue/errors.ts";
 import type { Job } from "../queue/types.ts";
 import type { IngestJob } from "../jobs/jobs.ts";

@@ -3,7 +3,7 @@
 // (the person's DELETE, in the inbound worker) and by `inloco contact erase`. Jobs kept anywhere else
 // later (a durable inbox) are purged here too, so that every erasure path stays one call.
 import type { ChannelName } from "../channel/contract.ts";
-import type { IdentityVault } from "../db/crypto.ts";
+import type { IdentityVault } from "../db/index.ts";
 import type { QueueAdmin, StoredJob } from "../queue/types.ts";
 import type { ErasedPerson } from "../repos/erase.ts";
 import { isPipelineQueue } from "./queues.ts";

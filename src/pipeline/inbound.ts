@@ -2,7 +2,7 @@ import type { Conversations } from "../conversation/conversations.ts";
 import type { Who } from "../conversation/store.ts";
 import { erasesContact } from "../effects/erasure-requested.ts";
 import type { OutboxItem } from "../jobs/outbox.ts";
-import type { IdentityVault } from "../db/crypto.ts";
+import type { IdentityVault } from "../db/index.ts";
 import { PermanentJobError } from "../queue/errors.ts";
 import type { Broker, Job } from "../queue/types.ts";
 import type { ErasedPerson } from "../repos/erase.ts";

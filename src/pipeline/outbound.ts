@@ -1,8 +1,7 @@
 import { PermanentSendError, RateLimitedError, RecipientGoneError, type ChannelName, type ChannelSender } from "../channel/contract.ts";
-import type { IdentityVault } from "../db/crypto.ts";
 import type { Message } from "../engine/index.ts";
 import { RowBatcher } from "../batch/row-batcher.ts";
-import type { Sql } from "../db/sql.ts";
+import type { IdentityVault, Sql } from "../db/index.ts";
 import { PermanentJobError, RetryLaterError } from "../queue/errors.ts";
 import type { Job } from "../queue/types.ts";
 import type { OutboundJob } from "../jobs/jobs.ts";

@@ -1,8 +1,7 @@
 import type { ChannelName, ChannelSender, Inbound } from "../channel/contract.ts";
 import type { Conversations } from "../conversation/conversations.ts";
-import type { IdentityVault } from "../db/crypto.ts";
 import type { Lexicon } from "../engine/index.ts";
-import type { Sql } from "../db/sql.ts";
+import type { IdentityVault, Sql } from "../db/index.ts";
 import { INGEST_CONCURRENCY } from "../config/pipeline.ts";
 import { ingestProcessor } from "../ingest/ingest.ts";
 import { validated } from "../queue/validate.ts";

@@ -1,4 +1,4 @@
-import type { Sql } from "../db/sql.ts";
+import type { Sql } from "../db/index.ts";
 import type { Broker } from "../queue/types.ts";
 import { pendingTimers, type Inbox, type OutboxMarks } from "../repos/inbox.ts";
 import { dispatch } from "./dispatch.ts";

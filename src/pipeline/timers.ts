@@ -1,4 +1,4 @@
-import type { Sql } from "../db/sql.ts";
+import type { Sql } from "../db/index.ts";
 import { Session } from "../engine/index.ts";
 import type { Job, Producer } from "../queue/types.ts";
 import type { InboundJob, TimerJob } from "../jobs/jobs.ts";

@@ -1,6 +1,5 @@
 import type { ChannelName } from "../channel/contract.ts";
-import type { IdentityVault } from "../db/crypto.ts";
-import type { Sql } from "../db/sql.ts";
+import type { IdentityVault, Sql } from "../db/index.ts";
 
 /** Whom a message goes to: a contact on a channel. */
 export interface Recipient {

@@ -1,6 +1,5 @@
 import { RowBatcher } from "../batch/row-batcher.ts";
-import type { IdentityVault } from "../db/crypto.ts";
-import { isUniqueViolation, type Sql } from "../db/sql.ts";
+import { isUniqueViolation, type IdentityVault, type Sql } from "../db/index.ts";
 import { newSession, Session } from "../engine/index.ts";
 import {
   DuplicateReceiptError,

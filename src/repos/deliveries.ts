@@ -1,4 +1,4 @@
-import type { Sql } from "../db/sql.ts";
+import type { Sql } from "../db/index.ts";
 
 /** What became of one broadcast message to one person. */
 export type DeliveryStatus = "queued" | "sent" | "failed" | "skipped_opted_out";

@@ -1,5 +1,5 @@
 import type { ChannelName } from "../channel/contract.ts";
-import type { SqlTx } from "../db/sql.ts";
+import type { SqlTx } from "../db/index.ts";
 
 /** What an erasure removed, in numbers only: what the audit log keeps. */
 export interface ErasureReport {

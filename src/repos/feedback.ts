@@ -1,4 +1,4 @@
-import type { Sql } from "../db/sql.ts";
+import type { Sql } from "../db/index.ts";
 import { columns } from "./columns.ts";
 
 /** A feedback item as the ingest worker makes it from a `feedback.submitted` event. */

@@ -5,7 +5,7 @@ import { RowBatcher } from "../batch/row-batcher.ts";
 import type { ChannelName } from "../channel/contract.ts";
 import type { OutboxItem } from "../jobs/outbox.ts";
 import { parseOutbox, type OutboxRead } from "./outbox-rows.ts";
-import type { Sql } from "../db/sql.ts";
+import type { Sql } from "../db/index.ts";
 
 /** An accepted message as the inbox keeps it until its turn is stored. */
 export interface InboxEntry {

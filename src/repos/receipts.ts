@@ -1,6 +1,6 @@
 // Receipts (processed_messages, ingest_receipts) and the outbox: what recognises a repeated message
 // or event. Pruned by the retention sweeper (src/retention/) once past every redelivery window.
-import type { Sql } from "../db/sql.ts";
+import type { Sql } from "../db/index.ts";
 
 /** Rows a prune removed, by table. */
 export interface Pruned {

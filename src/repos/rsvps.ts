@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Sql } from "../db/sql.ts";
+import type { Sql } from "../db/index.ts";
 
 /** An answer to an event, as the rsvp_answer enum has it. */
 export const RsvpAnswer = z.enum(["yes", "no", "maybe"]);

@@ -1,4 +1,4 @@
-import type { Sql } from "../db/sql.ts";
+import type { Sql } from "../db/index.ts";
 
 /** A session that waits for its person: at which turn, in what state, since when. */
 export interface WaitingSession {

@@ -1,4 +1,4 @@
-import type { Sql } from "../db/sql.ts";
+import type { Sql } from "../db/index.ts";
 import { columns } from "./columns.ts";
 
 /** One survey started or completed in a territory, from one ingest event. */

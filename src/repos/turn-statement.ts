@@ -1,7 +1,7 @@
 // The turns statement: any number of turns (of different contacts) written by one statement, each
 // only if its session is still at the turn it was read at. One text whatever the turns hold, so it
 // is prepared once per connection; the rows travel as JSON, one parameter per table.
-import type { SqlTx } from "../db/sql.ts";
+import type { SqlTx } from "../db/index.ts";
 import type { TurnPart } from "./turn-rows.ts";
 
 /** What became of one turn of the statement. */

@@ -2,7 +2,7 @@
 // the outbox exist so that a repeated delivery is recognised and handed the first time's outbox; past
 // every redelivery window (the queues keep job ids 24 h) they protect nothing, and the outbox still
 // holds what the bot said to someone. They are pruned once older than INLOCO_DELIVERY_RECORDS_KEEP.
-import type { Sql } from "../db/sql.ts";
+import type { Sql } from "../db/index.ts";
 import { pruneReceipts, type Pruned } from "../repos/receipts.ts";
 
 export interface RetentionOptions {
