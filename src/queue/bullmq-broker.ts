@@ -380,17 +380,23 @@ function backoffMsOf(job: BullJob): number {
 }
 
 /**
- * Counts the failed try and puts the job back at the head of the wait list (BullMQ's own immediate
- * retry with `lifo`), atomically, in one of BullMQ's scripts. Scripts is not public on Job, hence the cast;
- * test/queue covers it.
+ * Counts the failed try and puts the job back at the head of the wait list, in one BullMQ script, while
+ * it still holds the queue's only slot: nothing behind it can start in between.
+ *
+ * Public `Job.moveToFailed` does it: with tries left and no backoff, BullMQ retries a job at once, at the
+ * head when the job is `lifo`. The backoff was waited in place already, so this Job object's options (a
+ * copy in memory; the stored ones are untouched) drop it and ask for `lifo`. Other public calls fall short:
+ * `moveToWait` keeps the place but does not count the try; `moveToDelayed` neither counts it nor keeps the
+ * place; `retry` and `promote` need the job failed or delayed first, which frees the slot; `lifo` at add
+ * would put new jobs first. test/queue ("retries a failing job in place") fails if the order breaks.
  */
 async function retryFirstInLine(job: BullJob, token: string | undefined, error: unknown): Promise<void> {
-  const scripts = (job as unknown as { scripts: RetryScripts }).scripts;
-  await scripts.retryJob(job.id!, true, token, { fieldsToUpdate: { failedReason: reasonOf(error) } });
-}
-
-interface RetryScripts {
-  retryJob(jobId: string, lifo: boolean, token?: string, opts?: { fieldsToUpdate?: Record<string, unknown> }): Promise<void>;
+  const { backoff: _waitedAlready, ...opts } = job.opts;
+  job.opts = { ...opts, lifo: true };
+  // The reason recorded as before: reasonOf's, where an Error has no message or is no Error.
+  const failure = error instanceof Error && error.message ? error : new Error(reasonOf(error));
+  // A Worker always hands its processor the job's lock token.
+  await job.moveToFailed(failure, token!);
 }
 
 function connectionOptions(): RedisOptions {
