@@ -1,5 +1,5 @@
 import type { OutboxItem } from "../conversation/store.ts";
-import type { Broker } from "../queue/types.ts";
+import type { Producer } from "../queue/types.ts";
 import type { IngestJob, OutboundJob, TimerJob } from "../jobs/jobs.ts";
 import { PRIORITY, QUEUES } from "./queues.ts";
 
@@ -7,12 +7,12 @@ import { PRIORITY, QUEUES } from "./queues.ts";
  * Hand a turn's outbox to the queues, once the turn is committed. Job ids are the item ids, so
  * handing the same items over again (a retried inbound job) adds nothing twice.
  */
-export async function dispatch(broker: Broker, items: readonly OutboxItem[], now: Date): Promise<void> {
+export async function dispatch(broker: Producer, items: readonly OutboxItem[], now: Date): Promise<void> {
   // Independent jobs on different queues: added together, not one round trip after another.
   await Promise.all(items.map((item) => dispatchOne(broker, item, now)));
 }
 
-async function dispatchOne(broker: Broker, item: OutboxItem, now: Date): Promise<void> {
+async function dispatchOne(broker: Producer, item: OutboxItem, now: Date): Promise<void> {
   if (item.kind === "outbound") {
     const job = item.payload as OutboundJob;
     // A sealed address instead of a contact id: the goodbye to a person just erased, not kept if it fails.
