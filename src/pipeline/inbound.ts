@@ -4,7 +4,7 @@ import { erasesContact } from "../effects/erasure-requested.ts";
 import type { OutboxItem } from "../jobs/outbox.ts";
 import type { IdentityVault } from "../db/index.ts";
 import { PermanentJobError } from "../queue/errors.ts";
-import type { Broker, Job } from "../queue/types.ts";
+import type { Job, Producer, QueueAdmin } from "../queue/types.ts";
 import type { ErasedPerson } from "../repos/erase.ts";
 import type { Inbox } from "../repos/inbox.ts";
 import { dispatch } from "./dispatch.ts";
@@ -15,7 +15,8 @@ import { PRIORITY, QUEUES } from "./queues.ts";
 export interface InboundDeps {
   conversations: Conversations;
   vault: IdentityVault;
-  broker: Broker;
+  /** Puts the turn's outbox; purges an erased person's queued jobs. */
+  broker: Producer & QueueAdmin;
   now: () => Date;
   log: (line: string) => void;
   /** With the in-process queues: the accepted messages kept until their turn is stored. */
@@ -105,7 +106,7 @@ function whoOf(d: InboundJob, vault: IdentityVault): Who {
 }
 
 // Nothing the person said could be stored: tell them, briefly, in the language they were last seen in.
-async function sorry(broker: Broker, job: Job<InboundJob>, d: InboundJob): Promise<void> {
+async function sorry(broker: Producer, job: Job<InboundJob>, d: InboundJob): Promise<void> {
   const message = { key: "session:try_again", params: {}, lang: d.language ?? "en", choices: [] };
   const out: OutboundJob = { channel: d.channel, sealedAddress: d.sealedAddress, messages: [message], priority: "reply", sent: 0 };
   await broker.put(QUEUES.outbound(d.channel), "send", out, { id: `${job.id}/sorry`, priority: PRIORITY.reply }).catch(() => undefined);

@@ -1,5 +1,5 @@
 import type { Sql } from "../db/index.ts";
-import type { Broker } from "../queue/types.ts";
+import type { Producer } from "../queue/types.ts";
 import { pendingTimers, type Inbox, type OutboxMarks } from "../repos/inbox.ts";
 import { dispatch } from "./dispatch.ts";
 import type { TimerJob } from "../jobs/jobs.ts";
@@ -16,7 +16,7 @@ export interface Relayed {
 }
 
 export interface RelayDeps {
-  broker: Broker;
+  broker: Producer;
   sql: Sql;
   inbox: Inbox;
   marks: OutboxMarks;

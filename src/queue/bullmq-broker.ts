@@ -1,7 +1,6 @@
 // The BullMQ broker: queues in Redis, shared by every process that points at the same Redis and prefix.
 // One ioredis connection serves all Queue objects (adds, counts, admin), another all workers' commands
 // (BullMQ adds a blocking one per worker beside it). See NOTES.md for what is guaranteed.
-import { randomUUID } from "node:crypto";
 import { DelayedError, Queue, UnrecoverableError, WaitingError, Worker, type Job as BullJob, type JobsOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import { BrokerClosedError, isPermanent, reasonOf, retryLaterDelay, UndeclaredQueueError } from "./errors.ts";
@@ -11,9 +10,7 @@ import { redactRedisUrl } from "./redis-url.ts";
 import { sleep } from "./sleep.ts";
 import {
   type AddOptions,
-  type AddResult,
   type Broker,
-  type BulkJob,
   type FailedJob,
   type Job,
   type JobCounts,
@@ -46,9 +43,6 @@ export interface BullmqBrokerOptions {
   outageReportEveryMs?: number;
 }
 
-/** The option under which each add stores its own random mark, read back to tell an add from a duplicate. */
-const ADD_MARK = "inlocoAdd";
-
 /**
  * Entries kept in each queue's event stream (BullMQ's default: 10,000). Nothing here reads the stream,
  * and its entries name jobs and their errors: kept short (Redis trims it in whole blocks of about 100
@@ -74,8 +68,6 @@ export class BullmqBroker implements Broker {
   private readonly workers = new Set<WorkerHandle>();
   private readonly onError: (error: Error, where: string) => void;
   private readonly outages: RedisOutageLog;
-  private readonly markPrefix = randomUUID().slice(0, 8);
-  private marks = 0;
   private closing: Promise<void> | undefined;
   private closed = false;
 
@@ -105,34 +97,10 @@ export class BullmqBroker implements Broker {
     this.settings.set(queue, resolved);
   }
 
-  async add<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<AddResult> {
-    const [result] = await this.addBulk(queue, [{ name, data, ...(opts ? { opts } : {}) }]);
-    return result!;
-  }
-
   async put<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<void> {
     const settings = this.declared(queue);
     // BullMQ's add of an id that exists already adds nothing: the id alone deduplicates.
-    await this.queue(queue).add(name, data, this.jobOptions(settings, resolveJob(queue, settings, opts), undefined));
-  }
-
-  async addBulk<D>(queue: string, jobs: ReadonlyArray<BulkJob<D>>): Promise<AddResult[]> {
-    const settings = this.declared(queue);
-    const q = this.queue(queue);
-    const resolved = jobs.map((job) => resolveJob(queue, settings, job.opts));
-    const marks = resolved.map((job) => (job.id === undefined ? undefined : `${this.markPrefix}-${++this.marks}`));
-    const added = await q.addBulk(
-      jobs.map((job, i) => ({ name: job.name, data: job.data, opts: this.jobOptions(settings, resolved[i]!, marks[i]) })),
-    );
-    // A custom id that already existed makes BullMQ's add a no-op that still returns a Job (with our data,
-    // not the stored one). Only the add whose mark is stored added the job.
-    const withIds = resolved.flatMap((job, i) => (job.id === undefined ? [] : [i]));
-    const stored = withIds.length === 0 ? [] : await this.storedMarks(q, withIds.map((i) => resolved[i]!.id!));
-    return added.map((job, i) => {
-      const at = withIds.indexOf(i);
-      const duplicate = at >= 0 && stored[at] !== undefined && stored[at] !== marks[i];
-      return { id: job.id!, duplicate };
-    });
+    await this.queue(queue).add(name, data, this.jobOptions(settings, resolveJob(queue, settings, opts)));
   }
 
   async work<D>(queue: string, processor: Processor<D>, opts: WorkOptions = {}): Promise<WorkerHandle> {
@@ -336,7 +304,7 @@ export class BullmqBroker implements Broker {
     return settings;
   }
 
-  private jobOptions(settings: ResolvedSettings, job: ResolvedJob, mark: string | undefined): JobsOptions {
+  private jobOptions(settings: ResolvedSettings, job: ResolvedJob): JobsOptions {
     const keep = (ms: number) => (ms === 0 ? true : { age: Math.ceil(ms / 1000) });
     return {
       ...(job.id !== undefined ? { jobId: job.id } : {}),
@@ -346,21 +314,7 @@ export class BullmqBroker implements Broker {
       ...(job.backoffMs > 0 ? { backoff: { type: "exponential", delay: job.backoffMs } } : {}),
       removeOnComplete: keep(settings.keepCompletedMs),
       removeOnFail: job.keepFailed ? keep(settings.keepFailedMs) : true,
-      // Unknown options are stored with the job as they are.
-      ...(mark !== undefined ? { [ADD_MARK]: mark } : {}),
-    } as JobsOptions;
-  }
-
-  /** The add mark stored with each job, or undefined where the job is gone (completed and removed at once). */
-  private async storedMarks(q: Queue, ids: string[]): Promise<Array<string | undefined>> {
-    const pipeline = this.connection.pipeline();
-    for (const id of ids) pipeline.hget(q.toKey(id), "opts");
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, raw]) => {
-      if (error || typeof raw !== "string") return undefined;
-      const mark = (JSON.parse(raw) as Record<string, unknown>)[ADD_MARK];
-      return typeof mark === "string" ? mark : "";
-    });
+    };
   }
 
   /**
@@ -426,17 +380,23 @@ function backoffMsOf(job: BullJob): number {
 }
 
 /**
- * Counts the failed try and puts the job back at the head of the wait list (BullMQ's own immediate
- * retry with `lifo`), atomically, in one of BullMQ's scripts. Scripts is not public on Job, hence the cast;
- * test/queue covers it.
+ * Counts the failed try and puts the job back at the head of the wait list, in one BullMQ script, while
+ * it still holds the queue's only slot: nothing behind it can start in between.
+ *
+ * Public `Job.moveToFailed` does it: with tries left and no backoff, BullMQ retries a job at once, at the
+ * head when the job is `lifo`. The backoff was waited in place already, so this Job object's options (a
+ * copy in memory; the stored ones are untouched) drop it and ask for `lifo`. Other public calls fall short:
+ * `moveToWait` keeps the place but does not count the try; `moveToDelayed` neither counts it nor keeps the
+ * place; `retry` and `promote` need the job failed or delayed first, which frees the slot; `lifo` at add
+ * would put new jobs first. test/queue ("retries a failing job in place") fails if the order breaks.
  */
 async function retryFirstInLine(job: BullJob, token: string | undefined, error: unknown): Promise<void> {
-  const scripts = (job as unknown as { scripts: RetryScripts }).scripts;
-  await scripts.retryJob(job.id!, true, token, { fieldsToUpdate: { failedReason: reasonOf(error) } });
-}
-
-interface RetryScripts {
-  retryJob(jobId: string, lifo: boolean, token?: string, opts?: { fieldsToUpdate?: Record<string, unknown> }): Promise<void>;
+  const { backoff: _waitedAlready, ...opts } = job.opts;
+  job.opts = { ...opts, lifo: true };
+  // The reason recorded as before: reasonOf's, where an Error has no message or is no Error.
+  const failure = error instanceof Error && error.message ? error : new Error(reasonOf(error));
+  // A Worker always hands its processor the job's lock token.
+  await job.moveToFailed(failure, token!);
 }
 
 function connectionOptions(): RedisOptions {

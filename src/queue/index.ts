@@ -4,9 +4,7 @@
 //   src/config/queue.ts loads it only when needed, and types.ts, errors.ts, validate.ts load nothing.
 export type {
   AddOptions,
-  AddResult,
   Broker,
-  BulkJob,
   FailedJob,
   Job,
   JobCounts,

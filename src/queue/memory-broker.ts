@@ -8,9 +8,7 @@ import { backoffDelay, checkQueueName, jsonCopy, resolveJob, resolveSettings, ty
 import {
   JOB_STATES,
   type AddOptions,
-  type AddResult,
   type Broker,
-  type BulkJob,
   type FailedJob,
   type Job,
   type JobCounts,
@@ -85,19 +83,8 @@ export class MemoryBroker implements Broker {
     else this.queueMap.set(queue, new MemQueue(queue, resolved));
   }
 
-  async add<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<AddResult> {
-    return this.addOne(this.declared(queue), name, data, opts);
-  }
-
   async put<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<void> {
     this.addOne(this.declared(queue), name, data, opts);
-  }
-
-  async addBulk<D>(queue: string, jobs: ReadonlyArray<BulkJob<D>>): Promise<AddResult[]> {
-    const q = this.declared(queue);
-    // Check every job before adding any, as BullMQ's addBulk does.
-    for (const job of jobs) resolveJob(queue, q.settings, job.opts);
-    return jobs.map((job) => this.addOne(q, job.name, job.data, job.opts));
   }
 
   async work<D>(queue: string, processor: Processor<D>, opts: WorkOptions = {}): Promise<WorkerHandle> {
@@ -203,10 +190,11 @@ export class MemoryBroker implements Broker {
     return q;
   }
 
-  private addOne(q: MemQueue, name: string, data: unknown, opts?: AddOptions): AddResult {
+  private addOne(q: MemQueue, name: string, data: unknown, opts?: AddOptions): void {
     const resolved = resolveJob(q.name, q.settings, opts);
     this.prune(q);
-    if (resolved.id !== undefined && q.jobs.has(resolved.id)) return { id: resolved.id, duplicate: true };
+    // An id still held by a job (in any state, while retained) adds nothing: the dedupe by id.
+    if (resolved.id !== undefined && q.jobs.has(resolved.id)) return;
     const job: MemJob = {
       id: resolved.id ?? String(++q.nextId),
       name,
@@ -226,7 +214,6 @@ export class MemoryBroker implements Broker {
       this.enqueue(q, job, "back");
       this.pump(q);
     }
-    return { id: job.id, duplicate: false };
   }
 
   private enqueue(q: MemQueue, job: MemJob, where: "front" | "back"): void {

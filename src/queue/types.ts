@@ -4,9 +4,9 @@
 /** How one job is added. Every field is optional; the queue's declared settings fill the rest. */
 export interface AddOptions {
   /**
-   * Deterministic id (e.g. `telegram-<update_id>`). Adding a job whose id already exists in the queue —
-   * waiting, active, delayed, completed and still retained, or failed — does nothing and reports
-   * `duplicate: true`. Not a plain integer, no `:` (BullMQ reserves both).
+   * Deterministic id (e.g. `telegram-<update_id>`). Putting a job whose id already exists in the queue —
+   * waiting, active, delayed, completed and still retained, or failed — does nothing. Not a plain
+   * integer, no `:` (BullMQ reserves both).
    */
   id?: string;
   /** Wait this long before the job may run. */
@@ -22,19 +22,6 @@ export interface AddOptions {
    * whose data must not outlive it, such as the goodbye to a person just erased). Default true.
    */
   keepFailed?: boolean;
-}
-
-/** What `add` did. */
-export interface AddResult {
-  readonly id: string;
-  /** True when a job with this id already existed, so nothing was added. */
-  readonly duplicate: boolean;
-}
-
-export interface BulkJob<D = unknown> {
-  name: string;
-  data: D;
-  opts?: AddOptions;
 }
 
 /** Settings of a queue, given once per process by `declare` (producers and workers alike). */
@@ -159,10 +146,6 @@ export interface QueueAdmin {
  */
 export interface Broker extends Producer, Workers, QueueAdmin {
   readonly kind: "bullmq" | "memory";
-  /** Like `put`, also telling whether the id was already there. Tests and benchmarks only. */
-  add<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<AddResult>;
-  /** Several `add`s at once. Tests and benchmarks only. */
-  addBulk<D>(queue: string, jobs: ReadonlyArray<BulkJob<D>>): Promise<AddResult[]>;
   /** Close every worker (running jobs finish, nothing new is taken), then the connections. */
   close(): Promise<void>;
 }

@@ -726,7 +726,8 @@ async function ingestBench(app: BenchApp, redis: BenchRedis, database: BenchData
       for (const [trial, kind] of Array.from({ length: INGEST_TRIALS }, (_, t) => (["no-op", "ingest"] as const).map((k) => [t, k] as const)).flat()) {
         const queue = kind === "ingest" ? QUEUES.ingest : NOOP;
         const jobs = ingestJobs(people, INGEST_JOBS, `${kind}-${concurrency}-${trial}`);
-        for (let i = 0; i < jobs.length; i += 500) await broker.addBulk(queue, jobs.slice(i, i + 500));
+        // Straight to the inner broker: loading the queue is not what the stopwatches measure.
+        for (let i = 0; i < jobs.length; i += 500) await Promise.all(jobs.slice(i, i + 500).map((j) => broker.inner.put(queue, j.name, j.data, j.opts)));
         done = 0;
         first = Number.POSITIVE_INFINITY;
         last = 0;

@@ -91,7 +91,7 @@ describe("an ingest worker process killed (SIGKILL) in the middle of 10,000 jobs
     const first = await startWorkerProcess("ingest-worker.ts", workerEnv);
     cleanups.push(() => killProcess(first));
     for (let i = 0; i < TOTAL; i += 500) {
-      await broker.addBulk(QUEUES.ingest, jobs.slice(i, i + 500).map(({ id, job }) => ({ name: job.name, data: job, opts: { id } })));
+      await Promise.all(jobs.slice(i, i + 500).map(({ id, job }) => broker.put(QUEUES.ingest, job.name, job, { id })));
     }
 
     // Kill it once some thousands are done: whatever it was holding is active in Redis, locked by a dead worker.

@@ -42,22 +42,17 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
       waitFor(async () => test(await countsOf(queue)), `${queue}: ${what}`);
 
     describe("dedupe by id", () => {
-      it("processes a job added 5 times with the same id once", async () => {
+      it("processes a job put 5 times with the same id once, with the first put's data", async () => {
         await broker.declare("q");
-        const results = [];
-        for (let i = 0; i < 5; i++) results.push(await broker.add("q", "msg", { n: i }, { id: "tg-1001" }));
-        expect(results.map((r) => r.duplicate)).toEqual([false, true, true, true, true]);
-        expect(new Set(results.map((r) => r.id))).toEqual(new Set(["tg-1001"]));
-        const bulk = await broker.addBulk("q", [
-          { name: "msg", data: { n: 9 }, opts: { id: "tg-1001" } },
-          { name: "msg", data: { n: 10 }, opts: { id: "tg-1002" } },
-          { name: "msg", data: { n: 11 }, opts: { id: "tg-1002" } },
+        for (let i = 0; i < 5; i++) await broker.put<Payload>("q", "msg", { n: i }, { id: "tg-1001" });
+        expect(await countsOf("q")).toMatchObject({ waiting: 1, active: 0, delayed: 0 });
+        // Puts at once, as a turn's outbox is handed over: still one job per id.
+        await Promise.all([
+          broker.put<Payload>("q", "msg", { n: 9 }, { id: "tg-1001" }),
+          broker.put<Payload>("q", "msg", { n: 10 }, { id: "tg-1002" }),
         ]);
-        expect(bulk.map((r) => [r.id, r.duplicate])).toEqual([
-          ["tg-1001", true],
-          ["tg-1002", false],
-          ["tg-1002", true],
-        ]);
+        await broker.put<Payload>("q", "msg", { n: 11 }, { id: "tg-1002" });
+        expect(await countsOf("q")).toMatchObject({ waiting: 2, active: 0, delayed: 0 });
 
         const seen: Array<[string, number]> = [];
         await broker.work<Payload>("q", (job) => void seen.push([job.id, job.data.n]));
@@ -78,18 +73,19 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
           running.open();
           await release.wait;
         });
-        expect((await broker.add("q", "msg", { n: 1 }, { id: "wa-abc" })).duplicate).toBe(false);
+        await broker.put("q", "msg", { n: 1 }, { id: "wa-abc" });
         await running.wait;
-        for (let i = 0; i < 4; i++) expect((await broker.add("q", "msg", { n: 1 }, { id: "wa-abc" })).duplicate).toBe(true);
+        for (let i = 0; i < 4; i++) await broker.put("q", "msg", { n: 1 }, { id: "wa-abc" });
+        expect(await countsOf("q")).toMatchObject({ waiting: 0, active: 1, delayed: 0, completed: 0 });
         release.open();
         await until("q", (c) => c.completed === 1, "completed");
-        expect((await broker.add("q", "msg", { n: 1 }, { id: "wa-abc" })).duplicate).toBe(true);
-        // A duplicate adds nothing, so nothing can run again.
+        await broker.put("q", "msg", { n: 1 }, { id: "wa-abc" });
+        // A put of a taken id adds nothing, so nothing can run again.
         expect(await countsOf("q")).toMatchObject({ waiting: 0, active: 0, delayed: 0, completed: 1 });
         expect(runs).toBe(1);
       });
 
-      it("put adds a job once per id as add does, without the report", async () => {
+      it("adds one job per id while the first ones run, and none for a completed id within retention", async () => {
         await broker.declare("q", { keepCompletedMs: 60_000 });
         const release = gate();
         const seen: number[] = [];
@@ -110,24 +106,24 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
         await broker.declare("q", { keepCompletedMs: 1000 });
         const ids: string[] = [];
         await broker.work("q", (job) => void ids.push(job.id));
-        await broker.add("q", "msg", {}, { id: "tg-1" });
+        await broker.put("q", "msg", {}, { id: "tg-1" });
         await until("q", (c) => c.completed === 1, "first completed");
         const doneAt = Date.now();
         await waitFor(() => Date.now() > doneAt + 1100, "retention to pass", { intervalMs: 50 });
         // BullMQ forgets old completed jobs when another job completes, so complete one.
-        await broker.add("q", "msg", {}, { id: "tg-2" });
+        await broker.put("q", "msg", {}, { id: "tg-2" });
         await until("q", (c) => c.completed >= 1 && c.waiting === 0 && c.active === 0, "second completed");
-        expect((await broker.add("q", "msg", {}, { id: "tg-1" })).duplicate).toBe(false);
+        await broker.put("q", "msg", {}, { id: "tg-1" });
         await waitFor(() => ids.length === 3, "tg-1 to run again");
         expect(ids).toEqual(["tg-1", "tg-2", "tg-1"]);
       });
 
       it("refuses ids BullMQ cannot take, and undeclared queues", async () => {
         await broker.declare("q");
-        await expect(broker.add("q", "msg", {}, { id: "12345" })).rejects.toBeInstanceOf(InvalidJobError);
-        await expect(broker.add("q", "msg", {}, { id: "tg:1" })).rejects.toBeInstanceOf(InvalidJobError);
-        await expect(broker.add("q", "msg", {}, { id: "all" })).rejects.toBeInstanceOf(InvalidJobError);
-        await expect(broker.add("nope", "msg", {})).rejects.toBeInstanceOf(UndeclaredQueueError);
+        await expect(broker.put("q", "msg", {}, { id: "12345" })).rejects.toBeInstanceOf(InvalidJobError);
+        await expect(broker.put("q", "msg", {}, { id: "tg:1" })).rejects.toBeInstanceOf(InvalidJobError);
+        await expect(broker.put("q", "msg", {}, { id: "all" })).rejects.toBeInstanceOf(InvalidJobError);
+        await expect(broker.put("nope", "msg", {})).rejects.toBeInstanceOf(UndeclaredQueueError);
         await expect(broker.work("nope", () => {})).rejects.toBeInstanceOf(UndeclaredQueueError);
         await expect(broker.declare("bad:name")).rejects.toBeInstanceOf(InvalidJobError);
       });
@@ -138,7 +134,7 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
       let ranAt = 0;
       await broker.work("timers", () => void (ranAt = Date.now()));
       const addedAt = Date.now();
-      await broker.add("timers", "remind", {}, { delayMs: 300 });
+      await broker.put("timers", "remind", {}, { delayMs: 300 });
       expect((await countsOf("timers")).delayed).toBe(1);
       await until("timers", (c) => c.completed === 1, "completed");
       expect(ranAt - addedAt).toBeGreaterThanOrEqual(295);
@@ -155,7 +151,7 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
         ["reply-b", 1],
         ["broadcast-b", 10],
       ];
-      for (const [name, priority] of jobs) await broker.add("outbound.telegram", name, {}, priority ? { priority } : {});
+      for (const [name, priority] of jobs) await broker.put("outbound.telegram", name, {}, priority ? { priority } : {});
       const order: string[] = [];
       await broker.work("outbound.telegram", (job) => void order.push(job.name));
       await until("outbound.telegram", (c) => c.completed === 6, "all completed");
@@ -170,7 +166,7 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
           tries.push({ attempt: job.attempt, max: job.maxAttempts, at: Date.now() });
           throw new Error(`boom ${job.attempt}`);
         });
-        await broker.add("q", "msg", { n: 1 }, { id: "tg-7" });
+        await broker.put("q", "msg", { n: 1 }, { id: "tg-7" });
         await until("q", (c) => c.failed === 1, "failed");
         expect(tries.map((t) => [t.attempt, t.max])).toEqual([
           [1, 3],
@@ -196,7 +192,7 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
             expect(job.data.sent).toBe(i + 1);
           }
         });
-        await broker.add("outbound.whatsapp", "reply", { n: 1 });
+        await broker.put("outbound.whatsapp", "reply", { n: 1 });
         await until("outbound.whatsapp", (c) => c.completed === 1, "completed");
         expect(sent).toEqual([0, 1, 2]);
       });
@@ -208,7 +204,7 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
           runs++;
           throw new PermanentJobError("chat not found");
         });
-        await broker.add("q", "msg", {});
+        await broker.put("q", "msg", {});
         await until("q", (c) => c.failed === 1, "failed");
         expect(runs).toBe(1);
         expect((await broker.failed("q"))[0]).toMatchObject({ failedReason: "chat not found", attemptsMade: 1 });
@@ -221,7 +217,7 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
           runs.push({ attempt: job.attempt, at: Date.now() });
           if (runs.length < 3) throw new RetryLaterError(120, "429 Too Many Requests");
         });
-        await broker.add("q", "msg", {});
+        await broker.put("q", "msg", {});
         await until("q", (c) => c.completed === 1 || c.failed === 1, "finished");
         expect(await countsOf("q")).toMatchObject({ completed: 1, failed: 0 });
         expect(runs.map((r) => r.attempt)).toEqual([1, 1, 1]);
@@ -234,8 +230,8 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
         const schema = z.object({ contactId: z.string(), text: z.string().max(10) });
         const seen: Array<z.infer<typeof schema>> = [];
         await broker.work("ingest", validated(schema, (job) => void seen.push(job.data)));
-        await broker.add("ingest", "feedback", { contactId: "c1", text: "hello" });
-        await broker.add("ingest", "feedback", { contactId: 42 }, { id: "bad-1" });
+        await broker.put("ingest", "feedback", { contactId: "c1", text: "hello" });
+        await broker.put("ingest", "feedback", { contactId: 42 }, { id: "bad-1" });
         await until("ingest", (c) => c.completed === 1 && c.failed === 1, "one done, one failed");
         expect(seen).toEqual([{ contactId: "c1", text: "hello" }]);
         const [failed] = await broker.failed("ingest");
@@ -270,7 +266,7 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
         const peer = await fx.peer();
         await peer.declare("inbound.3", { ordered: true, attempts: 3, backoffMs: 40 });
         await peer.work("inbound.3", processor, { concurrency: 3 });
-        for (let n = 1; n <= count; n++) await broker.add("inbound.3", "message", { n });
+        for (let n = 1; n <= count; n++) await broker.put("inbound.3", "message", { n });
         await until("inbound.3", (c) => c.completed + c.failed === count, "all finished");
         return { log, maxRunning };
       }
@@ -324,7 +320,7 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
             throw new RetryLaterError(10_000);
           }
         });
-        for (let n = 1; n <= 3; n++) await broker.add("inbound.5", "message", { n });
+        for (let n = 1; n <= 3; n++) await broker.put("inbound.5", "message", { n });
         await until("inbound.5", (c) => c.active === 1, "job 1 in its backoff");
         const startedClosing = Date.now();
         await first.close();
@@ -349,7 +345,7 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
 
       it("takes no priority", async () => {
         await broker.declare("inbound.0", { ordered: true });
-        await expect(broker.add("inbound.0", "message", {}, { priority: 1 })).rejects.toBeInstanceOf(InvalidJobError);
+        await expect(broker.put("inbound.0", "message", {}, { priority: 1 })).rejects.toBeInstanceOf(InvalidJobError);
       });
     });
 
@@ -357,7 +353,7 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
       await broker.declare("outbound.telegram", { rateLimit: { max: 3, durationMs: 300 } });
       const starts: number[] = [];
       await broker.work("outbound.telegram", () => void starts.push(Date.now()), { concurrency: 5 });
-      await broker.addBulk("outbound.telegram", Array.from({ length: 9 }, (_, n) => ({ name: "broadcast", data: { n } })));
+      await Promise.all(Array.from({ length: 9 }, (_, n) => broker.put("outbound.telegram", "broadcast", { n })));
       await until("outbound.telegram", (c) => c.completed === 9, "all sent");
       // Windows are fixed: the i-th start is at least floor(i / max) windows after the first.
       const first = starts[0]!;
@@ -375,8 +371,8 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
         await release.wait;
         done.push(job.data.n);
       });
-      await broker.add("q", "msg", { n: 1 });
-      await broker.add("q", "msg", { n: 2 });
+      await broker.put("q", "msg", { n: 1 });
+      await broker.put("q", "msg", { n: 2 });
       await running.wait;
       let closed = false;
       const closing = worker.close().then(() => (closed = true));
@@ -400,7 +396,7 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
         runs.push([job.id, job.attempt]);
         if (!healthy || job.attempt === 1) throw new Error("down");
       });
-      await broker.addBulk("q", ["f-1", "f-2", "f-3"].map((id) => ({ name: "msg", data: {}, opts: { id } })));
+      for (const id of ["f-1", "f-2", "f-3"]) await broker.put("q", "msg", {}, { id });
       await until("q", (c) => c.failed === 3, "3 failed");
       expect((await broker.failed("q", { limit: 2 })).length).toBe(2);
 
@@ -432,16 +428,16 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
             await release.wait;
           }
         });
-        await broker.add("p", "msg", { who: "amira", n: 1 }, { id: "failed-1" });
-        await broker.add("p", "msg", { who: "amira", n: 2 }, { id: "done-1" });
+        await broker.put("p", "msg", { who: "amira", n: 1 }, { id: "failed-1" });
+        await broker.put("p", "msg", { who: "amira", n: 2 }, { id: "done-1" });
         await until("p", (c) => c.failed === 1 && c.completed === 1, "one failed, one completed");
-        await broker.add("p", "msg", { who: "amira", n: 3 }, { id: "running-1" });
+        await broker.put("p", "msg", { who: "amira", n: 3 }, { id: "running-1" });
         await running.wait;
-        await broker.add("p", "msg", { who: "amira", n: 4 }, { id: "waiting-1" });
-        await broker.add("p", "msg", { who: "amira", n: 5 }, { id: "delayed-1", delayMs: 60_000 });
-        await broker.add("p", "msg", { who: "bruno", n: 6 }, { id: "delayed-2", delayMs: 60_000 });
-        await broker.add("p", "msg", { who: "nobody", n: 7 }, { id: "x-amira-8", delayMs: 60_000 });
-        await broker.add("other", "msg", { who: "amira", n: 8 }, { id: "elsewhere-1" });
+        await broker.put("p", "msg", { who: "amira", n: 4 }, { id: "waiting-1" });
+        await broker.put("p", "msg", { who: "amira", n: 5 }, { id: "delayed-1", delayMs: 60_000 });
+        await broker.put("p", "msg", { who: "bruno", n: 6 }, { id: "delayed-2", delayMs: 60_000 });
+        await broker.put("p", "msg", { who: "nobody", n: 7 }, { id: "x-amira-8", delayMs: 60_000 });
+        await broker.put("other", "msg", { who: "amira", n: 8 }, { id: "elsewhere-1" });
 
         const seen: string[] = [];
         const removed = await broker.purge(
@@ -457,7 +453,8 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
         expect(await countsOf("p")).toEqual({ waiting: 0, active: 1, delayed: 1, completed: 0, failed: 0 });
         expect(await countsOf("other")).toMatchObject({ waiting: 1 });
         // Removed ids are free again.
-        expect((await broker.add("p", "msg", { who: "amira", n: 9 }, { id: "done-1", delayMs: 60_000 })).duplicate).toBe(false);
+        await broker.put("p", "msg", { who: "amira", n: 9 }, { id: "done-1", delayMs: 60_000 });
+        expect(await countsOf("p")).toMatchObject({ delayed: 2 });
         release.open();
         await until("p", (c) => c.active === 0 && c.completed === 1, "the running job ends by itself");
       });
@@ -466,10 +463,11 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
         await broker.declare("q", { keepCompletedData: false });
         const ran: unknown[] = [];
         await broker.work("q", (job) => void ran.push(job.data));
-        await broker.add("q", "msg", { text: "my name is Amira" }, { id: "m-1" });
+        await broker.put("q", "msg", { text: "my name is Amira" }, { id: "m-1" });
         await until("q", (c) => c.completed === 1, "completed");
         expect(ran).toEqual([{ text: "my name is Amira" }]);
-        expect((await broker.add("q", "msg", { text: "again" }, { id: "m-1" })).duplicate).toBe(true);
+        await broker.put("q", "msg", { text: "again" }, { id: "m-1" });
+        expect(await countsOf("q")).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 1, failed: 0 });
         const stored: unknown[] = [];
         await broker.purge(
           () => true,
@@ -487,11 +485,12 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
         await broker.work("q", () => {
           throw new Error("no");
         });
-        await broker.add("q", "msg", { n: 1 }, { id: "gone-1", keepFailed: false });
-        await broker.add("q", "msg", { n: 2 }, { id: "kept-1" });
+        await broker.put("q", "msg", { n: 1 }, { id: "gone-1", keepFailed: false });
+        await broker.put("q", "msg", { n: 2 }, { id: "kept-1" });
         await until("q", (c) => c.failed === 1 && c.waiting + c.active === 0, "both tried");
         expect((await broker.failed("q")).map((j) => j.id)).toEqual(["kept-1"]);
-        expect((await broker.add("q", "msg", { n: 3 }, { id: "gone-1", delayMs: 60_000 })).duplicate).toBe(false);
+        await broker.put("q", "msg", { n: 3 }, { id: "gone-1", delayMs: 60_000 });
+        expect(await countsOf("q")).toMatchObject({ delayed: 1, failed: 1 });
       });
     });
 
@@ -504,12 +503,12 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
         running.open();
         await release.wait;
       });
-      await broker.add("q", "msg", { n: 1 });
+      await broker.put("q", "msg", { n: 1 });
       await until("q", (c) => c.failed === 1, "failed");
-      await broker.add("q", "msg", { n: 2 });
+      await broker.put("q", "msg", { n: 2 });
       await running.wait;
-      await broker.add("q", "msg", { n: 3 });
-      await broker.add("q", "msg", { n: 4 }, { delayMs: 60_000 });
+      await broker.put("q", "msg", { n: 3 });
+      await broker.put("q", "msg", { n: 4 }, { delayMs: 60_000 });
       expect(await countsOf("q")).toEqual({ waiting: 1, active: 1, delayed: 1, completed: 0, failed: 1 });
       release.open();
       await until("q", (c) => c.completed === 2, "completed");

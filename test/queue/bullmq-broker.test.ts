@@ -45,11 +45,11 @@ describe("BullMQ broker, across processes", () => {
     const producer = fx.broker;
     await producer.declare("inbound.0", { ordered: true });
     await producer.declare("ingest", { attempts: 1 });
-    await producer.add("inbound.0", "message", { text: "hi" }, { id: "tg-1" });
+    await producer.put("inbound.0", "message", { text: "hi" }, { id: "tg-1" });
     const worker = await producer.work("ingest", () => {
       throw new Error("database down");
     });
-    await producer.add("ingest", "feedback", {}, { id: "fb-1" });
+    await producer.put("ingest", "feedback", {}, { id: "fb-1" });
     await waitFor(async () => (await producer.counts("ingest")).failed === 1, "failed");
     await worker.close();
 
@@ -79,9 +79,9 @@ describe("BullMQ broker, purge", () => {
     await broker.work("q", (job) => {
       if (job.name === "fail") throw new Error("no");
     });
-    await broker.add("q", "ok", { who: "bruno" }, { id: "c-bruno-3" }); // completed: removed at once
+    await broker.put("q", "ok", { who: "bruno" }, { id: "c-bruno-3" }); // completed: removed at once
     await waitFor(async () => (await broker.counts("q")).waiting + (await broker.counts("q")).active === 0, "bruno's job ran");
-    await broker.add("q", "fail", { who: "amira" }, { id: "f-amira-1" });
+    await broker.put("q", "fail", { who: "amira" }, { id: "f-amira-1" });
     await waitFor(async () => (await broker.counts("q")).failed === 1, "amira's job failed");
     const redis = new Redis(fx.url);
     try {
@@ -112,7 +112,7 @@ describe("BullMQ broker, keepCompletedData: false", () => {
     fx = openBullmq();
     const broker = fx.broker;
     await broker.declare("q", { keepCompletedData: false });
-    await broker.add("q", "msg", { n: 1 }, { id: "done-before" });
+    await broker.put("q", "msg", { n: 1 }, { id: "done-before" });
     const redis = new Redis(fx.url);
     try {
       await redis.hset(`${fx.prefix}:q:done-before`, "data", "null"); // as the wrapper leaves it before BullMQ records the completion

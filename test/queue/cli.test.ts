@@ -38,15 +38,13 @@ describe("inloco queue", () => {
     app = new BullmqBroker({ url, prefix });
     await app.declare("inbound.0", { ordered: true });
     await app.declare("ingest", { attempts: 1 });
-    await app.add("inbound.0", "message", {}, { id: "tg-1" });
+    await app.put("inbound.0", "message", {}, { id: "tg-1" });
     let healthy = false;
     await app.work("ingest", () => {
       if (!healthy) throw new Error("database down\nat line 2");
     });
-    await app.addBulk("ingest", [
-      { name: "feedback", data: {}, opts: { id: "fb-1" } },
-      { name: "feedback", data: {}, opts: { id: "fb-2" } },
-    ]);
+    await app.put("ingest", "feedback", {}, { id: "fb-1" });
+    await app.put("ingest", "feedback", {}, { id: "fb-2" });
     await waitFor(async () => (await app!.counts("ingest")).failed === 2, "2 failed");
 
     expect(await run(env, "status")).toBe(

@@ -28,7 +28,7 @@ describe("queue dashboard", () => {
     broker = new BullmqBroker({ url, prefix });
     await broker.declare("inbound.0", { ordered: true });
     await broker.declare("outbound.telegram");
-    await broker.add("outbound.telegram", "send", { text: "hi" }, { id: "out-1" });
+    await broker.put("outbound.telegram", "send", { text: "hi" }, { id: "out-1" });
     dashboard = await startDashboard({ broker, port: 0, user: "ops", password: "long-enough-secret", basePath: "/queues" });
     expect(dashboard.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/queues\/$/);
 

@@ -40,7 +40,7 @@ describe("a worker process killed mid-job", () => {
     const broker = new BullmqBroker({ url, prefix, lockDurationMs: 1000, stalledIntervalMs: 500, onError: () => {} });
     cleanups.push(() => broker.close());
     await broker.declare(queue, { ordered: true, attempts: 3, backoffMs: 50 });
-    for (let n = 1; n <= 5; n++) await broker.add(queue, "message", { n }, { id: `m-${n}` });
+    for (let n = 1; n <= 5; n++) await broker.put(queue, "message", { n }, { id: `m-${n}` });
     await waitFor(() => messages.some((m) => m.started === "m-1"), "the child to take m-1");
 
     // A second worker, here: the queue is ordered, so it waits while m-1 is active in the child.
@@ -95,8 +95,8 @@ describe("Redis restarted mid-run", () => {
       await processor(job);
       order.push(job.data.n);
     });
-    await broker.addBulk("ingest", Array.from({ length: 40 }, (_, n) => ({ name: "feedback", data: { n }, opts: { id: `fb-${n}` } })));
-    await broker.addBulk("inbound.0", Array.from({ length: 40 }, (_, n) => ({ name: "message", data: { n }, opts: { id: `in-${n}` } })));
+    await Promise.all(Array.from({ length: 40 }, (_, n) => broker.put("ingest", "feedback", { n }, { id: `fb-${n}` })));
+    for (let n = 0; n < 40; n++) await broker.put("inbound.0", "message", { n }, { id: `in-${n}` }); // one after another: the order checked below
 
     const runId = async () => {
       const admin = new Redis(server.url);
@@ -135,7 +135,7 @@ describe("Redis down for a few seconds", () => {
       await broker.declare(q, { attempts: 3 });
       await broker.work(q, async () => undefined, { concurrency: 2 });
     }
-    await broker.add("ingest", "before", { n: 1 });
+    await broker.put("ingest", "before", { n: 1 });
     // Done before the outage: a job held by a worker when Redis dies may come back missing (not yet on disk),
     // and its worker then says so in a line of its own, which is not what this test is about.
     await waitFor(async () => (await broker.counts("ingest")).completed === 1, "the job before the outage done");
@@ -143,10 +143,10 @@ describe("Redis down for a few seconds", () => {
     await server.kill();
     await waitFor(() => lines.filter((l) => l.includes("still unreachable")).length >= 3, "a few reminders", { timeoutMs: 20_000 });
     // Adds fail meanwhile (and are counted, not logged one by one).
-    await expect(broker.add("ingest", "during", { n: 2 })).rejects.toThrow();
+    await expect(broker.put("ingest", "during", { n: 2 })).rejects.toThrow();
     await server.restart(0);
     await waitFor(() => lines.some((l) => l.includes("reachable again")), "the end of the outage", { timeoutMs: 30_000 });
-    await broker.add("ingest", "after", { n: 3 });
+    await broker.put("ingest", "after", { n: 3 });
 
     const begun = lines.filter((l) => / unreachable \(E[A-Z]+\)/.test(l));
     const reminders = lines.filter((l) => l.includes("still unreachable"));

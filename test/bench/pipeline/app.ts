@@ -12,7 +12,7 @@ import type { Message } from "../../../src/engine/index.ts";
 import { Pipeline } from "../../../src/pipeline/pipeline.ts";
 import { outboxPlanner } from "../../../src/effects/registry.ts";
 import { BullmqBroker, MemoryBroker } from "../../../src/queue/index.ts";
-import type { AddOptions, AddResult, Broker, BulkJob, FailedJob, JobCounts, Processor, QueueSettings, StoredJob, WorkerHandle, WorkOptions } from "../../../src/queue/types.ts";
+import type { AddOptions, Broker, FailedJob, JobCounts, Processor, QueueSettings, StoredJob, WorkerHandle, WorkOptions } from "../../../src/queue/types.ts";
 import { countingSql } from "../statements.ts";
 import { DatabaseConversationStore } from "../../../src/repos/conversations.ts";
 import { eventsForStart } from "../../../src/repos/events-for-start.ts";
@@ -148,7 +148,7 @@ export class RecordingSender implements ChannelSender {
 export type OnDone = (queue: string, jobId: string, startedAt: number, endedAt: number) => void;
 
 /**
- * A broker with stopwatches: adds and processors are timed by queue kind, and each finished job is
+ * A broker with stopwatches: puts and processors are timed by queue kind, and each finished job is
  * reported. An outbound job's id is `<turn key>/out`: the reply to one inbound message, all of its
  * messages handed to the channel.
  */
@@ -164,13 +164,10 @@ export class TimedBroker implements Broker {
   declare(queue: string, settings?: QueueSettings): Promise<void> {
     return this.inner.declare(queue, settings);
   }
-  add<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<AddResult> {
-    return this.timed(queue, () => this.inner.add(queue, name, data, opts));
-  }
   put<D>(queue: string, name: string, data: D, opts?: AddOptions): Promise<void> {
     return this.timed(queue, () => this.inner.put(queue, name, data, opts));
   }
-  // An add, counted against its queue kind however it ends.
+  // A put, counted against its queue kind however it ends.
   private async timed<T>(queue: string, add: () => Promise<T>): Promise<T> {
     const t = performance.now();
     try {
@@ -178,9 +175,6 @@ export class TimedBroker implements Broker {
     } finally {
       this.count(queue, performance.now() - t);
     }
-  }
-  async addBulk<D>(queue: string, jobs: ReadonlyArray<BulkJob<D>>): Promise<AddResult[]> {
-    return this.inner.addBulk(queue, jobs);
   }
   work<D>(queue: string, processor: Processor<D>, opts?: WorkOptions): Promise<WorkerHandle> {
     const kind = queue.startsWith("inbound.") ? "inbound" : queue.startsWith("outbound.") ? "outbound" : queue === "ingest" ? "ingest" : undefined;

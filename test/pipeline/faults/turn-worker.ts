@@ -53,12 +53,10 @@ function crashingBroker(broker: BullmqBroker, n: number): Broker {
   return {
     kind: broker.kind,
     declare: (q, s) => broker.declare(q, s),
-    add: (q, name, data, opts) => broker.add(q, name, data, opts),
     put: async (q, name, data, opts) => {
       before(opts);
       return broker.put(q, name, data, opts);
     },
-    addBulk: (q, jobs) => broker.addBulk(q, jobs),
     work: (q, processor, opts) => broker.work(q, processor, opts),
     queues: () => broker.queues(),
     counts: (q) => broker.counts(q),
