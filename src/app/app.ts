@@ -16,7 +16,7 @@ import type { Broker } from "../queue/types.ts";
 import { openStakeholderDatabase, serverIdentityKeys, type StakeholderDatabase } from "./database.ts";
 import { listeningOn, startHealthServer } from "./health.ts";
 import { loadRuntime, type Runtime } from "./runtime.ts";
-import { processLog, type Log } from "../log/log.ts";
+import { createLog, type Log } from "../log/log.ts";
 import { databaseAnswers } from "../repos/health.ts";
 
 /** A running process: what it started, and how to stop it gracefully. */
@@ -34,7 +34,8 @@ export interface AppOptions {
   /** `start`: channels and workers; `worker`: workers only (no channel receives); `chat`: only the extra (terminal) channel. */
   mode: "start" | "worker" | "chat";
   env?: NodeJS.ProcessEnv;
-  log?: (line: string) => void;
+  /** Where the app logs (default: JSON lines on standard output). */
+  log?: Log;
   /** Extra channels to run (the terminal chat). */
   extraChannels?: Channel[];
   /** Serve /healthz (default true). */
@@ -50,7 +51,7 @@ const ALL_CHANNELS: readonly ChannelName[] = ["telegram", "whatsapp", "terminal"
 /** Assemble and start the app: settings checked first, then queues, database, workers, channels. */
 export async function startApp(o: AppOptions): Promise<RunningApp> {
   const env = o.env ?? process.env;
-  const log = o.log ?? processLog;
+  const log = o.log ?? createLog();
   // Every setting is read (and refused with a clear message) before anything is opened.
   const runtime = o.runtime ?? loadRuntime({ env });
   const pipelineSettings = readPipelineSettings(env);
@@ -61,13 +62,13 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   serverIdentityKeys({ env });
 
   // Redis first: it fails fast, before the (slower) database is opened and migrated.
-  const broker = await openBroker(queueSettings);
+  const broker = await openBroker(queueSettings, { log });
   const cleanup: Array<() => Promise<void>> = [() => broker.close()];
   try {
     // attach: false: the app never shares its embedded folder with another app (commands may attach to it).
     const database = await openStakeholderDatabase({ env, migrate: o.migrate !== false, attach: false });
     cleanup.push(() => database.close());
-    if (broker.kind === "memory" && o.mode === "worker") log("inloco: REDIS_URL is not set: queues live inside this process, so nothing else can hand work to this worker");
+    if (broker.kind === "memory" && o.mode === "worker") log.warn("inloco: REDIS_URL is not set: queues live inside this process, so nothing else can hand work to this worker");
 
     const reminders: PlanSettings = {
       reminderAfterSeconds: pipelineSettings.INLOCO_REMINDER_AFTER,
@@ -76,7 +77,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       flows: runtime.engine.flows,
     };
     // With Redis the queues keep the jobs: outbox items are written done (the relay at start is for the in-process queues).
-    const store = broker.kind === "memory" ? database.store : new DatabaseConversationStore(database.db.sql, database.vault, undefined, false);
+    const store = new DatabaseConversationStore(database.db.sql, database.vault, { pendingOutbox: broker.kind === "memory", log });
     const conversations = new Conversations(runtime.engine, store, outboxPlanner(reminders), eventsForStart(database.db.prisma, undefined, runtime.engine.languages));
     const pipeline = new Pipeline({
       broker,
@@ -93,7 +94,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     // In-process queues: what was accepted or committed before the last stop goes back on them first.
     const relayed = await pipeline.relay();
     if (relayed && relayed.messages + relayed.outbox + relayed.timers > 0) {
-      log(`inloco: queued again from the database: ${relayed.messages} accepted messages, ${relayed.outbox} outbox items, ${relayed.timers} timers`);
+      log.info(`inloco: queued again from the database: ${relayed.messages} accepted messages, ${relayed.outbox} outbox items, ${relayed.timers} timers`);
     }
 
     const channels: Channel[] = [...(o.extraChannels ?? [])];
@@ -120,7 +121,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       retention.start();
       cleanup.unshift(() => retention.stop());
     }
-    log(`inloco: workers running (${broker.kind === "bullmq" ? "BullMQ on Redis" : "in-process queues"}, ${pipelineSettings.INLOCO_SHARDS} inbound shards; sending on ${[...senders.keys()].join(", ") || "no channel"})`);
+    log.info(`inloco: workers running (${broker.kind === "bullmq" ? "BullMQ on Redis" : "in-process queues"}, ${pipelineSettings.INLOCO_SHARDS} inbound shards; sending on ${[...senders.keys()].join(", ") || "no channel"})`);
 
     let server: Server | undefined;
     if (o.health !== false) {
@@ -135,7 +136,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       );
       const s = server;
       cleanup.unshift(() => new Promise<void>((r) => s.close(() => r())));
-      log(`inloco: HTTP server on ${listeningOn(s)} (/healthz${plan.telegram?.webhook && o.mode === "start" ? ", the Telegram webhook" : ""})`);
+      log.info(`inloco: HTTP server on ${listeningOn(s)} (/healthz${plan.telegram?.webhook && o.mode === "start" ? ", the Telegram webhook" : ""})`);
     }
 
     if (queueSettings.INLOCO_DASHBOARD_PORT !== undefined && o.mode !== "chat") {
@@ -150,7 +151,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
           password: queueSettings.INLOCO_DASHBOARD_PASSWORD,
         });
         cleanup.unshift(() => dashboard.close());
-        log(`inloco: queue dashboard on ${dashboard.url}`);
+        log.info(`inloco: queue dashboard on ${dashboard.url}`);
       }
     }
     for (const channel of channels) {
@@ -160,8 +161,8 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     }
     if (o.mode === "start") {
       const started = channels.map((c) => c.channel);
-      log(`inloco: channels started: ${started.length ? started.join(", ") : "none"}`);
-      for (const reason of plan.notStarting) log(`inloco: not started: ${reason}`);
+      log.info(`inloco: channels started: ${started.length ? started.join(", ") : "none"}`);
+      for (const reason of plan.notStarting) log.warn(`inloco: not started: ${reason}`);
     }
     let stopping: Promise<void> | undefined;
     return {
@@ -180,5 +181,5 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
 
 // In order: channels first (nothing new comes in), then workers drain, then queues and the database.
 async function runAll(steps: Array<() => Promise<void>>, log: Log): Promise<void> {
-  for (const step of steps) await step().catch((e: unknown) => log(`inloco: while stopping: ${(e as Error).message}`));
+  for (const step of steps) await step().catch((e: unknown) => log.warn(`inloco: while stopping: ${(e as Error).message}`));
 }

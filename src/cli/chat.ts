@@ -11,6 +11,7 @@ import { waitIdle } from "../pipeline/idle.ts";
 import { seedDemo } from "../repos/seed.ts";
 import { databaseSettings, PGLITE_FOLDER } from "../db/index.ts";
 import { noTerritories } from "../repos/territories.ts";
+import { silentLog } from "../log/log.ts";
 
 /** `inloco chat`: talk to the bot in the terminal, through the real pipeline and database. */
 export function registerChat(program: Command): void {
@@ -45,7 +46,7 @@ export function registerChat(program: Command): void {
       // Opening the database takes a moment, the very first time (creating it, migrating) several
       // seconds: say so rather than stay silent. On stderr, so piped output stays a transcript.
       process.stderr.write(`Starting…${firstStart() ? " (the first start prepares the database)" : ""}\n`);
-      const app = await startApp({ mode: "chat", runtime, extraChannels: [terminal], health: false, log: () => undefined });
+      const app = await startApp({ mode: "chat", runtime, extraChannels: [terminal], health: false, log: silentLog });
       try {
         // A fresh embedded database gets the demo territories and event, so answers link to them.
         if (app.database.db.embedded && (await noTerritories(app.database.db.prisma))) await seedDemo(app.database.db.prisma);

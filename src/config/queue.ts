@@ -5,7 +5,6 @@ import type { BullmqBrokerOptions } from "../queue/bullmq-broker.ts";
 import { MemoryBroker } from "../queue/memory-broker.ts";
 import type { Broker } from "../queue/types.ts";
 import { readSettings } from "./env.ts";
-import { processLog } from "../log/log.ts";
 
 const port = z.coerce
   .number({ error: "a port number, e.g. 3100" })
@@ -75,7 +74,7 @@ export async function openBroker(settings: QueueSettings, options: Omit<BullmqBr
   const [{ checkRedis }, { BullmqBroker }] = await Promise.all([import("../queue/redis-check.ts"), import("../queue/bullmq-broker.ts")]);
   const redis = await checkRedis(settings.REDIS_URL);
   if (redis.maxmemoryPolicy === undefined) {
-    processLog(`Could not read the maxmemory-policy of Redis at ${redis.url}: make sure it is noeviction, or jobs can be lost.`);
+    options.log?.warn(`Could not read the maxmemory-policy of Redis at ${redis.url}: make sure it is noeviction, or jobs can be lost.`);
   }
   return new BullmqBroker({ ...options, url: settings.REDIS_URL, prefix: settings.INLOCO_QUEUE_PREFIX });
 }

@@ -3,6 +3,7 @@ import type { Sql } from "../db/index.ts";
 import { PermanentJobError } from "../queue/errors.ts";
 import type { Job } from "../queue/types.ts";
 import type { IngestJob } from "../jobs/jobs.ts";
+import type { Log } from "../log/log.ts";
 import { RowBatcher } from "../batch/row-batcher.ts";
 import { insertFeedback, type FeedbackRow } from "../repos/feedback.ts";
 import { eventExists, ReminderPreference, RsvpAnswer, saveRsvp } from "../repos/rsvps.ts";
@@ -13,7 +14,7 @@ export interface IngestDeps {
   sql: Sql;
   /** Keyword rules for categories (the locale texts). */
   rules: Lexicon;
-  log: (line: string) => void;
+  log: Log;
 }
 
 /** Turn conversation events into stakeholder data. Every effect happens once, whatever the retries. */
@@ -33,7 +34,7 @@ export function ingestProcessor(deps: IngestDeps) {
       case "rsvp.recorded":
         return rsvp(deps.sql, job.id, e);
       default:
-        deps.log(`ingest ${job.id}: nothing to do for ${e.name}`);
+        deps.log.info(`ingest ${job.id}: nothing to do for ${e.name}`);
     }
   };
 }

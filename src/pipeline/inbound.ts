@@ -2,6 +2,7 @@ import type { Conversations } from "../conversation/conversations.ts";
 import type { Who } from "../conversation/store.ts";
 import { erasesContact } from "../effects/erasure-requested.ts";
 import type { OutboxItem } from "../jobs/outbox.ts";
+import type { Log } from "../log/log.ts";
 import type { IdentityVault } from "../db/index.ts";
 import { PermanentJobError } from "../queue/errors.ts";
 import type { Job, Producer, QueueAdmin } from "../queue/types.ts";
@@ -18,7 +19,7 @@ export interface InboundDeps {
   /** Puts the turn's outbox; purges an erased person's queued jobs. */
   broker: Producer & QueueAdmin;
   now: () => Date;
-  log: (line: string) => void;
+  log: Log;
   /** With the in-process queues: the accepted messages kept until their turn is stored. */
   inbox?: Inbox;
 }
@@ -47,7 +48,7 @@ export function inboundProcessor(deps: InboundDeps, shard: number) {
         }
       }
     } catch (e) {
-      deps.log(`inbound ${job.id}: try ${job.attempt} of ${job.maxAttempts} failed: ${(e as Error).message}`);
+      deps.log.warn(`inbound ${job.id}: try ${job.attempt} of ${job.maxAttempts} failed: ${(e as Error).message}`);
       // A database that is away: wait for it (the person's later messages wait behind, in order).
       // Anything else is given three tries, so one bad message can't hold a shard for long.
       const giveUp = job.attempt >= job.maxAttempts || (!isTransient(e) && job.attempt >= NON_TRANSIENT_TRIES);
@@ -73,7 +74,7 @@ async function forgetAfterErasure(deps: InboundDeps, person: ErasedPerson): Prom
       return;
     } catch (e) {
       if (attempt >= 3) {
-        deps.log(`erasure: the erased person's queued jobs could not be removed (${(e as Error).message}); their failed jobs expire in 7 days`);
+        deps.log.error(`erasure: the erased person's queued jobs could not be removed (${(e as Error).message}); their failed jobs expire in 7 days`);
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));

@@ -5,6 +5,7 @@ import type { IdentityVault, Sql } from "../db/index.ts";
 import { PermanentJobError, RetryLaterError } from "../queue/errors.ts";
 import type { Job } from "../queue/types.ts";
 import type { OutboundJob } from "../jobs/jobs.ts";
+import type { Log } from "../log/log.ts";
 import { findAddresses, markStopped, type Recipient, type Target } from "../repos/addresses.ts";
 import { recordDelivery } from "../repos/deliveries.ts";
 
@@ -15,7 +16,7 @@ export interface OutboundDeps {
   /** Pause between two messages to the same person (WhatsApp pacing). */
   gapMs: number;
   sleep: (ms: number) => Promise<void>;
-  log: (line: string) => void;
+  log: Log;
 }
 
 /** Per channel: how long to wait between two messages to one person. */
@@ -46,14 +47,14 @@ export function outboundProcessor(deps: OutboundDeps) {
       } catch (e) {
         if (e instanceof RateLimitedError) throw new RetryLaterError(Math.ceil(e.retryAfterSeconds * 1000), e.message);
         if (e instanceof RecipientGoneError) {
-          deps.log(`outbound ${job.id}: recipient gone, contact stopped`);
+          deps.log.info(`outbound ${job.id}: recipient gone, contact stopped`);
           if (d.contactId) await markStopped(deps.sql, d.contactId);
           if (d.deliveryId) await recordDelivery(deps.sql, d.deliveryId, "failed", "recipient gone");
           return;
         }
         if (e instanceof PermanentSendError && !d.deliveryId) {
           // Retrying won't change Telegram's mind, and the person still needs what comes after it.
-          deps.log(`outbound ${job.id}: message ${i + 1} of ${d.messages.length} skipped, refused by ${e.message}`);
+          deps.log.warn(`outbound ${job.id}: message ${i + 1} of ${d.messages.length} skipped, refused by ${e.message}`);
           if (i + 1 < d.messages.length) await job.updateData({ ...d, sent: i + 1 });
           continue;
         }

@@ -15,7 +15,7 @@ import { declareQueues, QUEUES, shardOf } from "./queues.ts";
 import type { PlanSettings } from "../effects/effect.ts";
 import { relay, type Relayed } from "./relay.ts";
 import { timerProcessor } from "./timers.ts";
-import { processLog } from "../log/log.ts";
+import type { Log } from "../log/log.ts";
 
 export interface PipelineOptions {
   broker: Broker;
@@ -30,7 +30,7 @@ export interface PipelineOptions {
   /** How reminders are planned (the planner's settings): timers that find a later turn re-arm with them. */
   reminders?: PlanSettings;
   now?: () => Date;
-  log?: (line: string) => void;
+  log: Log;
   sleep?: (ms: number) => Promise<void>;
   /**
    * Keep accepted messages and undone outbox items in the database, and relay them at start
@@ -60,14 +60,14 @@ export interface Roles {
 export class Pipeline {
   private readonly handles: WorkerHandle[] = [];
   private readonly now: () => Date;
-  private readonly log: (line: string) => void;
+  private readonly log: Log;
 
   private readonly inbox: Inbox | undefined;
   private readonly marks: OutboxMarks | undefined;
 
   constructor(private readonly o: PipelineOptions) {
     this.now = o.now ?? (() => new Date());
-    this.log = o.log ?? processLog;
+    this.log = o.log;
     if (o.durable ?? o.broker.kind === "memory") {
       this.inbox = new Inbox(o.sql);
       this.marks = new OutboxMarks(o.sql);
@@ -108,7 +108,7 @@ export class Pipeline {
    */
   async relay(): Promise<Relayed | undefined> {
     if (!this.inbox || !this.marks) return undefined;
-    return relay({ broker: this.o.broker, sql: this.o.sql, inbox: this.inbox, marks: this.marks, shards: this.o.shards, now: this.now });
+    return relay({ broker: this.o.broker, sql: this.o.sql, inbox: this.inbox, marks: this.marks, shards: this.o.shards, now: this.now, log: this.log });
   }
 
   /** Start the workers of the given roles. */
@@ -145,7 +145,7 @@ export class Pipeline {
   private marked<D>(processor: Processor<D>): Processor<D> {
     const marks = this.marks;
     if (!marks) return processor;
-    const mark = (id: string) => marks.done(id).catch((e: unknown) => this.log(`outbox ${id}: not marked done: ${(e as Error).message}`));
+    const mark = (id: string) => marks.done(id).catch((e: unknown) => this.log.warn(`outbox ${id}: not marked done: ${(e as Error).message}`));
     return async (job) => {
       try {
         await processor(job);

@@ -1,6 +1,7 @@
 import type { Sql } from "../db/index.ts";
 import type { Producer } from "../queue/types.ts";
 import { pendingTimers, type Inbox, type OutboxMarks } from "../repos/inbox.ts";
+import type { Log } from "../log/log.ts";
 import { dispatch } from "./dispatch.ts";
 import type { TimerJob } from "../jobs/jobs.ts";
 import { QUEUES, shardOf } from "./queues.ts";
@@ -22,6 +23,7 @@ export interface RelayDeps {
   marks: OutboxMarks;
   shards: number;
   now: () => Date;
+  log: Log;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function relay(d: RelayDeps): Promise<Relayed> {
     await d.broker.put(QUEUES.inbound(shardOf(m.addressHash, d.shards)), input?.type ?? "message", m.payload, { id: `in-${m.channel}-${m.messageId}` });
     messages++;
   }
-  const outbox = await d.marks.undone();
+  const outbox = await d.marks.undone(d.log);
   await dispatch(d.broker, outbox, now);
   const timers = await pendingTimers(d.sql);
   for (const t of timers) {

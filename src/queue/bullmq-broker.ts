@@ -20,7 +20,7 @@ import {
   type WorkerHandle,
   type WorkOptions,
 } from "./types.ts";
-import { processLog } from "../log/log.ts";
+import { silentLog, type Log } from "../log/log.ts";
 
 export interface BullmqBrokerOptions {
   /** redis:// or rediss:// URL. */
@@ -39,7 +39,7 @@ export interface BullmqBrokerOptions {
   onError?: (error: Error, where: string) => void;
   /** Where lines go when `onError` is not given (default the process log, src/log). An outage of Redis is one line when it
    * begins, one every `outageReportEveryMs` while it lasts (default 60 s) with a count, and one when it ends. */
-  log?: (line: string) => void;
+  log?: Log;
   outageReportEveryMs?: number;
 }
 
@@ -76,7 +76,7 @@ export class BullmqBroker implements Broker {
     this.displayUrl = redactRedisUrl(options.url);
     this.outages = new RedisOutageLog({
       url: this.displayUrl,
-      log: options.log ?? processLog,
+      log: options.log ?? silentLog,
       ...(options.outageReportEveryMs !== undefined ? { reportEveryMs: options.outageReportEveryMs } : {}),
     });
     this.onError = options.onError ?? ((error, where) => this.outages.error(error, where));

@@ -1,6 +1,7 @@
 // Redis down means every connection (each queue's, each worker's, the blocking ones) reports every failed
 // reconnect and every failed command: thousands of identical lines in seconds. This turns them into a story:
 // one line when the outage begins, one now and then while it lasts (with a count), one when it ends.
+import type { Log } from "../log/log.ts";
 
 /** The errors that mean "Redis can't be reached", as opposed to something Redis or BullMQ said. */
 const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ECONNABORTED"]);
@@ -19,7 +20,7 @@ export interface WatchedConnection {
 export interface OutageLogOptions {
   /** Redis's URL without its password, for the lines. */
   url: string;
-  log: (line: string) => void;
+  log: Log;
   /** While an outage lasts, a line this often with the count of errors (default 60 s). */
   reportEveryMs?: number;
   /** How often to look whether every watched connection is ready again; also how long no error may come before the outage counts as over (default 1 s). */
@@ -46,7 +47,7 @@ export class RedisOutageLog {
   error(error: Error, where: string): void {
     // Connections dropped while the broker closes are not an outage.
     if (this.closed) return;
-    if (!isConnectionError(error)) return this.o.log(`queue ${where}: ${error.message}`);
+    if (!isConnectionError(error)) return this.o.log.error(`queue ${where}: ${error.message}`);
     const now = this.now();
     if (this.outage) {
       this.outage.errors += 1;
@@ -56,13 +57,13 @@ export class RedisOutageLog {
     const reportEveryMs = this.o.reportEveryMs ?? 60_000;
     const report = setInterval(() => {
       if (!this.outage) return;
-      this.o.log(`queue: Redis at ${this.o.url} still unreachable after ${seconds(this.now() - this.outage.since)} (${this.outage.errors} connection errors so far)`);
+      this.o.log.warn(`queue: Redis at ${this.o.url} still unreachable after ${seconds(this.now() - this.outage.since)} (${this.outage.errors} connection errors so far)`);
     }, reportEveryMs);
     const check = setInterval(() => this.checkBack(), this.o.checkEveryMs ?? 1_000);
     report.unref();
     check.unref();
     this.outage = { since: now, errors: 1, lastErrorAt: now, report, check };
-    this.o.log(`queue: Redis at ${this.o.url} unreachable (${reason(error)}); reconnecting, jobs wait (one line per ${seconds(reportEveryMs)} while it lasts)`);
+    this.o.log.warn(`queue: Redis at ${this.o.url} unreachable (${reason(error)}); reconnecting, jobs wait (one line per ${seconds(reportEveryMs)} while it lasts)`);
   }
 
   /** Stop the timers and the lines (the broker closed). */
@@ -85,7 +86,7 @@ export class RedisOutageLog {
     if (this.now() - outage.lastErrorAt < quietMs) return;
     if (![...this.connections].every((c) => c.status === "ready")) return;
     this.end();
-    this.o.log(`queue: Redis at ${this.o.url} reachable again after ${seconds(this.now() - outage.since)} (${outage.errors} connection errors)`);
+    this.o.log.info(`queue: Redis at ${this.o.url} reachable again after ${seconds(this.now() - outage.since)} (${outage.errors} connection errors)`);
   }
 }
 

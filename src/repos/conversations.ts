@@ -15,10 +15,20 @@ import {
 } from "../conversation/store.ts";
 import { eraseContact } from "./erase.ts";
 import { erasesContact } from "../effects/erasure-requested.ts";
+import { silentLog, type Log } from "../log/log.ts";
 import { parseOutbox } from "./outbox-rows.ts";
 import { turnParts, type TurnPart } from "./turn-rows.ts";
 import { writeTurnParts, type TurnOutcome } from "./turn-statement.ts";
 import type { OutboxItem } from "../jobs/outbox.ts";
+
+/** How a DatabaseConversationStore works. */
+export interface StoreOptions {
+  now?: () => Date;
+  /** Outbox items are written not done, for the relay at start (in-process queues, the default); false with Redis. */
+  pendingOutbox?: boolean;
+  /** Where an outbox row this version can't read is said (by id). */
+  log?: Log;
+}
 
 /**
  * Conversations in the stakeholder database. Plain SQL on purpose: this is the path every message
@@ -30,13 +40,19 @@ export class DatabaseConversationStore implements ConversationStore {
   private readonly turns: RowBatcher<TurnPart, TurnOutcome>;
   private readonly lookups: RowBatcher<AddressKey, StoredSession | undefined>;
 
+  private readonly now: () => Date;
+  private readonly pendingOutbox: boolean;
+  private readonly log: Log;
+
   constructor(
     private readonly sql: Sql,
     private readonly vault: IdentityVault,
-    private readonly now: () => Date = () => new Date(),
-    /** Outbox items are written not done, for the relay at start (in-process queues); false with Redis. */
-    private readonly pendingOutbox = true,
+    options: StoreOptions = {},
   ) {
+    this.now = options.now ?? (() => new Date());
+    this.pendingOutbox = options.pendingOutbox ?? true;
+    this.log = options.log ?? silentLog;
+    const pendingOutbox = this.pendingOutbox;
     this.turns = new RowBatcher((parts) => writeTurnParts(sql, parts, pendingOutbox));
     this.lookups = new RowBatcher((keys) => findSessions(sql, keys));
   }
@@ -96,7 +112,7 @@ export class DatabaseConversationStore implements ConversationStore {
       [receipt.channel, receipt.messageId, turnKey("", 0, receipt)],
     );
     if (rows.length === 0) return undefined;
-    return parseOutbox(rows.flatMap((row) => (row.id === null ? [] : [{ ...row, id: row.id }])));
+    return parseOutbox(rows.flatMap((row) => (row.id === null ? [] : [{ ...row, id: row.id }])), this.log);
   }
 
   private async erase(r: TurnRecord): Promise<void> {

@@ -4,6 +4,7 @@
 import { RowBatcher } from "../batch/row-batcher.ts";
 import type { ChannelName } from "../channel/contract.ts";
 import type { OutboxItem } from "../jobs/outbox.ts";
+import type { Log } from "../log/log.ts";
 import { parseOutbox, type OutboxRead } from "./outbox-rows.ts";
 import type { Sql } from "../db/index.ts";
 
@@ -97,10 +98,10 @@ export class OutboxMarks {
     return this.marks.add(id);
   }
 
-  /** Outbox items (timers excepted: the sessions hold those) whose jobs were never done, oldest first. */
-  async undone(): Promise<OutboxItem[]> {
+  /** Outbox items (timers excepted: the sessions hold those) whose jobs were never done, oldest first; one unreadable is logged and left. */
+  async undone(log: Log): Promise<OutboxItem[]> {
     const { rows } = await this.sql.query<OutboxRead>("SELECT id, kind, payload, due_at FROM outbox WHERE done_at IS NULL AND kind <> 'timer' ORDER BY created_at, id");
-    return parseOutbox(rows);
+    return parseOutbox(rows, log);
   }
 }
 

@@ -3,6 +3,7 @@
 // every redelivery window (the queues keep job ids 24 h) they protect nothing, and the outbox still
 // holds what the bot said to someone. They are pruned once older than INLOCO_DELIVERY_RECORDS_KEEP.
 import type { Sql } from "../db/index.ts";
+import type { Log } from "../log/log.ts";
 import { pruneReceipts, type Pruned } from "../repos/receipts.ts";
 
 export interface RetentionOptions {
@@ -12,7 +13,7 @@ export interface RetentionOptions {
   /** How often to prune (default hourly). */
   everyMs?: number;
   now?: () => Date;
-  log?: (line: string) => void;
+  log?: Log;
 }
 
 /** Prunes delivery records now and then, in the background of a worker process. */
@@ -47,9 +48,9 @@ export class RetentionSweeper {
   private tick(every: number): void {
     this.running = this.sweep()
       .then((p) => {
-        if (p.receipts + p.outbox + p.ingestReceipts > 0) this.o.log?.(`retention: pruned ${p.receipts} receipts, ${p.outbox} outbox items, ${p.ingestReceipts} ingest receipts`);
+        if (p.receipts + p.outbox + p.ingestReceipts > 0) this.o.log?.info(`retention: pruned ${p.receipts} receipts, ${p.outbox} outbox items, ${p.ingestReceipts} ingest receipts`);
       })
-      .catch((e: unknown) => this.o.log?.(`retention: pruning failed, tried again later: ${(e as Error).message}`))
+      .catch((e: unknown) => this.o.log?.warn(`retention: pruning failed, tried again later: ${(e as Error).message}`))
       .finally(() => {
         this.running = undefined;
         if (this.timer !== undefined) {
