@@ -82,3 +82,28 @@ export const AnswerSpec = z.discriminatedUnion("type", [
 export type AnswerSpec = z.infer<typeof AnswerSpec>;
 export type AnswerType = AnswerSpec["type"];
 
+
+/** Mistakes in an answer spec its schema can't see, each at the property it is about. */
+export function answerProblems(spec: AnswerSpec): Array<{ via: string; message: string }> {
+  const out: Array<{ via: string; message: string }> = [];
+  if (spec.type === "choice" || spec.type === "multiple_choice") {
+    const seen = new Set<string>();
+    spec.options.forEach((o, i) => {
+      if (seen.has(o.id)) out.push({ via: `options.${i}.id`, message: `choice id "${o.id}" is used twice` });
+      seen.add(o.id);
+      if (o.exclusive && spec.type === "choice") {
+        out.push({ via: `options.${i}.exclusive`, message: "only means something in a multiple_choice (a choice takes one option anyway)" });
+      }
+    });
+    if (spec.type === "multiple_choice" && spec.options.every((o) => o.exclusive)) {
+      out.push({ via: "options", message: "every option is exclusive: make it a choice" });
+    }
+    if (spec.type === "multiple_choice" && spec.max !== undefined && spec.max < spec.min) out.push({ via: "max", message: "is smaller than min" });
+  }
+  if (spec.type === "scale" && spec.max <= spec.min) out.push({ via: "max", message: "must be larger than min" });
+  if (spec.type === "number" && spec.min !== undefined && spec.max !== undefined && spec.max < spec.min) {
+    out.push({ via: "max", message: "is smaller than min" });
+  }
+  if (spec.type === "text" && spec.max < spec.min) out.push({ via: "max", message: "is smaller than min" });
+  return out;
+}

@@ -22,8 +22,8 @@ export function referencedAnswers(flow: Flow, flows: FlowSource): ReadonlySet<st
     for (const node of Object.values(f.nodes)) {
       const kind = kindOf(node);
       kind.answers?.(node, out);
-      for (const id of kind.flows?.(node) ?? []) {
-        const sub = flows.get(id);
+      for (const { to } of kind.flows?.(node) ?? []) {
+        const sub = flows.get(to);
         if (sub) visit(sub);
       }
     }

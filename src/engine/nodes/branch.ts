@@ -17,6 +17,7 @@ export type BranchNode = z.infer<typeof BranchNode>;
 export const branch = nodeKind(BranchNode, {
   exits: (node) => [...node.cases.map((c, i) => ({ via: `cases.${i}.next`, to: c.next })), { via: "default", to: node.default }],
   answers: (node, out) => node.cases.forEach((c) => conditionAnswers(c.when, out)),
+  conditions: (node) => node.cases.map((c, i) => ({ via: `cases.${i}.when`, when: c.when })),
   enter(s, _at, node) {
     const facts = s.facts();
     return node.cases.find((c) => holds(c.when, facts))?.next ?? node.default;

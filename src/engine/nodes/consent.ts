@@ -23,6 +23,7 @@ export type ConsentNode = z.infer<typeof ConsentNode>;
 export const consent = nodeKind(ConsentNode, {
   exits: (node) => [{ via: "next", to: node.next }],
   answers: (node, out) => valuesAnswers(node.params, out),
+  texts: (node) => [{ via: "text", key: node.text }, ...(node.declined ? [{ via: "declined", key: node.declined }] : [])],
   enter(s, at, node) {
     askConsent(s, at, node);
     return startWait(s, at.id);

@@ -11,6 +11,7 @@ export type EndNode = z.infer<typeof EndNode>;
 export const end = nodeKind(EndNode, {
   exits: () => [],
   answers: (node, out) => valuesAnswers(node.params, out),
+  texts: (node) => (node.text ? [{ via: "text", key: node.text }] : []),
   enter(s, at, node) {
     if (node.text) s.say(qualifyKey(at.flow, node.text), s.params(node.params));
     return at.completeRun();

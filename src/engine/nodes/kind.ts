@@ -4,14 +4,26 @@
 import type { z } from "zod";
 import type { AnswerEnv, Said } from "../answers/index.ts";
 import type { Facts } from "../conditions.ts";
-import type { FlowNames, ValueRef } from "../definition/parts.ts";
+import type { Condition, FlowNames, ValueRef } from "../definition/parts.ts";
 import type { Choice, Event, Message, Params } from "../io.ts";
 import type { Answered, Run, Session } from "../session.ts";
 
-/** A node id a node can go to, with the property that names it. */
+/** A node (or flow) id a node names, with the property that names it. */
 export interface Exit {
   via: string;
   to: string;
+}
+
+/** A text key a node shows, unqualified, with the property that names it. */
+export interface TextRef {
+  via: string;
+  key: string;
+}
+
+/** A mistake in a node its schema can't see, at the property it is about. */
+export interface NodeProblem {
+  via: string;
+  message: string;
 }
 
 /** What a node handler may do in the turn being made (the Sprint provides it). */
@@ -54,7 +66,13 @@ export interface Behaviour<N> {
   /** Add the answer names it reads (conditions, params, values): only these are kept in a session. */
   answers?(node: N, out: Set<string>): void;
   /** The flows it can enter. */
-  flows?(node: N): readonly string[];
+  flows?(node: N): Exit[];
+  /** The conditions it tests (validation checks the choices they name). */
+  conditions?(node: N): Array<{ via: string; when: Condition }>;
+  /** The text keys it shows (validation checks every language has them). */
+  texts?(node: N): TextRef[];
+  /** Mistakes its schema can't see (a max below its min, a choice id used twice). */
+  problems?(node: N): NodeProblem[];
   /** Run it: the next node to walk to, or undefined when the walk stops (a wait, the end, a failure). */
   enter(s: NodeSprint, at: At, node: N): string | undefined;
   /** Waiting kinds: send the prompt again. */

@@ -12,6 +12,7 @@ export type MessageNode = z.infer<typeof MessageNode>;
 export const message = nodeKind(MessageNode, {
   exits: (node) => [{ via: "next", to: node.next }],
   answers: (node, out) => valuesAnswers(node.params, out),
+  texts: (node) => [{ via: "text", key: node.text }],
   enter(s, at, node) {
     s.say(qualifyKey(at.flow, node.text), s.params(node.params));
     return node.next;

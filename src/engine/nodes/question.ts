@@ -1,11 +1,11 @@
 // `question`: ask, wait for the answer, record it typed, and go on (or re-ask with a hint).
 import { z } from "zod";
 import { parseAnswer, type Said } from "../answers/index.ts";
-import { AnswerSpec } from "../definition/answer-spec.ts";
+import { AnswerSpec, answerProblems } from "../definition/answer-spec.ts";
 import { NodeId, qualifyKey, TextKey, TextParams, type FlowNames } from "../definition/parts.ts";
 import { valuesAnswers } from "../definition/refers.ts";
 import type { Choice, Message } from "../io.ts";
-import { nodeKind, type At, type Exit, type NodeSprint } from "./kind.ts";
+import { nodeKind, type At, type Exit, type NodeSprint, type TextRef } from "./kind.ts";
 import { startWait } from "./wait.ts";
 
 export const QuestionNode = z
@@ -33,6 +33,8 @@ export type QuestionNode = z.infer<typeof QuestionNode>;
 export const question = nodeKind(QuestionNode, {
   exits: exitsOfQuestion,
   answers: (node, out) => valuesAnswers(node.params, out),
+  texts: textsOfQuestion,
+  problems: (node) => answerProblems(node.answer).map((p) => ({ via: `answer.${p.via}`, message: p.message })),
   enter: enterQuestion,
   ask: askQuestion,
   answer: answerQuestion,
@@ -51,6 +53,23 @@ function exitsOfQuestion(node: QuestionNode): Exit[] {
   if (node.invalid) out.push({ via: "invalid", to: node.invalid });
   if (node.skipped) out.push({ via: "skipped", to: node.skipped });
   if (node.timeout) out.push({ via: "timeout.next", to: node.timeout.next });
+  return out;
+}
+
+/** The texts a question shows: its own, its hint, its options' labels and synonyms, its scale's labels. */
+function textsOfQuestion(node: QuestionNode): TextRef[] {
+  const out: TextRef[] = [{ via: "text", key: node.text }];
+  if (node.hint) out.push({ via: "hint", key: node.hint });
+  const spec = node.answer;
+  if (spec.type === "choice" || spec.type === "multiple_choice") {
+    for (const [i, o] of spec.options.entries()) {
+      out.push({ via: `answer.options.${i}.label`, key: o.label });
+      if (o.synonyms) out.push({ via: `answer.options.${i}.synonyms`, key: o.synonyms });
+    }
+  }
+  if (spec.type === "scale") {
+    for (const [n, key] of Object.entries(spec.labels)) out.push({ via: `answer.labels.${n}`, key });
+  }
   return out;
 }
 

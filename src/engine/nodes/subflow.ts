@@ -10,7 +10,7 @@ export type SubflowNode = z.infer<typeof SubflowNode>;
 export const subflow = nodeKind(SubflowNode, {
   exits: (node) => [{ via: "next", to: node.next }],
   // Sub-flows see their parents' answers, so what they read is kept for the parent's run too.
-  flows: (node) => [node.flow],
+  flows: (node) => [{ via: "flow", to: node.flow }],
   enter: (_s, at, node) => at.enterFlow(node.flow),
   resume: (_s, _at, node) => node.next,
 });
