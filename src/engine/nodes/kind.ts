@@ -1,6 +1,6 @@
 // What a node kind is: its schema, where it can go, what it reads, and how it runs. Each kind is one
 // file under nodes/, listed in registry.ts. This contract names neither the Flow nor the Sprint
-// (both are built on the kinds): handlers get what they may use as interfaces, so no import cycle.
+// (both depend on the kinds): handlers get what they may use as interfaces, so no import cycle.
 import type { z } from "zod";
 import type { AnswerEnv, Said } from "../answers/index.ts";
 import type { Facts } from "../conditions.ts";
