@@ -21,7 +21,7 @@ const KINDS = [
   end,
 ] as const;
 
-// The schemas as a tuple, so the union's type lists each kind (a mapped array type is only an array).
+// The schemas as a tuple, so the union's type lists each kind (`map` alone types them as an array).
 type SchemasOf<T extends readonly unknown[]> = { -readonly [I in keyof T]: T[I] extends { schema: infer S } ? S : never };
 type Schemas = SchemasOf<typeof KINDS>;
 
