@@ -1,4 +1,4 @@
-import type { Condition } from "./definition/flow.ts";
+import type { Condition } from "./definition/parts.ts";
 import type { Answered } from "./session.ts";
 
 /** Where a condition reads earlier answers and contact fields. */

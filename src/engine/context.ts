@@ -1,17 +1,11 @@
 import type { Flow } from "./definition/flow.ts";
+import type { Lexicon } from "./text/lexicon.ts";
+
+export type { Lexicon } from "./text/lexicon.ts";
 
 /** Where the engine finds flows by id (the host loads them from `flows/`). */
 export interface FlowSource {
   get(id: string): Flow | undefined;
-}
-
-/**
- * Localized words the engine needs to understand people: number words, yes/no, command words,
- * option labels. The host backs it with the locale files; the engine never loads text itself.
- */
-export interface Lexicon {
-  /** The text of `key` in `lang`, or undefined when it has none. */
-  text(lang: string, key: string): string | undefined;
 }
 
 /** Everything the engine may use besides the session and the input: given, never global. */

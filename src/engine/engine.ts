@@ -6,8 +6,8 @@ import { beginFlow, consentGate } from "./consent-gate.ts";
 import type { AnswerSpec, Flow } from "./definition/flow.ts";
 import { EngineError } from "./errors.ts";
 import type { Input, InputOf, Turn } from "./io.ts";
-import { answerConsent, askConsent } from "./nodes/consent.ts";
-import { answerQuestion, askQuestion, skipQuestion } from "./nodes/question.ts";
+import { kindOf } from "./nodes/registry.ts";
+import { placeOf } from "./nodes/runs.ts";
 import { walk } from "./nodes/walk.ts";
 import { copySession, newSession, type Session } from "./session.ts";
 import { Sprint } from "./sprint.ts";
@@ -84,7 +84,8 @@ function onSaid(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>)
   const flow = run && s.flowOf(run);
   const wait = s.session.wait;
   const node = flow?.nodes[wait.node];
-  if (!run || !flow || !node || (node.type !== "question" && node.type !== "consent")) return startFlow(s, s.ctx.entryFlow, {});
+  const kind = node && kindOf(node);
+  if (!run || !flow || !node || !kind?.answer) return startFlow(s, s.ctx.entryFlow, {});
   if ((input.type === "choice" || input.type === "choices") && input.node !== undefined && input.node !== wait.node) {
     // A tap on the keyboard of an earlier question: harmless, ignored.
     s.emit({ type: "input.ignored", reason: "stale_button" });
@@ -92,10 +93,9 @@ function onSaid(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>)
   }
   const local = questionCommand(input, reader);
   if (local === "back") return goBack(s, flow);
-  let next: string | undefined;
-  if (node.type === "consent") next = answerConsent(s, flow, wait.node, node, input as Said);
-  else if (local === "skip") next = skipQuestion(s, flow, wait.node, node);
-  else next = answerQuestion(s, flow, wait.node, node, input as Said);
+  const at = placeOf(s, flow, wait.node);
+  // SKIP where nothing can be skipped (consent) is taken as what was said.
+  const next = local === "skip" && kind.skip ? kind.skip(s, at, node) : kind.answer(s, at, node, input as Said);
   if (next !== undefined) walk(s, next);
   return true;
 }
@@ -235,9 +235,10 @@ function onTimeout(s: Sprint, input: InputOf<"timeout">): Handled {
     s.emit({ type: "input.ignored", reason: "stale_timer" });
     return false;
   }
-  if (node.type === "question" && node.timeout) {
+  const next = kindOf(node).timeout?.(node);
+  if (next !== undefined) {
     s.session.wait = null;
-    walk(s, node.timeout.next);
+    walk(s, next);
     return true;
   }
   if (wait.reminded) {
@@ -266,8 +267,7 @@ function reask(s: Sprint): Handled {
   const flow = run && s.flowOf(run);
   const node = flow?.nodes[wait?.node ?? ""];
   if (!wait || !flow || !node) return true;
-  if (node.type === "question") askQuestion(s, flow, wait.node, node);
-  else if (node.type === "consent") askConsent(s, flow, wait.node, node);
+  kindOf(node).ask?.(s, placeOf(s, flow, wait.node), node);
   return true;
 }
 
@@ -316,7 +316,7 @@ function goBack(s: Sprint, flow: Flow): Handled {
   run.node = previous;
   s.session.wait = { node: previous, attempts: 0, since: s.now, reminded: false };
   s.emit({ type: "wait.started", node: previous, turn: s.session.turn });
-  askQuestion(s, flow, previous, node);
+  kindOf(node).ask?.(s, placeOf(s, flow, previous), node);
   return true;
 }
 

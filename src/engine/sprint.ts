@@ -1,9 +1,11 @@
 import type { Facts } from "./conditions.ts";
 import type { EngineContext } from "./context.ts";
-import { qualifyKey, type Flow, type ValueRef } from "./definition/flow.ts";
+import type { Flow } from "./definition/flow.ts";
+import { qualifyKey, type FlowNames, type ValueRef } from "./definition/parts.ts";
 import { referencedAnswers } from "./definition/references.ts";
 import { dateIn, type AnswerEnv } from "./answers/index.ts";
 import type { Choice, Event, Message, Params } from "./io.ts";
+import type { NodeSprint } from "./nodes/kind.ts";
 import type { Answered, AnswerValue, Run, Session } from "./session.ts";
 import { Reader } from "./text/reader.ts";
 
@@ -17,7 +19,7 @@ export const MAX_TRAIL = 20;
  * One turn in the making: a private copy of the session, the messages to send and the events that
  * happened. Node handlers and dialogues change it; the engine hands the result back to the host.
  */
-export class Sprint {
+export class Sprint implements NodeSprint {
   readonly messages: Message[] = [];
   readonly events: Event[] = [];
   readonly maxSteps: number;
@@ -61,7 +63,7 @@ export class Sprint {
   }
 
   /** What answer parsers need; without a flow, keys are taken as already qualified (dialogues). */
-  answerEnv(flow?: Flow): AnswerEnv {
+  answerEnv(flow?: FlowNames): AnswerEnv {
     return new TurnAnswerEnv(this.reader(), this.ctx, flow);
   }
 
@@ -215,7 +217,7 @@ class TurnAnswerEnv implements AnswerEnv {
   constructor(
     readonly reader: Reader,
     private readonly ctx: EngineContext,
-    private readonly flow: Flow | undefined,
+    private readonly flow: FlowNames | undefined,
   ) {}
 
   qualify(key: string): string {

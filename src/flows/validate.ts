@@ -1,4 +1,4 @@
-import { exitsOf, qualifyKey, startNode, type Condition, type Flow, type Node } from "../engine/index.ts";
+import { conditionsOf, exitsOf, flowsOf, problemsOf, qualifyKey, startNode, textsOf, waitsAt, type Condition, type Flow, type Node } from "../engine/index.ts";
 import type { Problem } from "./problems.ts";
 
 /** What validation needs to know beyond the flow itself. */
@@ -11,8 +11,6 @@ export interface FlowWorld {
   hasText: (lang: string, key: string) => boolean;
 }
 
-const WAITS = new Set<Node["type"]>(["question", "consent"]);
-
 /** Every problem of one flow that the schema can't see: targets, reachability, loops, ids, texts. */
 export function validateFlow(flow: Flow, file: string, world: FlowWorld): Problem[] {
   const problems: Problem[] = [];
@@ -24,39 +22,12 @@ export function validateFlow(flow: Flow, file: string, world: FlowWorld): Proble
     for (const exit of exitsOf(node)) {
       if (!flow.nodes[exit.to]) at(`nodes.${id}.${exit.via}`, `unknown node "${exit.to}"${suggest(exit.to, ids)}`);
     }
-    if (node.type === "flow") {
-      if (!world.flows.has(node.flow)) at(`nodes.${id}.flow`, `unknown flow "${node.flow}"`);
-      if (node.flow === flow.id) at(`nodes.${id}.flow`, "a flow can't enter itself");
+    for (const sub of flowsOf(node)) {
+      if (!world.flows.has(sub.to)) at(`nodes.${id}.${sub.via}`, `unknown flow "${sub.to}"`);
+      if (sub.to === flow.id) at(`nodes.${id}.${sub.via}`, "a flow can't enter itself");
     }
-    if (node.type === "question" && (node.answer.type === "choice" || node.answer.type === "multiple_choice")) {
-      const seen = new Set<string>();
-      node.answer.options.forEach((o, i) => {
-        if (seen.has(o.id)) at(`nodes.${id}.answer.options.${i}.id`, `choice id "${o.id}" is used twice`);
-        seen.add(o.id);
-        if (o.exclusive && node.answer.type === "choice") {
-          at(`nodes.${id}.answer.options.${i}.exclusive`, "only means something in a multiple_choice (a choice takes one option anyway)");
-        }
-      });
-      if (node.answer.type === "multiple_choice" && node.answer.options.every((o) => o.exclusive)) {
-        at(`nodes.${id}.answer.options`, "every option is exclusive: make it a choice");
-      }
-      if (node.answer.type === "multiple_choice" && node.answer.max !== undefined && node.answer.max < node.answer.min) {
-        at(`nodes.${id}.answer.max`, "is smaller than min");
-      }
-    }
-    if (node.type === "question" && node.answer.type === "scale" && node.answer.max <= node.answer.min) {
-      at(`nodes.${id}.answer.max`, "must be larger than min");
-    }
-    if (node.type === "question" && node.answer.type === "number") {
-      const { min, max } = node.answer;
-      if (min !== undefined && max !== undefined && max < min) at(`nodes.${id}.answer.max`, "is smaller than min");
-    }
-    if (node.type === "question" && node.answer.type === "text" && node.answer.max < node.answer.min) {
-      at(`nodes.${id}.answer.max`, "is smaller than min");
-    }
-    if (node.type === "branch") {
-      node.cases.forEach((c, i) => checkCondition(c.when, `nodes.${id}.cases.${i}.when`, flow, at));
-    }
+    for (const p of problemsOf(node)) at(`nodes.${id}.${p.via}`, p.message);
+    for (const c of conditionsOf(node)) checkCondition(c.when, `nodes.${id}.${c.via}`, flow, at);
   }
 
   const reachable = reach(flow);
@@ -107,7 +78,7 @@ function loopsWithoutWait(flow: Flow): string[][] {
   const stack: string[] = [];
   const visit = (id: string): void => {
     const node = flow.nodes[id];
-    if (!node || WAITS.has(node.type)) return;
+    if (!node || waitsAt(node)) return;
     if (state.get(id) === "done") return;
     if (state.get(id) === "open") {
       cycles.push(stack.slice(stack.indexOf(id)));
@@ -127,21 +98,7 @@ function* textKeys(flow: Flow): Generator<{ path: string; key: string }> {
   const q = (k: string) => qualifyKey(flow, k);
   if (flow.title) yield { path: "title", key: q(flow.title) };
   for (const [id, node] of Object.entries(flow.nodes)) {
-    const base = `nodes.${id}`;
-    if ("text" in node && node.text) yield { path: `${base}.text`, key: q(node.text) };
-    if (node.type === "consent" && node.declined) yield { path: `${base}.declined`, key: q(node.declined) };
-    if (node.type !== "question") continue;
-    if (node.hint) yield { path: `${base}.hint`, key: q(node.hint) };
-    const spec = node.answer;
-    if (spec.type === "choice" || spec.type === "multiple_choice") {
-      for (const [i, o] of spec.options.entries()) {
-        yield { path: `${base}.answer.options.${i}.label`, key: q(o.label) };
-        if (o.synonyms) yield { path: `${base}.answer.options.${i}.synonyms`, key: q(o.synonyms) };
-      }
-    }
-    if (spec.type === "scale") {
-      for (const [n, key] of Object.entries(spec.labels)) yield { path: `${base}.answer.labels.${n}`, key: q(key) };
-    }
+    for (const t of textsOf(node)) yield { path: `nodes.${id}.${t.via}`, key: q(t.key) };
   }
 }
 

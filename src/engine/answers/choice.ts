@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ChoiceAnswer } from "../definition/flow.ts";
+import type { ChoiceAnswer } from "../definition/answer-spec.ts";
 import { matchOption, typed } from "./options.ts";
 import { invalid, ok, type AnswerEnv, type Parsed, type Said } from "./types.ts";
 

@@ -1,4 +1,4 @@
-import type { AnswerSpec } from "../definition/flow.ts";
+import type { AnswerSpec } from "../definition/answer-spec.ts";
 import { parseChoice } from "./choice.ts";
 import { parseDate } from "./date.ts";
 import { parseLanguage } from "./language.ts";

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { MultipleChoiceAnswer, Option } from "../definition/flow.ts";
+import type { MultipleChoiceAnswer, Option } from "../definition/answer-spec.ts";
 import { splitList } from "../text/normalize.ts";
 import { matchOption, typed } from "./options.ts";
 import { invalid, ok, type AnswerEnv, type Parsed, type Said } from "./types.ts";

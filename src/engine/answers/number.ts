@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { NumberAnswer } from "../definition/flow.ts";
+import type { NumberAnswer } from "../definition/answer-spec.ts";
 import { typed } from "./options.ts";
 import { invalid, ok, type AnswerEnv, type Parsed, type Said } from "./types.ts";
 

@@ -1,4 +1,4 @@
-import type { Option } from "../definition/flow.ts";
+import type { Option } from "../definition/answer-spec.ts";
 import { normalize } from "../text/normalize.ts";
 import type { AnswerEnv } from "./types.ts";
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { TextAnswer } from "../definition/flow.ts";
+import type { TextAnswer } from "../definition/answer-spec.ts";
 import { invalid, ok, type Parsed, type Said } from "./types.ts";
 
 /** Free text within length limits (kept as written), or a voice note where the question takes one. */

@@ -1,18 +1,40 @@
+// `consent`: show the consent note and wait for yes or no.
+import { z } from "zod";
 import { readYesNo, type Said } from "../answers/index.ts";
-import { qualifyKey, type ConsentNode, type Flow } from "../definition/flow.ts";
+import { NodeId, qualifyKey, TextKey, TextParams } from "../definition/parts.ts";
+import { valuesAnswers } from "../definition/refers.ts";
 import { newSession } from "../session.ts";
-import type { Sprint } from "../sprint.ts";
+import { nodeKind, type At, type NodeSprint } from "./kind.ts";
 import { yesNoChoices } from "./question.ts";
 import { startWait } from "./wait.ts";
 
-/** Show the consent note and wait for yes or no. */
-export function enterConsent(s: Sprint, flow: Flow, id: string, node: ConsentNode): undefined {
-  askConsent(s, flow, id, node);
-  return startWait(s, id);
-}
+export const ConsentNode = z
+  .object({
+    type: z.literal("consent"),
+    text: TextKey,
+    params: TextParams,
+    version: z.string().min(1).describe("version of the consent note, stored with the consent"),
+    next: NodeId,
+    declined: TextKey.optional().describe("text sent when the person declines; the flow then ends"),
+  })
+  .strict();
+export type ConsentNode = z.infer<typeof ConsentNode>;
 
-export function askConsent(s: Sprint, flow: Flow, id: string, node: ConsentNode): void {
-  s.say(qualifyKey(flow, node.text), s.params(node.params), { choices: yesNoChoices(), node: id, expects: "choice" });
+export const consent = nodeKind(ConsentNode, {
+  exits: (node) => [{ via: "next", to: node.next }],
+  answers: (node, out) => valuesAnswers(node.params, out),
+  texts: (node) => [{ via: "text", key: node.text }, ...(node.declined ? [{ via: "declined", key: node.declined }] : [])],
+  enter(s, at, node) {
+    askConsent(s, at, node);
+    return startWait(s, at.id);
+  },
+  ask: askConsent,
+  answer: answerConsent,
+});
+
+/** Send the consent note (again), with Yes and No. */
+function askConsent(s: NodeSprint, at: At, node: ConsentNode): void {
+  s.say(qualifyKey(at.flow, node.text), s.params(node.params), { choices: yesNoChoices(), node: at.id, expects: "choice" });
 }
 
 /**
@@ -20,10 +42,10 @@ export function askConsent(s: Sprint, flow: Flow, id: string, node: ConsentNode)
  * progress are discarded and the host is asked to erase the contact (address, session, everything),
  * as DELETE does. Nothing of someone who said no is kept, not even that they said no.
  */
-export function answerConsent(s: Sprint, flow: Flow, id: string, node: ConsentNode, said: Said): string | undefined {
+function answerConsent(s: NodeSprint, at: At, node: ConsentNode, said: Said): string | undefined {
   const run = s.run;
   if (!run) return undefined;
-  const answer = readYesNo(said, s.answerEnv(flow));
+  const answer = readYesNo(said, s.answerEnv(at.flow));
   if (answer === "yes") {
     s.session.wait = null;
     s.setField("consent", node.version);
@@ -34,12 +56,12 @@ export function answerConsent(s: Sprint, flow: Flow, id: string, node: ConsentNo
     const runs = s.exitAll("declined");
     s.emit({ type: "consent.declined", run: run.id, flow: run.flow, version: node.version, discard: runs });
     s.emit({ type: "erasure.requested" });
-    s.say(node.declined ? qualifyKey(flow, node.declined) : "session:consent_declined");
+    s.say(node.declined ? qualifyKey(at.flow, node.declined) : "session:consent_declined");
     // The session the host would keep, if it kept one: a stranger's, in the language just chosen.
     Object.assign(s.session, newSession(s.lang), { turn: s.session.turn });
     return undefined;
   }
   s.say("hints:yes_no");
-  askConsent(s, flow, id, node);
+  askConsent(s, at, node);
   return undefined;
 }

@@ -1,31 +1,19 @@
-import { beginFlow } from "../consent-gate.ts";
-import { qualifyKey, type Flow, type Node } from "../definition/flow.ts";
-import type { Sprint } from "../sprint.ts";
+// `end`: say a last text, if any, and complete the run: the walk goes on where that leads (the flow
+// it was put in front of, the parent's node that entered it, or nowhere: the session completes).
+import { z } from "zod";
+import { qualifyKey, TextKey, TextParams } from "../definition/parts.ts";
+import { valuesAnswers } from "../definition/refers.ts";
+import { nodeKind } from "./kind.ts";
 
-/**
- * Complete the run; enter the flow it was put in front of (consent first), or go back to the flow
- * that entered it, or complete the session.
- */
-export function enterEnd(s: Sprint, flow: Flow, node: Extract<Node, { type: "end" }>): string | undefined {
-  if (node.text) s.say(qualifyKey(flow, node.text), s.params(node.params));
-  const run = s.session.runs.pop();
-  if (run) s.emit({ type: "flow.completed", run: run.id, flow: run.flow, version: run.version });
-  s.session.wait = null;
-  const then = run?.then && s.ctx.flows.get(run.then.flow);
-  // Where the person was going: it takes this run's place (and asks for consent again if it wasn't given).
-  if (run?.then && then) return beginFlow(s, then, run.then.params);
-  const parent = s.run;
-  if (!parent) {
-    s.session.status = "completed";
-    return undefined;
-  }
-  const parentFlow = s.flowOf(parent);
-  const at = parentFlow?.nodes[parent.node];
-  // The parent stands at the `flow` node that entered this run, or at the question a link interrupted:
-  // back to it, asked again.
-  if (at?.type === "question") {
-    s.say("session:back_to_where");
-    return parent.node;
-  }
-  return at?.type === "flow" ? at.next : undefined;
-}
+export const EndNode = z.object({ type: z.literal("end"), text: TextKey.optional(), params: TextParams }).strict();
+export type EndNode = z.infer<typeof EndNode>;
+
+export const end = nodeKind(EndNode, {
+  exits: () => [],
+  answers: (node, out) => valuesAnswers(node.params, out),
+  texts: (node) => (node.text ? [{ via: "text", key: node.text }] : []),
+  enter(s, at, node) {
+    if (node.text) s.say(qualifyKey(at.flow, node.text), s.params(node.params));
+    return at.completeRun();
+  },
+});

@@ -1,8 +1,20 @@
-import { qualifyKey, type Flow, type Node } from "../definition/flow.ts";
-import type { Sprint } from "../sprint.ts";
+// `message`: send a text and go on.
+import { z } from "zod";
+import { NodeId, qualifyKey, TextKey, TextParams } from "../definition/parts.ts";
+import { valuesAnswers } from "../definition/refers.ts";
+import { nodeKind } from "./kind.ts";
 
-/** Send a text and go on. */
-export function enterMessage(s: Sprint, flow: Flow, node: Extract<Node, { type: "message" }>): string {
-  s.say(qualifyKey(flow, node.text), s.params(node.params));
-  return node.next;
-}
+export const MessageNode = z
+  .object({ type: z.literal("message"), text: TextKey, params: TextParams, next: NodeId })
+  .strict();
+export type MessageNode = z.infer<typeof MessageNode>;
+
+export const message = nodeKind(MessageNode, {
+  exits: (node) => [{ via: "next", to: node.next }],
+  answers: (node, out) => valuesAnswers(node.params, out),
+  texts: (node) => [{ via: "text", key: node.text }],
+  enter(s, at, node) {
+    s.say(qualifyKey(at.flow, node.text), s.params(node.params));
+    return node.next;
+  },
+});

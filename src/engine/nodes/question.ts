@@ -1,26 +1,95 @@
+// `question`: ask, wait for the answer, record it typed, and go on (or re-ask with a hint).
+import { z } from "zod";
 import { parseAnswer, type Said } from "../answers/index.ts";
-import { qualifyKey, type AnswerSpec, type Flow, type QuestionNode } from "../definition/flow.ts";
+import { AnswerSpec, answerProblems } from "../definition/answer-spec.ts";
+import { NodeId, qualifyKey, TextKey, TextParams, type FlowNames } from "../definition/parts.ts";
+import { valuesAnswers } from "../definition/refers.ts";
 import type { Choice, Message } from "../io.ts";
-import type { Sprint } from "../sprint.ts";
+import { nodeKind, type At, type Exit, type NodeSprint, type TextRef } from "./kind.ts";
 import { startWait } from "./wait.ts";
 
+export const QuestionNode = z
+  .object({
+    type: z.literal("question"),
+    text: TextKey,
+    params: TextParams,
+    answer: AnswerSpec,
+    result: z.string().regex(/^[a-z][a-z0-9_]*$/).optional().describe("name the answer is stored under; default the node id"),
+    optional: z.boolean().default(false).describe("the person may skip it"),
+    attempts: z.number().int().min(1).max(10).default(3).describe("invalid answers before the invalid exit"),
+    hint: TextKey.optional().describe("text shown after an invalid answer, instead of the default for the answer type"),
+    next: NodeId,
+    invalid: NodeId.optional().describe("where to go after too many invalid answers; default next"),
+    skipped: NodeId.optional().describe("where to go when skipped; default next"),
+    timeout: z
+      .object({ after: z.number().int().positive().describe("seconds"), next: NodeId })
+      .strict()
+      .optional()
+      .describe("where to go when no answer comes in time"),
+  })
+  .strict();
+export type QuestionNode = z.infer<typeof QuestionNode>;
+
+export const question = nodeKind(QuestionNode, {
+  exits: exitsOfQuestion,
+  answers: (node, out) => valuesAnswers(node.params, out),
+  texts: textsOfQuestion,
+  problems: (node) => answerProblems(node.answer).map((p) => ({ via: `answer.${p.via}`, message: p.message })),
+  enter: enterQuestion,
+  ask: askQuestion,
+  answer: answerQuestion,
+  skip: skipQuestion,
+  timeout: (node) => node.timeout?.next,
+  // A link interrupted the person here, and its flow is done: back to this question, asked again.
+  resume(s, at) {
+    s.say("session:back_to_where");
+    return at.id;
+  },
+});
+
+/** Where a question can go: on, and on an invalid answer, a skip or a timeout when those are set. */
+function exitsOfQuestion(node: QuestionNode): Exit[] {
+  const out = [{ via: "next", to: node.next }];
+  if (node.invalid) out.push({ via: "invalid", to: node.invalid });
+  if (node.skipped) out.push({ via: "skipped", to: node.skipped });
+  if (node.timeout) out.push({ via: "timeout.next", to: node.timeout.next });
+  return out;
+}
+
+/** The texts a question shows: its own, its hint, its options' labels and synonyms, its scale's labels. */
+function textsOfQuestion(node: QuestionNode): TextRef[] {
+  const out: TextRef[] = [{ via: "text", key: node.text }];
+  if (node.hint) out.push({ via: "hint", key: node.hint });
+  const spec = node.answer;
+  if (spec.type === "choice" || spec.type === "multiple_choice") {
+    for (const [i, o] of spec.options.entries()) {
+      out.push({ via: `answer.options.${i}.label`, key: o.label });
+      if (o.synonyms) out.push({ via: `answer.options.${i}.synonyms`, key: o.synonyms });
+    }
+  }
+  if (spec.type === "scale") {
+    for (const [n, key] of Object.entries(spec.labels)) out.push({ via: `answer.labels.${n}`, key });
+  }
+  return out;
+}
+
 /** Ask the question and wait for the answer. */
-export function enterQuestion(s: Sprint, flow: Flow, id: string, node: QuestionNode): undefined {
-  askQuestion(s, flow, id, node);
-  return startWait(s, id, node.timeout?.after);
+function enterQuestion(s: NodeSprint, at: At, node: QuestionNode): undefined {
+  askQuestion(s, at, node);
+  return startWait(s, at.id, node.timeout?.after);
 }
 
 /** Send the question (again), with its choices. */
-export function askQuestion(s: Sprint, flow: Flow, id: string, node: QuestionNode): void {
-  s.say(qualifyKey(flow, node.text), s.params(node.params), {
-    choices: choicesOf(s, flow, node.answer),
-    node: id,
+function askQuestion(s: NodeSprint, at: At, node: QuestionNode): void {
+  s.say(qualifyKey(at.flow, node.text), s.params(node.params), {
+    choices: choicesOf(s, at.flow, node.answer),
+    node: at.id,
     expects: expects(node.answer),
     ...(node.optional ? { optional: true } : {}),
   });
 }
 
-function choicesOf(s: Sprint, flow: Flow, spec: AnswerSpec): Choice[] {
+function choicesOf(s: NodeSprint, flow: FlowNames, spec: AnswerSpec): Choice[] {
   switch (spec.type) {
     case "choice":
     case "multiple_choice":
@@ -68,17 +137,18 @@ function expects(spec: AnswerSpec): NonNullable<Message["expects"]> {
 }
 
 /** Take an answer to the waiting question: record it and go on, or re-ask with a hint. */
-export function answerQuestion(s: Sprint, flow: Flow, id: string, node: QuestionNode, said: Said): string | undefined {
+function answerQuestion(s: NodeSprint, at: At, node: QuestionNode, said: Said): string | undefined {
   const run = s.run;
   const wait = s.session.wait;
   if (!run || !wait) return undefined;
+  const id = at.id;
   if (said.type === "media" && !(said.media === "voice" && node.answer.type === "text" && node.answer.media.includes("voice"))) {
     // A photo or sticker is not a wrong answer: say what we can read, don't count an attempt.
     s.say("hints:media_unsupported");
-    askQuestion(s, flow, id, node);
+    askQuestion(s, at, node);
     return undefined;
   }
-  const parsed = parseAnswer(node.answer, said, s.answerEnv(flow));
+  const parsed = parseAnswer(node.answer, said, s.answerEnv(at.flow));
   if (parsed.ok) {
     s.session.wait = null;
     s.recordAnswer(run, id, node.result ?? id, { value: parsed.value, skipped: false });
@@ -93,21 +163,21 @@ export function answerQuestion(s: Sprint, flow: Flow, id: string, node: Question
     s.say("hints:moving_on");
     return node.invalid ?? node.next;
   }
-  s.say(node.hint ? qualifyKey(flow, node.hint) : parsed.hint.key, parsed.hint.params);
-  askQuestion(s, flow, id, node);
+  s.say(node.hint ? qualifyKey(at.flow, node.hint) : parsed.hint.key, parsed.hint.params);
+  askQuestion(s, at, node);
   return undefined;
 }
 
 /** Skip the waiting question if it is optional; else say it needs an answer. */
-export function skipQuestion(s: Sprint, flow: Flow, id: string, node: QuestionNode): string | undefined {
+function skipQuestion(s: NodeSprint, at: At, node: QuestionNode): string | undefined {
   const run = s.run;
   if (!run) return undefined;
   if (!node.optional) {
     s.say("hints:required");
-    askQuestion(s, flow, id, node);
+    askQuestion(s, at, node);
     return undefined;
   }
   s.session.wait = null;
-  s.recordAnswer(run, id, node.result ?? id, { value: null, skipped: true });
+  s.recordAnswer(run, at.id, node.result ?? at.id, { value: null, skipped: true });
   return node.skipped ?? node.next;
 }

@@ -1,12 +1,16 @@
-import { beginFlow } from "../consent-gate.ts";
-import type { Node } from "../definition/flow.ts";
-import type { Sprint } from "../sprint.ts";
-import { fail } from "./fail.ts";
+// `flow`: enter another flow (after the consent flow, if consent is missing); when it completes, the
+// walk comes back to this node's `next`.
+import { z } from "zod";
+import { FlowId, NodeId } from "../definition/parts.ts";
+import { nodeKind } from "./kind.ts";
 
-/** Enter another flow (after the consent flow, if consent is missing); when it ends, the walk comes back to this node's `next`. */
-export function enterSubflow(s: Sprint, node: Extract<Node, { type: "flow" }>): string | undefined {
-  const flow = s.ctx.flows.get(node.flow);
-  if (!flow) return fail(s, "missing_flow", `flow "${node.flow}" is not loaded`);
-  if (s.session.runs.length >= s.maxDepth) return fail(s, "depth_limit", `more than ${s.maxDepth} flows deep entering "${node.flow}"`);
-  return beginFlow(s, flow, { ...(s.run?.params ?? {}) });
-}
+export const SubflowNode = z.object({ type: z.literal("flow"), flow: FlowId, next: NodeId }).strict();
+export type SubflowNode = z.infer<typeof SubflowNode>;
+
+export const subflow = nodeKind(SubflowNode, {
+  exits: (node) => [{ via: "next", to: node.next }],
+  // Sub-flows see their parents' answers, so what they read is kept for the parent's run too.
+  flows: (node) => [{ via: "flow", to: node.flow }],
+  enter: (_s, at, node) => at.enterFlow(node.flow),
+  resume: (_s, _at, node) => node.next,
+});

@@ -1,4 +1,4 @@
-import type { EngineContext, Lexicon } from "../context.ts";
+import type { Lexicon, Words } from "./lexicon.ts";
 import { normalize } from "./normalize.ts";
 
 // Word lists are read from the lexicon once per (lexicon, language, key): normalizing them on
@@ -35,7 +35,7 @@ export class Reader {
   readonly langs: readonly string[];
 
   constructor(
-    readonly ctx: EngineContext,
+    readonly ctx: Words,
     readonly lang: string,
   ) {
     this.langs = lang === "en" ? ["en"] : [lang, "en"];
