@@ -1,5 +1,5 @@
 import type { Inbound } from "../../src/channel/contract.ts";
-import { TerminalChannel, type TerminalChannelOptions } from "./channel.ts";
+import { TerminalChannel, type TerminalChannelOptions } from "./index.ts";
 
 export interface ChatOptions extends TerminalChannelOptions {
   /** Hand a typed line over and wait until its replies have been printed (the pipeline, or a direct turn). */

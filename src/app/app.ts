@@ -1,7 +1,4 @@
-import type { Server } from "node:http";
-import { TelegramChannel } from "../../bots/telegram/bot.ts";
-import { WhatsAppChannel, whatsappWebClient } from "../../bots/whatsapp/client.ts";
-import type { Channel, ChannelName, ChannelSender } from "../channel/contract.ts";
+import type { Channel, ChannelName, Receiver, Sender } from "../channel/contract.ts";
 import { plannedChannels, readChannelSettings } from "../config/channels.ts";
 import { readPipelineSettings } from "../config/pipeline.ts";
 import { openBroker, readQueueSettings } from "../config/queue.ts";
@@ -14,7 +11,9 @@ import { DatabaseConversationStore } from "../repos/conversations.ts";
 import { RetentionSweeper } from "../retention/retention.ts";
 import type { Broker } from "../queue/types.ts";
 import { openStakeholderDatabase, serverIdentityKeys, type StakeholderDatabase } from "./database.ts";
-import { listeningOn, startHealthServer } from "./health.ts";
+import { channelsFor } from "./channels.ts";
+import { appHealthRoute } from "./health.ts";
+import { listeningOn, startHttpServer } from "./http.ts";
 import { loadRuntime, type Runtime } from "./runtime.ts";
 import { createLog, type Log } from "../log/log.ts";
 import { databaseAnswers } from "../repos/health.ts";
@@ -25,7 +24,8 @@ export interface RunningApp {
   database: StakeholderDatabase;
   broker: Broker;
   pipeline: Pipeline;
-  channels: Channel[];
+  /** What receives in this process (the extra channels included), for health. */
+  receivers: Receiver[];
   /** Stop receiving, finish the jobs in hand, close everything. */
   stop(): Promise<void>;
 }
@@ -36,7 +36,7 @@ export interface AppOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the app logs (default: JSON lines on standard output). */
   log?: Log;
-  /** Extra channels to run (the terminal chat). */
+  /** Extra channels to run (the terminal chat): sent on here, started by their owner. */
   extraChannels?: Channel[];
   /** Serve /healthz (default true). */
   health?: boolean;
@@ -97,23 +97,9 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       log.info(`inloco: queued again from the database: ${relayed.messages} accepted messages, ${relayed.outbox} outbox items, ${relayed.timers} timers`);
     }
 
-    const channels: Channel[] = [...(o.extraChannels ?? [])];
-    const senders = new Map<ChannelName, ChannelSender>();
-    let telegram: TelegramChannel | undefined;
-    if (plan.telegram && o.mode !== "chat") {
-      const webhook = plan.telegram.webhook ? { ...plan.telegram.webhook, port: null } : undefined;
-      telegram = new TelegramChannel({ token: plan.telegram.token, texts: runtime.texts, ...(plan.telegram.apiRoot ? { apiRoot: plan.telegram.apiRoot } : {}), ...(webhook ? { webhook } : {}), log });
-      // Sending needs only the token: a worker sends Telegram replies without receiving.
-      senders.set("telegram", telegram);
-      if (o.mode === "start") channels.push(telegram);
-    }
-    if (plan.whatsapp && o.mode === "start") {
-      const whatsapp = new WhatsAppChannel({ texts: runtime.texts, createClient: whatsappWebClient({ dataDir: plan.whatsapp.dataDir, chromiumPath: plan.whatsapp.chromiumPath }), dataDir: plan.whatsapp.dataDir, log });
-      // One process owns a WhatsApp session: it receives and sends.
-      senders.set("whatsapp", whatsapp);
-      channels.push(whatsapp);
-    }
-    for (const extra of o.extraChannels ?? []) senders.set(extra.channel, extra);
+    const planned = channelsFor(plan, o.mode, runtime.texts, log);
+    const receivers: Receiver[] = [...(o.extraChannels ?? []), ...planned.receivers];
+    const senders = new Map<ChannelName, Sender>([...planned.senders, ...(o.extraChannels ?? [])].map((s) => [s.channel, s]));
     await pipeline.work({ inbound: true, ingest: true, timers: true, outbound: senders, concurrency: pipelineSettings.INLOCO_WORKER_CONCURRENCY, ingestConcurrency: pipelineSettings.INLOCO_INGEST_CONCURRENCY });
     cleanup.unshift(() => pipeline.close());
     if (o.mode !== "chat") {
@@ -123,20 +109,23 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     }
     log.info(`inloco: workers running (${broker.kind === "bullmq" ? "BullMQ on Redis" : "in-process queues"}, ${pipelineSettings.INLOCO_SHARDS} inbound shards; sending on ${[...senders.keys()].join(", ") || "no channel"})`);
 
-    let server: Server | undefined;
-    if (o.health !== false) {
-      server = await startHealthServer(
-        { port: channelSettings.PORT, host: channelSettings.HOST },
-        {
-          database: () => databaseAnswers(database.db.prisma),
-          queue: async () => (broker.kind === "memory" ? "in-process" : (await broker.queues(), true)),
-          channels: () => channels.map((c) => c.health()),
-        },
-        plan.telegram?.webhook && o.mode === "start" ? telegram?.webhookListener() : undefined,
-      );
-      const s = server;
-      cleanup.unshift(() => new Promise<void>((r) => s.close(() => r())));
-      log.info(`inloco: HTTP server on ${listeningOn(s)} (/healthz${plan.telegram?.webhook && o.mode === "start" ? ", the Telegram webhook" : ""})`);
+    // One HTTP server per process: /healthz and the routes receivers need (Telegram's webhook).
+    const routes = receivers.flatMap((r) => r.routes?.() ?? []);
+    if (o.health !== false || routes.length > 0) {
+      const http = await startHttpServer({ port: channelSettings.PORT, host: channelSettings.HOST });
+      cleanup.unshift(() => http.close());
+      if (o.health !== false) {
+        http.mount(
+          "/healthz",
+          appHealthRoute({
+            database: () => databaseAnswers(database.db.prisma),
+            queue: async () => (broker.kind === "memory" ? "in-process" : (await broker.queues(), true)),
+            channels: () => receivers.map((r) => r.health()),
+          }),
+        );
+      }
+      for (const route of routes) http.mount(route.path, route.handle);
+      log.info(`inloco: HTTP server on ${listeningOn(http.server)} (${http.paths().join(", ")})`);
     }
 
     if (queueSettings.INLOCO_DASHBOARD_PORT !== undefined && o.mode !== "chat") {
@@ -154,13 +143,12 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
         log.info(`inloco: queue dashboard on ${dashboard.url}`);
       }
     }
-    for (const channel of channels) {
-      if (o.extraChannels?.includes(channel)) continue; // started by their owner
-      await channel.start((inbound) => pipeline.accept(inbound));
-      cleanup.unshift(() => channel.stop());
+    for (const receiver of planned.receivers) {
+      await receiver.start((inbound) => pipeline.accept(inbound));
+      cleanup.unshift(() => receiver.stop());
     }
     if (o.mode === "start") {
-      const started = channels.map((c) => c.channel);
+      const started = planned.receivers.map((r) => r.channel);
       log.info(`inloco: channels started: ${started.length ? started.join(", ") : "none"}`);
       for (const reason of plan.notStarting) log.warn(`inloco: not started: ${reason}`);
     }
@@ -170,7 +158,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       database,
       broker,
       pipeline,
-      channels,
+      receivers,
       stop: () => (stopping ??= runAll(cleanup, log)),
     };
   } catch (e) {

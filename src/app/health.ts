@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from "node:http";
+import type { RequestListener } from "node:http";
 import type { ChannelHealth } from "../channel/contract.ts";
 
 /** What /healthz reports. */
@@ -26,36 +26,27 @@ export async function checkHealth(checks: HealthChecks): Promise<Health> {
   return { ok, database: database ? "ok" : "down", queue: queue === "in-process" ? "in-process" : queue ? "ok" : "down", channels };
 }
 
-/** Where the HTTP server listens: `port` 0 picks a free one (see `listeningOn`). */
-export interface ListenAddress {
-  port: number;
-  host: string;
+/** What a health route reports: whether all is well (200, else 503) and the JSON body. */
+export interface HealthReport {
+  ok: boolean;
+  body: unknown;
 }
 
-/** An HTTP server answering GET /healthz (200 or 503, JSON) and handing every other request to `fallback`. */
-export async function startHealthServer(listen: ListenAddress, checks: HealthChecks, fallback?: RequestListener): Promise<Server> {
-  const server = createServer((req, res) => {
-    if (req.method === "GET" && (req.url ?? "").split("?")[0] === "/healthz") {
-      void checkHealth(checks).then((h) => res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(h)));
-      return;
+/** GET /healthz: the report as JSON, 200 when all is well and 503 when not; other methods get 405. */
+export function healthRoute(report: () => Promise<HealthReport>): RequestListener {
+  return (req, res) => {
+    if (req.method !== "GET") {
+      req.resume();
+      return void res.writeHead(405, { allow: "GET" }).end();
     }
-    if (fallback) return fallback(req, res);
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(listen.port, listen.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  return server;
+    void report().then((r) => res.writeHead(r.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(r.body)));
+  };
 }
 
-/** The address a listening server is bound to, as a person would type it: `127.0.0.1:8080`, `[::]:8080`. */
-export function listeningOn(server: Server): string {
-  const a = server.address();
-  if (a === null) return "nowhere (not listening)";
-  if (typeof a === "string") return a;
-  return `${a.family === "IPv6" ? `[${a.address}]` : a.address}:${a.port}`;
+/** The app's health route: database, queue and every channel (see checkHealth). */
+export function appHealthRoute(checks: HealthChecks): RequestListener {
+  return healthRoute(async () => {
+    const health = await checkHealth(checks);
+    return { ok: health.ok, body: health };
+  });
 }

@@ -1,3 +1,4 @@
+import type { RequestListener } from "node:http";
 import { z } from "zod";
 import { Input, type Message } from "../engine/index.ts";
 
@@ -76,12 +77,15 @@ export class PermanentSendError extends Error {
   }
 }
 
-/** Sends our messages on one channel. Throws the errors above; anything else is treated as transient. */
-export interface ChannelSender {
+/** Sends our messages on one channel (the platform calls out). Throws the errors above; anything else is treated as transient. */
+export interface Sender {
   readonly channel: ChannelName;
   /** Send one message to an address; resolves with the provider's id of the sent message. */
   send(address: string, message: Message): Promise<{ providerMessageId: string }>;
 }
+
+/** The pipeline's name for a Sender. */
+export type ChannelSender = Sender;
 
 /** The state of a channel, for /healthz. */
 export interface ChannelHealth {
@@ -90,9 +94,25 @@ export interface ChannelHealth {
   detail?: string;
 }
 
-/** A running channel: receives (handing inbound messages over) and sends. */
-export interface Channel extends ChannelSender {
+/**
+ * An HTTP endpoint a receiver needs on the process's one HTTP server (Telegram's webhook; later Slack's
+ * events). The server routes by path alone: the handler answers every method itself.
+ */
+export interface HttpRoute {
+  /** The exact path served, e.g. `/telegram`. */
+  path: string;
+  handle: RequestListener;
+}
+
+/** Takes a channel's updates in (polling, webhook, client events, stdin) and hands inbound messages over. */
+export interface Receiver {
+  readonly channel: ChannelName;
   start(onInbound: InboundHandler): Promise<void>;
   stop(): Promise<void>;
   health(): ChannelHealth;
+  /** The routes to mount on the process's HTTP server before start (none when the receiver needs no HTTP). */
+  routes?(): HttpRoute[];
 }
+
+/** A running channel: its receiver and its sender, as one object. */
+export type Channel = Receiver & Sender;

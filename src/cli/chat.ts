@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { TerminalChannel } from "../../bots/terminal/channel.ts";
+import { TerminalChannel } from "../../bots/terminal/index.ts";
 import { runChat } from "../../bots/terminal/chat.ts";
 import { startApp } from "../app/app.ts";
 import { loadRuntime } from "../app/runtime.ts";

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { fetchBotUsername } from "../../bots/telegram/bot.ts";
+import { fetchBotUsername } from "../../bots/telegram/username.ts";
 import { readChannelSettings } from "../config/channels.ts";
 import { ConfigError } from "../config/env.ts";
 import { openDatabase } from "../db/index.ts";

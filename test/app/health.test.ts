@@ -3,7 +3,8 @@ import type { Server } from "node:http";
 import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
-import { listeningOn, startHealthServer, type HealthChecks } from "../../src/app/health.ts";
+import { appHealthRoute, type HealthChecks } from "../../src/app/health.ts";
+import { listeningOn, startHttpServer, type ListenAddress } from "../../src/app/http.ts";
 
 const checks: HealthChecks = { database: async () => true, queue: async () => "in-process", channels: () => [] };
 let server: Server | undefined;
@@ -11,6 +12,13 @@ afterEach(async () => {
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   server = undefined;
 });
+
+/** The process's HTTP server serving the app's /healthz, as the app starts it. */
+async function startHealthServer(listen: ListenAddress, checks: HealthChecks): Promise<Server> {
+  const http = await startHttpServer(listen);
+  http.mount("/healthz", appHealthRoute(checks));
+  return http.server;
+}
 
 /** Whether a TCP connection to host:port is accepted. */
 function accepts(host: string, port: number): Promise<boolean> {

@@ -1,7 +1,7 @@
 // A fake whatsapp-web.js client: an EventEmitter with the events and methods the channel uses,
 // recording what was sent. Each instance is one browser session; the factory counts them.
 import { EventEmitter } from "node:events";
-import type { WhatsAppClient, WhatsAppClientFactory } from "../../bots/whatsapp/client.ts";
+import type { WhatsAppClient, WhatsAppClientFactory } from "../../bots/whatsapp/web-client.ts";
 import type { WhatsAppMessage } from "../../bots/whatsapp/inbound.ts";
 
 export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {

@@ -1,14 +1,18 @@
 // Each channel played by its fake platform, for the shared contract suite and the channel tests.
 import { mkdtempSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import type { InlineKeyboardButton, Update } from "grammy/types";
-import { TelegramChannel, type TelegramWebhookOptions } from "../../bots/telegram/bot.ts";
-import { TerminalChannel } from "../../bots/terminal/channel.ts";
-import { WhatsAppChannel } from "../../bots/whatsapp/client.ts";
+import { TelegramChannel } from "../../bots/telegram/index.ts";
+import type { TelegramWebhookOptions } from "../../bots/telegram/receiver.ts";
+import { TerminalChannel } from "../../bots/terminal/index.ts";
+import { WhatsAppChannel } from "../../bots/whatsapp/index.ts";
 import type { WhatsAppMessage } from "../../bots/whatsapp/inbound.ts";
 import type { Inbound, InboundHandler } from "../../src/channel/contract.ts";
+import { healthRoute } from "../../src/app/health.ts";
+import { startHttpServer, type HttpServer } from "../../src/app/http.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
 import type { Action, ChannelHarness, Driver, Shown } from "./contract.ts";
 import { numberOf } from "./contract.ts";
@@ -132,8 +136,7 @@ export function telegramHarness(mode: "polling" | "webhook" = "polling"): Channe
     async open(texts, handler) {
       const api = await FakeBotApi.start();
       harness.api = api;
-      const webhook: TelegramWebhookOptions | undefined =
-        mode === "webhook" ? { url: "https://bot.example.org/telegram/hook", secret: "s3cret-Token_1", port: 0, host: "127.0.0.1" } : undefined;
+      const webhook: TelegramWebhookOptions | undefined = mode === "webhook" ? { url: "https://bot.example.org/telegram/hook", secret: "s3cret-Token_1" } : undefined;
       const channel = new TelegramChannel({
         token: BOT_TOKEN,
         texts,
@@ -143,12 +146,13 @@ export function telegramHarness(mode: "polling" | "webhook" = "polling"): Channe
         ...(webhook ? { webhook } : {}),
         log: () => undefined,
       });
+      const http = webhook ? await serveChannel(channel) : undefined;
       await channel.start(handler(channel));
       let last: Update | undefined;
       const deliver = async (update: Omit<Update, "update_id"> & { update_id?: number }) => {
-        if (webhook) {
+        if (webhook && http) {
           last = { ...update, update_id: update.update_id ?? nextWebhookId++ } as Update;
-          const res = await postUpdate(channel, last, webhook.secret);
+          const res = await postUpdate(http, last, webhook.secret);
           if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
         } else {
           last = api.push(update);
@@ -166,6 +170,7 @@ export function telegramHarness(mode: "polling" | "webhook" = "polling"): Channe
         block: () => api.fail("sendMessage", { error_code: 403, description: "Forbidden: bot was blocked by the user" }, { chatId: chat }),
         async close() {
           await channel.stop();
+          await http?.close();
           await api.close();
         },
       };
@@ -174,12 +179,27 @@ export function telegramHarness(mode: "polling" | "webhook" = "polling"): Channe
   return harness;
 }
 
+/**
+ * The process's one HTTP server, as the app runs it, carrying a channel's routes (Telegram's webhook) and
+ * a /healthz that reports that channel alone.
+ */
+export async function serveChannel(channel: TelegramChannel): Promise<HttpServer> {
+  const http = await startHttpServer({ port: 0, host: "127.0.0.1" });
+  http.mount("/healthz", healthRoute(async () => ({ ok: channel.health().state === "ready", body: channel.health() })));
+  for (const route of channel.routes()) http.mount(route.path, route.handle);
+  return http;
+}
+
+/** The port an HTTP server of the tests listens on (127.0.0.1). */
+export function portOf(http: HttpServer): number {
+  return (http.server.address() as AddressInfo).port;
+}
+
 let nextWebhookId = 50_000;
 
-/** POST an update to the channel's webhook server, as Telegram does. */
-export function postUpdate(channel: TelegramChannel, update: unknown, secret: string | undefined, path = "/telegram/hook"): Promise<Response> {
-  const port = channel.address()?.port;
-  return fetch(`http://127.0.0.1:${port}${path}`, {
+/** POST an update to the webhook on the HTTP server, as Telegram does. */
+export function postUpdate(http: HttpServer, update: unknown, secret: string | undefined, path = "/telegram/hook"): Promise<Response> {
+  return fetch(`http://127.0.0.1:${portOf(http)}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(secret !== undefined ? { "x-telegram-bot-api-secret-token": secret } : {}) },
     body: JSON.stringify(update),

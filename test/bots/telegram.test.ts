@@ -4,12 +4,13 @@ import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import type { Update } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
-import { TelegramChannel } from "../../bots/telegram/bot.ts";
+import { TelegramChannel } from "../../bots/telegram/index.ts";
 import { readCallbackData, writeCallbackData } from "../../bots/telegram/callback-data.ts";
 import { telegramInbound } from "../../bots/telegram/inbound.ts";
 import { splitText, telegramOutbound } from "../../bots/telegram/outbound.ts";
 import { MAX_MEDIA_REF_BYTES, PermanentSendError, RateLimitedError, RecipientGoneError, type Inbound } from "../../src/channel/contract.ts";
 import { checkHealth } from "../../src/app/health.ts";
+import type { HttpServer } from "../../src/app/http.ts";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 import { normalize, wordsOf, type Message } from "../../src/engine/index.ts";
 import { Texts } from "../../src/i18n/texts.ts";
@@ -19,7 +20,7 @@ import { testHost, type TestHost } from "../support/host.ts";
 import { channelContext, channelTexts } from "./context.ts";
 import type { Action, Driver } from "./contract.ts";
 import { BOT_INFO, BOT_TOKEN, FakeBotApi } from "./fake-bot-api.ts";
-import { postUpdate, telegramHarness, telegramView } from "./harnesses.ts";
+import { portOf, postUpdate, serveChannel, telegramHarness, telegramView } from "./harnesses.ts";
 
 const texts = channelTexts();
 const en = (key: string) => texts.t("en", key);
@@ -57,13 +58,16 @@ async function recordingChannel(o: { webhook?: boolean; fail?: (api: FakeBotApi)
     pollTimeoutSeconds: 5,
     retry: { initialMs: 5, maxMs: 20 },
     log: (line) => void logs.push(line),
-    ...(o.webhook ? { webhook: { url: "https://bot.example.org/telegram/hook", secret: SECRET, port: 0, host: "127.0.0.1" } } : {}),
+    ...(o.webhook ? { webhook: { url: "https://bot.example.org/telegram/hook", secret: SECRET } } : {}),
   });
+  // Webhook mode: the channel's route on an HTTP server of the process's kind (the app's has one per process).
+  const http = o.webhook ? await serveChannel(channel) : undefined;
   cleanups.push(async () => {
     await channel.stop();
+    await http?.close();
     await api?.close();
   });
-  return { api: api as FakeBotApi, channel, got, logs, handler: async (i: Inbound) => void got.push(i) };
+  return { api: api as FakeBotApi, channel, http: http as HttpServer, got, logs, handler: async (i: Inbound) => void got.push(i) };
 }
 
 const last = (api: FakeBotApi) => api.messages(CHAT).at(-1);
@@ -254,32 +258,32 @@ describe("telegram: updates that must not be answered", () => {
 
 describe("telegram: webhook", () => {
   it("registers the webhook with its secret and answers only requests that carry it", async () => {
-    const { api, channel, got, handler } = await recordingChannel({ webhook: true });
+    const { api, channel, http, got, handler } = await recordingChannel({ webhook: true });
     await channel.start(handler);
     expect(api.callsOf("setWebhook")).toEqual([
       { url: "https://bot.example.org/telegram/hook", secret_token: SECRET, allowed_updates: ["message", "callback_query", "my_chat_member"] },
     ]);
     const update = { update_id: 9, ...api.textUpdate(CHAT, "hello") };
-    expect((await postUpdate(channel, update, undefined)).status).toBe(401);
-    expect((await postUpdate(channel, update, "wrong-secret")).status).toBe(401);
-    expect((await postUpdate(channel, update, `${SECRET}x`)).status).toBe(401);
-    expect((await postUpdate(channel, update, SECRET, "/elsewhere")).status).toBe(404);
+    expect((await postUpdate(http, update, undefined)).status).toBe(401);
+    expect((await postUpdate(http, update, "wrong-secret")).status).toBe(401);
+    expect((await postUpdate(http, update, `${SECRET}x`)).status).toBe(401);
+    expect((await postUpdate(http, update, SECRET, "/elsewhere")).status).toBe(404);
     expect(got).toHaveLength(0);
-    const bad = await fetch(`http://127.0.0.1:${channel.address()?.port}/telegram/hook`, {
+    const bad = await fetch(`http://127.0.0.1:${portOf(http)}/telegram/hook`, {
       method: "POST",
       headers: { "x-telegram-bot-api-secret-token": SECRET },
       body: "{not json",
     });
     expect(bad.status).toBe(400);
     expect(got).toHaveLength(0);
-    expect((await postUpdate(channel, update, SECRET)).status).toBe(200);
+    expect((await postUpdate(http, update, SECRET)).status).toBe(200);
     expect(got.map((i) => i.input)).toEqual([{ type: "text", text: "hello" }]);
-    const health = await fetch(`http://127.0.0.1:${channel.address()?.port}/healthz`);
+    const health = await fetch(`http://127.0.0.1:${portOf(http)}/healthz`);
     expect(await health.json()).toEqual({ channel: "telegram", state: "ready" });
   });
 
   it("answers 500 when the update can't be handed over, so Telegram delivers it again", async () => {
-    const { api, channel } = await recordingChannel({ webhook: true });
+    const { api, channel, http } = await recordingChannel({ webhook: true });
     let fail = true;
     const got: Inbound[] = [];
     await channel.start(async (i) => {
@@ -287,9 +291,9 @@ describe("telegram: webhook", () => {
       got.push(i);
     });
     const update = { update_id: 10, ...api.textUpdate(CHAT, "hello") };
-    expect((await postUpdate(channel, update, SECRET)).status).toBe(500);
+    expect((await postUpdate(http, update, SECRET)).status).toBe(500);
     fail = false;
-    expect((await postUpdate(channel, update, SECRET)).status).toBe(200);
+    expect((await postUpdate(http, update, SECRET)).status).toBe(200);
     expect(got.map((i) => i.messageId)).toEqual(["10"]);
   });
 });
@@ -304,10 +308,10 @@ describe("telegram: updates of a shape we don't handle", () => {
   const tapWithoutFrom = (update_id: number) => ({ update_id, callback_query: { id: "q1", chat_instance: "c", data: "x" } });
 
   it("webhook: each is answered 200 with one log line naming the update, and nothing is handed over", async () => {
-    const { api, channel, got, handler, logs } = await recordingChannel({ webhook: true });
+    const { api, channel, http, got, handler, logs } = await recordingChannel({ webhook: true });
     await channel.start(handler);
     logs.length = 0;
-    for (const update of [noChat(20), textChatId(21), tapWithoutFrom(22)]) expect((await postUpdate(channel, update, SECRET)).status).toBe(200);
+    for (const update of [noChat(20), textChatId(21), tapWithoutFrom(22)]) expect((await postUpdate(http, update, SECRET)).status).toBe(200);
     expect(got).toHaveLength(0);
     expect(logs).toHaveLength(3);
     expect(logs[0]).toMatch(/^telegram: update 20 dropped: malformed update: message\.chat/);
@@ -316,7 +320,7 @@ describe("telegram: updates of a shape we don't handle", () => {
     // Field names only: never the text or the value that was wrong.
     expect(logs.join("\n")).not.toMatch(/hello|not-a-number/);
     expect(api.callsOf("answerCallbackQuery")).toHaveLength(0);
-    expect((await postUpdate(channel, { update_id: 23, ...api.textUpdate(CHAT, "hello") }, SECRET)).status).toBe(200);
+    expect((await postUpdate(http, { update_id: 23, ...api.textUpdate(CHAT, "hello") }, SECRET)).status).toBe(200);
     expect(got.map((i) => i.messageId)).toEqual(["23"]);
   });
 

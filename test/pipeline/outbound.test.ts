@@ -2,7 +2,7 @@
 // (addresses of jobs running at once are looked up together). On a real PostgreSQL.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TelegramChannel } from "../../bots/telegram/bot.ts";
+import { TelegramChannel } from "../../bots/telegram/index.ts";
 import { generateKey, IdentityVault } from "../../src/db/index.ts";
 import type { Sql } from "../../src/db/sql.ts";
 import type { Message } from "../../src/engine/index.ts";

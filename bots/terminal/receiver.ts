@@ -1,16 +1,12 @@
-// The terminal as a channel: one person (a user name) typing lines, the bot's replies printed as text.
-import { randomUUID } from "node:crypto";
+// Lines in from the terminal: each typed (or piped) line converted (inbound.ts) and handed over, one at a
+// time. At a keyboard there is a banner and a prompt; piped in, each line is echoed, as a transcript.
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { RecipientGoneError, type Channel, type ChannelHealth, type Inbound, type InboundHandler } from "../../src/channel/contract.ts";
-import type { Message } from "../../src/engine/index.ts";
-import type { Texts } from "../../src/i18n/texts.ts";
+import type { ChannelHealth, Inbound, InboundHandler, Receiver } from "../../src/channel/contract.ts";
 import { isIgnored } from "../ignored.ts";
 import { terminalInbound } from "./inbound.ts";
-import { terminalOutput } from "./outbound.ts";
 
-export interface TerminalChannelOptions {
-  texts: Texts;
+export interface TerminalReceiverOptions {
   /** Who is typing: each name is a separate person with their own conversation. */
   user: string;
   /** The person's language, as a hint for a new contact. */
@@ -21,28 +17,24 @@ export interface TerminalChannelOptions {
   interactive: boolean;
   /** Start by handing over `/start`, so the bot speaks first (default true). */
   greet?: boolean;
-  /** Ids of typed lines (default random UUIDs, unique across runs). */
-  newId?: () => string;
-  now?: () => Date;
+  /** Ids of typed lines. */
+  newId: () => string;
+  now: () => Date;
 }
 
-export class TerminalChannel implements Channel {
+/** Reads the person's lines from the input until it ends or /quit. */
+export class TerminalReceiver implements Receiver {
   readonly channel = "terminal" as const;
   private lines: Interface | undefined;
   private state: ChannelHealth["state"] = "stopped";
   private reading: Promise<void> = Promise.resolve();
-  private readonly newId: () => string;
-  private readonly now: () => Date;
 
-  constructor(private readonly o: TerminalChannelOptions) {
-    this.newId = o.newId ?? randomUUID;
-    this.now = o.now ?? (() => new Date());
-  }
+  constructor(private readonly o: TerminalReceiverOptions) {}
 
   /** Greets (like tapping Start in Telegram: the bot speaks first), then reads lines until the input ends or /quit. */
   async start(onInbound: InboundHandler): Promise<void> {
     this.state = "ready";
-    if (this.o.interactive) this.write(`In Loco terminal chat — you are "${this.o.user}". Type /quit to leave.\n`);
+    if (this.o.interactive) this.o.output.write(`In Loco terminal chat — you are "${this.o.user}". Type /quit to leave.\n\n`);
     if (this.o.greet !== false) {
       const greeting = this.inbound("/start") as Inbound;
       // `--lang`: the language is chosen already, so the bot doesn't ask it.
@@ -60,20 +52,16 @@ export class TerminalChannel implements Channel {
     return this.reading;
   }
 
+  /** Stop reading and wait for the line in hand. */
   async stop(): Promise<void> {
     this.lines?.close();
     await this.reading;
     this.state = "stopped";
   }
 
+  /** Ready while reading, stopped once the person has left. */
   health(): ChannelHealth {
     return { channel: "terminal", state: this.state };
-  }
-
-  async send(address: string, message: Message): Promise<{ providerMessageId: string }> {
-    if (this.o.output.writableEnded || this.o.output.destroyed) throw new RecipientGoneError("terminal", `the terminal of ${address} is closed`);
-    this.write(`${this.o.interactive ? "\n🤖 " : ""}${terminalOutput(message, this.o.texts)}\n`);
-    return { providerMessageId: this.newId() };
   }
 
   private async read(lines: Interface, onInbound: InboundHandler): Promise<void> {
@@ -96,10 +84,6 @@ export class TerminalChannel implements Channel {
   }
 
   private inbound(line: string) {
-    return terminalInbound(line, { user: this.o.user, messageId: this.newId(), now: this.now(), ...(this.o.lang ? { language: this.o.lang } : {}) });
-  }
-
-  private write(text: string): void {
-    this.o.output.write(`${text}\n`);
+    return terminalInbound(line, { user: this.o.user, messageId: this.o.newId(), now: this.o.now(), ...(this.o.lang ? { language: this.o.lang } : {}) });
   }
 }

@@ -1,99 +1,18 @@
-// The WhatsApp channel's wiring: the only file that touches whatsapp-web.js. A browser (Chromium, driven
-// by puppeteer) runs WhatsApp Web for one linked phone number; messages are converted (inbound.ts) and
-// handed over in the order they arrive, and our messages are sent as numbered text (outbound.ts).
-import { accessSync, constants } from "node:fs";
+// Messages in from WhatsApp: the WhatsApp Web client's events (web-client.ts), converted (inbound.ts) and
+// handed over in the order they arrive. The client is reconnected when it drops, and linked by QR code.
 import { mkdir, rm } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Writable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import QRCode from "qrcode";
-import { RecipientGoneError, type Channel, type ChannelHealth, type InboundHandler } from "../../src/channel/contract.ts";
-import type { Message } from "../../src/engine/index.ts";
-import type { Texts } from "../../src/i18n/texts.ts";
+import type { ChannelHealth, InboundHandler, Receiver } from "../../src/channel/contract.ts";
+import { processLog } from "../../src/log/log.ts";
 import { DEFAULT_PATIENCE, describe, handOverPatiently, type Patience } from "../handover.ts";
 import { isIgnored } from "../ignored.ts";
 import { whatsappInbound, type WhatsAppMessage } from "./inbound.ts";
-import { whatsappOutbound } from "./outbound.ts";
-import { processLog } from "../../src/log/log.ts";
+import { ChromiumMissingError, whatsappFolder, type WhatsAppClient, type WhatsAppClientFactory } from "./web-client.ts";
 
-/** The part of whatsapp-web.js's `Client` we use: its events and three methods. */
-export interface WhatsAppClient {
-  on(event: "qr", listener: (qr: string) => void): unknown;
-  on(event: "ready", listener: () => void): unknown;
-  on(event: "message", listener: (message: WhatsAppMessage) => void): unknown;
-  on(event: "auth_failure", listener: (message: string) => void): unknown;
-  on(event: "disconnected", listener: (reason: string) => void): unknown;
-  initialize(): Promise<void>;
-  destroy(): Promise<void>;
-  /** Resolves with the sent message, or undefined when WhatsApp has no such chat. */
-  sendMessage(chatId: string, content: string): Promise<{ id: { _serialized: string } } | undefined>;
-}
-
-/** Makes a fresh client: at start and after each disconnection (a disconnected client can't be reused). */
-export type WhatsAppClientFactory = () => WhatsAppClient | Promise<WhatsAppClient>;
-
-/** Chromium isn't where CHROMIUM_PATH says: found before anything is launched. */
-export class ChromiumMissingError extends Error {
-  override readonly name = "ChromiumMissingError";
-  constructor(readonly path: string) {
-    super(
-      `whatsapp: no Chromium at ${path}. Install it (Debian/Ubuntu: apt-get install chromium) ` +
-        `or set CHROMIUM_PATH to a Chromium or Chrome binary.`,
-    );
-  }
-}
-
-/** Flags for a headless Chromium on a server, possibly as root, in a container with a small /dev/shm. */
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-setuid-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-extensions",
-  "--disable-default-apps",
-  "--disable-sync",
-  "--no-first-run",
-  "--no-default-browser-check",
-  "--mute-audio",
-];
-
-export interface WhatsAppWebSettings {
-  /** The data folder (INLOCO_DATA_DIR); the session is kept in its `whatsapp` subfolder. */
-  dataDir: string;
-  /** The browser binary (CHROMIUM_PATH). */
-  chromiumPath: string;
-}
-
-/** The folder of the WhatsApp session, its web cache and the login QR code. */
-export const whatsappFolder = (dataDir: string): string => resolve(dataDir, "whatsapp");
-
-/** The real client: WhatsApp Web in the system's Chromium, the session kept in the data folder. */
-export function whatsappWebClient(settings: WhatsAppWebSettings): WhatsAppClientFactory {
-  return async () => {
-    assertExecutable(settings.chromiumPath);
-    // Loaded only here, so nothing else pays for puppeteer.
-    const { default: wwebjs } = await import("whatsapp-web.js");
-    const folder = whatsappFolder(settings.dataDir);
-    const client = new wwebjs.Client({
-      authStrategy: new wwebjs.LocalAuth({ dataPath: folder }),
-      webVersionCache: { type: "local", path: join(folder, "web-cache") },
-      puppeteer: { executablePath: settings.chromiumPath, headless: true, args: CHROMIUM_ARGS },
-    });
-    return client as unknown as WhatsAppClient;
-  };
-}
-
-function assertExecutable(path: string): void {
-  try {
-    accessSync(path, constants.X_OK);
-  } catch {
-    throw new ChromiumMissingError(path);
-  }
-}
-
-export interface WhatsAppChannelOptions {
-  texts: Texts;
+export interface WhatsAppReceiverOptions {
   createClient: WhatsAppClientFactory;
   /** The data folder: the login QR code is written to its `whatsapp` subfolder. */
   dataDir: string;
@@ -111,8 +30,8 @@ export interface WhatsAppChannelOptions {
 
 const DEFAULT_RECONNECT: Patience = { initialMs: 2_000, maxMs: 5 * 60_000 };
 
-/** WhatsApp (through WhatsApp Web) as a channel. */
-export class WhatsAppChannel implements Channel {
+/** Messages in from WhatsApp Web: owns the client (connecting, reconnecting, linking by QR code) that the sender uses. */
+export class WhatsAppReceiver implements Receiver {
   readonly channel = "whatsapp" as const;
   private client: WhatsAppClient | undefined;
   private onInbound: InboundHandler | undefined;
@@ -127,7 +46,7 @@ export class WhatsAppChannel implements Channel {
   private readonly now: () => Date;
   private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(private readonly options: WhatsAppChannelOptions) {
+  constructor(private readonly options: WhatsAppReceiverOptions) {
     this.log = options.log ?? processLog;
     this.now = options.now ?? (() => new Date());
     this.sleep = options.sleep ?? ((ms) => delay(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined));
@@ -138,6 +57,7 @@ export class WhatsAppChannel implements Channel {
     return join(whatsappFolder(this.options.dataDir), "login-qr.png");
   }
 
+  /** Connect (a missing browser fails the start; anything else is retried in the background) and hand messages over. */
   async start(onInbound: InboundHandler): Promise<void> {
     this.onInbound = onInbound;
     this.stopping = new AbortController();
@@ -154,6 +74,7 @@ export class WhatsAppChannel implements Channel {
     }
   }
 
+  /** Finish handing over what was received, then close the browser. */
   async stop(): Promise<void> {
     this.stopping.abort();
     const client = this.client;
@@ -168,23 +89,14 @@ export class WhatsAppChannel implements Channel {
     return this.chain;
   }
 
+  /** Starting (not linked yet), ready, reconnecting, stopped or failed, with why. */
   health(): ChannelHealth {
     return { channel: "whatsapp", state: this.state, ...(this.detail ? { detail: this.detail } : {}) };
   }
 
-  async send(address: string, message: Message): Promise<{ providerMessageId: string }> {
-    const client = this.client;
-    // Not a verdict on the person: the pipeline tries again once we are back.
-    if (!client || this.state !== "ready") throw new Error(`whatsapp: not connected (${this.state})`);
-    let sent: Awaited<ReturnType<WhatsAppClient["sendMessage"]>>;
-    try {
-      sent = await client.sendMessage(address, whatsappOutbound(message, this.options.texts));
-    } catch (e) {
-      if (/invalid wid|wid error|no lid for user|not a whatsapp user/i.test(describe(e))) throw new RecipientGoneError("whatsapp", describe(e));
-      throw e;
-    }
-    if (!sent) throw new RecipientGoneError("whatsapp", `no chat ${address}`);
-    return { providerMessageId: sent.id._serialized };
+  /** The client while it is connected and ready; undefined otherwise (connecting, reconnecting, stopped). */
+  readyClient(): WhatsAppClient | undefined {
+    return this.state === "ready" ? this.client : undefined;
   }
 
   private async connect(): Promise<void> {

@@ -1,52 +1,36 @@
-// The Telegram channel's wiring: the only file that runs grammY. Updates arrive by long polling (default)
-// or by webhook; each is converted (inbound.ts) and handed over; our messages are rendered (outbound.ts)
-// and sent. Queueing, ordering and rate limits belong to the pipeline, not here.
-import { createHash, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+// Telegram updates in: by long polling (default) or by webhook (a route on the process's HTTP server,
+// see webhook.ts). Each update is converted (inbound.ts) and handed over; taps are acknowledged and
+// groups greeted here. Queueing, ordering and rate limits belong to the pipeline, not here.
 import { setTimeout as delay } from "node:timers/promises";
-import { Bot, HttpError, type Transformer } from "grammy";
-import type { CallbackQuery, Update, UserFromGetMe } from "grammy/types";
-import type { Channel, ChannelHealth, Inbound, InboundHandler } from "../../src/channel/contract.ts";
-import type { Message } from "../../src/engine/index.ts";
+import type { Bot, Transformer } from "grammy";
+import type { CallbackQuery, Update } from "grammy/types";
+import type { ChannelHealth, HttpRoute, Inbound, InboundHandler, Receiver } from "../../src/channel/contract.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
+import { processLog } from "../../src/log/log.ts";
 import { DEFAULT_PATIENCE, describe, handOverPatiently, type Patience } from "../handover.ts";
 import { isIgnored } from "../ignored.ts";
+import { seconds, unreachable, withTimeout, type SignalLike } from "./call-limits.ts";
 import { greetGroup } from "./group-greeting.ts";
 import { malformed, telegramInbound, type TelegramIgnored } from "./inbound.ts";
 import { setMenu } from "./menu.ts";
-import { tapEdit, telegramOutbound } from "./outbound.ts";
-import { sendError } from "./send-error.ts";
-import { processLog } from "../../src/log/log.ts";
-
-export { BOT_COMMANDS } from "./menu.ts";
-export { sendError } from "./send-error.ts";
+import { tapEdit } from "./outbound.ts";
+import { telegramWebhookRoute } from "./webhook.ts";
 
 /** The updates we act on; everything else (edits, reactions, channel posts) is never even fetched. */
 export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
 /** The calls a start can't do without: retried (with a log line each time) until Telegram answers. */
 const START_CALLS = new Set(["getMe", "deleteWebhook", "setWebhook"]);
 const DEFAULT_REACH_RETRY: Patience = { initialMs: 1_000, maxMs: 60_000 };
-const SECRET_HEADER = "x-telegram-bot-api-secret-token";
-// A Telegram update is a few kilobytes at most.
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface TelegramWebhookOptions {
-  /** The public https URL Telegram posts updates to; its path is the one served. */
+  /** The public https URL Telegram posts updates to; its path is the route served (see `routes()`). */
   url: string;
   /** Sent by Telegram in X-Telegram-Bot-Api-Secret-Token: requests without it are refused. */
   secret: string;
-  /** Port of the local HTTP server (0: any free port, see `address()`); null when the app mounts `webhookListener()` on its own server. */
-  port: number | null;
-  host?: string;
 }
 
-export interface TelegramChannelOptions {
-  token: string;
+export interface TelegramReceiverOptions {
   texts: Texts;
-  /** A self-hosted Bot API server (or a test's fake), without a trailing slash. */
-  apiRoot?: string;
-  /** Who the bot is, when known: saves the getMe call at start. */
-  botInfo?: UserFromGetMe;
   /** Receive by webhook instead of long polling. */
   webhook?: TelegramWebhookOptions;
   /** Long-polling timeout in seconds (default 30). */
@@ -61,31 +45,34 @@ export interface TelegramChannelOptions {
   log?: (line: string) => void;
 }
 
-/** Telegram as a channel: receives updates, hands inbound messages over, sends our messages. */
-export class TelegramChannel implements Channel {
+/** Receives a bot's updates and hands inbound messages over; watches every call the bot makes (its sends too). */
+export class TelegramReceiver implements Receiver {
   readonly channel = "telegram" as const;
-  private readonly bot: Bot;
   private readonly log: (line: string) => void;
   private readonly now: () => Date;
+  private readonly webhook: HttpRoute | undefined;
   private onInbound: InboundHandler | undefined;
   private state: ChannelHealth["state"] = "stopped";
   private detail: string | undefined;
   private polling: Promise<void> | undefined;
-  private server: Server | undefined;
   private stopping = new AbortController();
   /** getUpdates calls failed in a row while polling (Telegram or the network down). */
   private failedPolls = 0;
 
-  constructor(private readonly options: TelegramChannelOptions) {
-    this.bot = new Bot(options.token, {
-      ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-      client: options.apiRoot ? { apiRoot: options.apiRoot.replace(/\/+$/, "") } : {},
-    });
+  constructor(
+    private readonly bot: Bot,
+    private readonly options: TelegramReceiverOptions,
+  ) {
     this.log = options.log ?? processLog;
     this.now = options.now ?? (() => new Date());
     this.bot.api.config.use(this.watchCalls);
-    this.bot.use((ctx) => this.receive(ctx.update, "polling"));
+    const via = options.webhook ? "webhook" : "polling";
+    this.bot.use((ctx) => this.receive(ctx.update, via));
     this.bot.catch((e) => this.log(`telegram: update ${e.ctx.update.update_id} failed: ${describe(e.error)}`));
+    // Made once, in webhook mode only: grammY's webhook callback forbids polling with the same bot.
+    this.webhook = options.webhook
+      ? telegramWebhookRoute(this.bot, { path: new URL(options.webhook.url).pathname, secret: options.webhook.secret, accepting: () => this.onInbound !== undefined, log: this.log })
+      : undefined;
   }
 
   /** The bot's @username (known once started, or when botInfo was given). */
@@ -93,14 +80,13 @@ export class TelegramChannel implements Channel {
     return this.bot.isInited() ? this.bot.botInfo.username : undefined;
   }
 
-  /** The webhook server's address (after start in webhook mode). */
-  address(): { port: number } | undefined {
-    const a = this.server?.address();
-    return a && typeof a === "object" ? { port: a.port } : undefined;
+  /** In webhook mode, the webhook's route, for the process's HTTP server; none when polling. */
+  routes(): HttpRoute[] {
+    return this.webhook ? [this.webhook] : [];
   }
 
+  /** Reach Telegram (retrying while it can't be reached), set the menu, then poll or register the webhook. */
   async start(onInbound: InboundHandler): Promise<void> {
-    this.onInbound = onInbound;
     this.stopping = new AbortController();
     this.state = "starting";
     this.detail = undefined;
@@ -108,11 +94,14 @@ export class TelegramChannel implements Channel {
     try {
       await this.bot.init();
       await setMenu(this.bot.api, this.options.texts, this.log);
-      if (this.options.webhook) await this.startWebhook(this.options.webhook);
+      // Webhook updates are taken from now on (the route answers 500 before): the route is on the HTTP
+      // server already, so the first delivery after setWebhook finds us.
+      this.onInbound = onInbound;
+      if (this.options.webhook) await this.bot.api.setWebhook(this.options.webhook.url, { secret_token: this.options.webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
       else await this.startPolling();
       this.state = "ready";
       this.detail = undefined;
-      this.log(`telegram: @${this.bot.botInfo.username} ready (${this.options.webhook ? (this.address() ? `webhook on port ${this.address()?.port}` : "webhook on the app's HTTP server") : "long polling"})`);
+      this.log(`telegram: @${this.bot.botInfo.username} ready (${this.webhook ? `webhook at ${this.webhook.path} on the app's HTTP server` : "long polling"})`);
     } catch (e) {
       // Stopped while still trying to reach Telegram: that is a stop, not a failure.
       if (!this.stopping.signal.aborted) this.fail(e);
@@ -120,6 +109,7 @@ export class TelegramChannel implements Channel {
     }
   }
 
+  /** Stop polling; a webhook stays registered, so Telegram keeps updates until we are back. */
   async stop(): Promise<void> {
     this.stopping.abort();
     if (this.polling) {
@@ -127,95 +117,12 @@ export class TelegramChannel implements Channel {
       await this.polling;
       this.polling = undefined;
     }
-    if (this.server) {
-      const server = this.server;
-      this.server = undefined;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Requests still running get a moment to finish; Telegram delivers again whatever we don't answer.
-        setTimeout(() => server.closeAllConnections(), 5_000).unref();
-      });
-    }
     this.state = "stopped";
   }
 
+  /** Starting, ready, reconnecting (polls failing), stopped or failed, with why. */
   health(): ChannelHealth {
     return { channel: "telegram", state: this.state, ...(this.detail ? { detail: this.detail } : {}) };
-  }
-
-  async send(address: string, message: Message): Promise<{ providerMessageId: string }> {
-    let sent: { message_id: number } | undefined;
-    for (const call of telegramOutbound(message, this.options.texts)) {
-      try {
-        sent = await this.bot.api.raw.sendMessage({ chat_id: address, ...call.payload });
-      } catch (e) {
-        throw sendError(e);
-      }
-    }
-    return { providerMessageId: String(sent?.message_id ?? "") };
-  }
-
-  /** The webhook endpoint as a request listener, to mount on a server of one's own. */
-  webhookListener(): RequestListener {
-    const webhook = this.options.webhook;
-    if (!webhook) throw new Error("telegram: webhook mode is not configured");
-    const path = new URL(webhook.url).pathname;
-    const secret = digest(webhook.secret);
-    return (req, res) => {
-      void this.serveWebhook(req, res, path, secret).catch((e: unknown) => {
-        this.log(`telegram: webhook request failed: ${describe(e)}`);
-        if (!res.headersSent) res.writeHead(500).end();
-      });
-    };
-  }
-
-  private async serveWebhook(req: IncomingMessage, res: ServerResponse, path: string, secret: Buffer): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (req.method === "GET" && url.pathname === "/healthz") {
-      const health = this.health();
-      return void res.writeHead(health.state === "ready" ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(health));
-    }
-    if (url.pathname !== path) return refuse(req, res, 404);
-    if (req.method !== "POST") return refuse(req, res, 405);
-    const given = req.headers[SECRET_HEADER];
-    if (typeof given !== "string" || !timingSafeEqual(digest(given), secret)) return refuse(req, res, 401);
-    const body = await readBody(req);
-    if (body === undefined) return refuse(req, res, 413);
-    let update: Update;
-    try {
-      update = JSON.parse(body) as Update;
-    } catch {
-      return void res.writeHead(400).end();
-    }
-    if (typeof update !== "object" || update === null || typeof update.update_id !== "number") return void res.writeHead(400).end();
-    try {
-      await this.receive(update, "webhook");
-    } catch (e) {
-      // Not handed over: a 5xx makes Telegram deliver the update again later.
-      this.log(`telegram: update ${update.update_id} not handed over: ${describe(e)}`);
-      return void res.writeHead(500).end();
-    }
-    res.writeHead(200, { "content-type": "application/json" }).end("{}");
-  }
-
-  private async startWebhook(webhook: TelegramWebhookOptions): Promise<void> {
-    const port = webhook.port;
-    if (port === null) {
-      await this.bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
-      return;
-    }
-    const server = createServer(this.webhookListener());
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, webhook.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    // Listening first, so the first delivery finds us.
-    await this.bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
   }
 
   private async startPolling(): Promise<void> {
@@ -283,7 +190,7 @@ export class TelegramChannel implements Channel {
    */
   private readonly watchCalls: Transformer = async (prev, method, payload, shimSignal) => {
     // grammY's signals on Node come from a polyfill (abort-controller): linked by their abort event, not AbortSignal.any.
-    const signal = shimSignal as unknown as Pick<AbortSignal, "aborted" | "addEventListener" | "removeEventListener"> | undefined;
+    const signal = shimSignal as unknown as SignalLike | undefined;
     const limited = <T>(ms: number, run: (s: typeof shimSignal) => Promise<T>) => withTimeout(signal, ms, (s) => run(s as unknown as typeof shimSignal));
     const timeoutMs = this.options.callTimeoutMs ?? 10_000;
     if (this.state === "starting" && method !== "getUpdates") {
@@ -355,64 +262,4 @@ export class TelegramChannel implements Channel {
     this.state = "failed";
     this.detail = describe(e);
   }
-}
-
-function refuse(req: IncomingMessage, res: ServerResponse, status: number): void {
-  // Nothing of the body is read or kept.
-  req.resume();
-  res.writeHead(status).end();
-}
-
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-/** Run a call with a signal that follows the caller's and also gives up after `ms`. */
-async function withTimeout<T>(
-  signal: Pick<AbortSignal, "aborted" | "addEventListener" | "removeEventListener"> | undefined,
-  ms: number,
-  run: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  if (signal?.aborted) abort();
-  signal?.addEventListener("abort", abort);
-  const timer = setTimeout(abort, ms);
-  try {
-    return await run(controller.signal);
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", abort);
-  }
-}
-
-/** Why a call got no answer, without the URL (it holds the token). */
-function unreachable(e: unknown, timeoutMs: number): string {
-  if (!(e instanceof HttpError)) return describe(e);
-  const cause = e.error as { name?: string; code?: string; cause?: { code?: string } } | undefined;
-  if (cause?.name === "AbortError" || cause?.name === "TimeoutError") return `no answer within ${seconds(timeoutMs)}`;
-  const code = cause?.code ?? cause?.cause?.code;
-  return `${e.message.replace(/!$/, "")}${code ? ` (${code})` : ""}`;
-}
-
-function seconds(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
-}
-
-/** Fixed-length digests, so comparing them takes the same time whatever was sent. */
-function digest(value: string): Buffer {
-  return createHash("sha256").update(value).digest();
-}
-
-/** The bot's @username (without @), asked from Telegram: for posters when TELEGRAM_BOT_USERNAME is unset. */
-export async function fetchBotUsername(token: string, apiRoot?: string): Promise<string> {
-  const bot = new Bot(token, { client: apiRoot ? { apiRoot: apiRoot.replace(/\/+$/, "") } : {} });
-  return (await bot.api.getMe()).username;
 }
