@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Inbound, InboundHandler } from "../src/channel/contract.ts";
+import type { Log } from "../src/log/log.ts";
 
 export interface Patience {
   /** First wait after a failure; it doubles on each attempt up to `maxMs`. */
@@ -17,7 +18,7 @@ export const DEFAULT_PATIENCE: Patience = { initialMs: 1_000, maxMs: 60_000 };
 export async function handOverPatiently(
   onInbound: InboundHandler,
   inbound: Inbound,
-  o: { patience: Patience; signal: AbortSignal; log: (line: string) => void },
+  o: { patience: Patience; signal: AbortSignal; log: Log },
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -25,7 +26,7 @@ export async function handOverPatiently(
     } catch (e) {
       if (o.signal.aborted) throw e;
       const wait = Math.min(o.patience.initialMs * 2 ** (attempt - 1), o.patience.maxMs);
-      o.log(`${inbound.channel}: message ${inbound.messageId} not handed over (${describe(e)}); retrying in ${wait} ms`);
+      o.log.warn(`${inbound.channel}: message ${inbound.messageId} not handed over (${describe(e)}); retrying in ${wait} ms`);
       await delay(wait, undefined, { signal: o.signal }).catch(() => undefined);
     }
   }

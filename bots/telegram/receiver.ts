@@ -6,7 +6,7 @@ import type { Bot, Transformer } from "grammy";
 import type { CallbackQuery, Update } from "grammy/types";
 import type { ChannelHealth, HttpRoute, Inbound, InboundHandler, Receiver } from "../../src/channel/contract.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
-import { processLog } from "../../src/log/log.ts";
+import { silentLog, type Log } from "../../src/log/log.ts";
 import { DEFAULT_PATIENCE, describe, handOverPatiently, type Patience } from "../handover.ts";
 import { isIgnored } from "../ignored.ts";
 import { seconds, unreachable, withTimeout, type SignalLike } from "./call-limits.ts";
@@ -42,13 +42,13 @@ export interface TelegramReceiverOptions {
   /** How long a call may take at start before Telegram counts as unreachable (default 10 s; long polls get this on top of their timeout). */
   callTimeoutMs?: number;
   now?: () => Date;
-  log?: (line: string) => void;
+  log?: Log;
 }
 
 /** Receives a bot's updates and hands inbound messages over; watches every call the bot makes (its sends too). */
 export class TelegramReceiver implements Receiver {
   readonly channel = "telegram" as const;
-  private readonly log: (line: string) => void;
+  private readonly log: Log;
   private readonly now: () => Date;
   private readonly webhook: HttpRoute | undefined;
   private onInbound: InboundHandler | undefined;
@@ -63,12 +63,12 @@ export class TelegramReceiver implements Receiver {
     private readonly bot: Bot,
     private readonly options: TelegramReceiverOptions,
   ) {
-    this.log = options.log ?? processLog;
+    this.log = options.log ?? silentLog;
     this.now = options.now ?? (() => new Date());
     this.bot.api.config.use(this.watchCalls);
     const via = options.webhook ? "webhook" : "polling";
     this.bot.use((ctx) => this.receive(ctx.update, via));
-    this.bot.catch((e) => this.log(`telegram: update ${e.ctx.update.update_id} failed: ${describe(e.error)}`));
+    this.bot.catch((e) => this.log.warn(`telegram: update ${e.ctx.update.update_id} failed: ${describe(e.error)}`));
     // Made once, in webhook mode only: grammY's webhook callback forbids polling with the same bot.
     this.webhook = options.webhook
       ? telegramWebhookRoute(this.bot, { path: new URL(options.webhook.url).pathname, secret: options.webhook.secret, accepting: () => this.onInbound !== undefined, log: this.log })
@@ -101,7 +101,7 @@ export class TelegramReceiver implements Receiver {
       else await this.startPolling();
       this.state = "ready";
       this.detail = undefined;
-      this.log(`telegram: @${this.bot.botInfo.username} ready (${this.webhook ? `webhook at ${this.webhook.path} on the app's HTTP server` : "long polling"})`);
+      this.log.info(`telegram: @${this.bot.botInfo.username} ready (${this.webhook ? `webhook at ${this.webhook.path} on the app's HTTP server` : "long polling"})`);
     } catch (e) {
       // Stopped while still trying to reach Telegram: that is a stop, not a failure.
       if (!this.stopping.signal.aborted) this.fail(e);
@@ -113,7 +113,7 @@ export class TelegramReceiver implements Receiver {
   async stop(): Promise<void> {
     this.stopping.abort();
     if (this.polling) {
-      await this.bot.stop().catch((e: unknown) => this.log(`telegram: stopping: ${describe(e)}`));
+      await this.bot.stop().catch((e: unknown) => this.log.warn(`telegram: stopping: ${describe(e)}`));
       await this.polling;
       this.polling = undefined;
     }
@@ -140,7 +140,7 @@ export class TelegramReceiver implements Receiver {
         .catch((e: unknown) => {
           // 401: the token is wrong; 409: another process polls with the same token.
           this.fail(e);
-          this.log(`telegram: polling stopped: ${describe(e)}`);
+          this.log.warn(`telegram: polling stopped: ${describe(e)}`);
           reject(e);
         });
     });
@@ -156,7 +156,7 @@ export class TelegramReceiver implements Receiver {
     }
     if (isIgnored<TelegramIgnored>(result) && result.malformed) {
       // Answered 200 (webhook) or confirmed (polling): Telegram would only send the same thing again.
-      this.log(`telegram: update ${String(update.update_id)} dropped: ${result.ignored}`);
+      this.log.warn(`telegram: update ${String(update.update_id)} dropped: ${result.ignored}`);
       return;
     }
     if (update.callback_query) await this.acknowledgeTap(update.callback_query);
@@ -174,12 +174,12 @@ export class TelegramReceiver implements Receiver {
 
   /** Stop the button's spinner, then show the tap in the message itself (see tapEdit). Best effort. */
   private async acknowledgeTap(query: CallbackQuery): Promise<void> {
-    await this.bot.api.answerCallbackQuery(query.id).catch((e: unknown) => this.log(`telegram: answerCallbackQuery: ${describe(e)}`));
+    await this.bot.api.answerCallbackQuery(query.id).catch((e: unknown) => this.log.warn(`telegram: answerCallbackQuery: ${describe(e)}`));
     const edit = tapEdit(query);
     if (!edit) return;
     // "message is not modified" (a repeated tap) and "message can't be edited" (too old) change nothing.
     await (edit.method === "editMessageText" ? this.bot.api.raw.editMessageText(edit.payload) : this.bot.api.raw.editMessageReplyMarkup(edit.payload)).catch(
-      (e: unknown) => this.log(`telegram: ${edit.method}: ${describe(e)}`),
+      (e: unknown) => this.log.warn(`telegram: ${edit.method}: ${describe(e)}`),
     );
   }
 
@@ -224,7 +224,7 @@ export class TelegramReceiver implements Receiver {
       try {
         const res = await call();
         if (res.ok || (res.error_code < 500 && res.error_code !== 429)) {
-          if (attempt > 1) this.log(`telegram: reached Telegram (${method}) after ${attempt - 1} failed ${attempt === 2 ? "try" : "tries"}`);
+          if (attempt > 1) this.log.info(`telegram: reached Telegram (${method}) after ${attempt - 1} failed ${attempt === 2 ? "try" : "tries"}`);
           return res;
         }
         why = `${res.error_code} ${res.description}`;
@@ -234,7 +234,7 @@ export class TelegramReceiver implements Receiver {
         why = unreachable(e, this.options.callTimeoutMs ?? 10_000);
       }
       this.detail = `can't reach Telegram: ${why}`;
-      this.log(`telegram: can't reach Telegram (${method}: ${why}); trying again in ${seconds(waitMs)}`);
+      this.log.warn(`telegram: can't reach Telegram (${method}: ${why}); trying again in ${seconds(waitMs)}`);
       await delay(waitMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
       if (this.stopping.signal.aborted || signal?.aborted) throw new Error(`telegram: stopped before Telegram could be reached (${why})`);
     }
@@ -245,7 +245,7 @@ export class TelegramReceiver implements Receiver {
     if (this.failedPolls > 1 || this.state !== "ready") return;
     this.state = "reconnecting";
     this.detail = `can't reach Telegram: ${why}`;
-    this.log(`telegram: can't reach Telegram (getUpdates: ${why}); polling tries again every few seconds`);
+    this.log.warn(`telegram: can't reach Telegram (getUpdates: ${why}); polling tries again every few seconds`);
   }
 
   private pollSucceeded(): void {
@@ -255,7 +255,7 @@ export class TelegramReceiver implements Receiver {
     if (this.state !== "reconnecting") return;
     this.state = "ready";
     this.detail = undefined;
-    this.log(`telegram: reached Telegram again after ${failed} failed ${failed === 1 ? "poll" : "polls"}`);
+    this.log.info(`telegram: reached Telegram again after ${failed} failed ${failed === 1 ? "poll" : "polls"}`);
   }
 
   private fail(e: unknown): void {

@@ -7,6 +7,7 @@ import { BotError, webhookCallback, type Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { HttpRoute } from "../../src/channel/contract.ts";
 import { describe } from "../handover.ts";
+import type { Log } from "../../src/log/log.ts";
 
 // A Telegram update is a few kilobytes at most.
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -19,7 +20,7 @@ export interface TelegramWebhookRouteOptions {
   secret: string;
   /** Whether updates can be handed over yet (the receiver has started): until then Telegram is asked to retry. */
   accepting: () => boolean;
-  log: (line: string) => void;
+  log: Log;
 }
 
 /** A body that is not one update: answered with this status, and grammY never sees it. */
@@ -42,8 +43,8 @@ export function telegramWebhookRoute(bot: Bot, o: TelegramWebhookRouteOptions): 
       void callback(req, res).catch((e: unknown) => {
         if (e instanceof RefusedBody) return refuse(req, res, e.status);
         // Not handed over: a 5xx makes Telegram deliver the update again later.
-        if (e instanceof BotError) o.log(`telegram: update ${e.ctx.update.update_id} not handed over: ${describe(e.error)}`);
-        else o.log(`telegram: webhook request failed: ${describe(e)}`);
+        if (e instanceof BotError) o.log.warn(`telegram: update ${e.ctx.update.update_id} not handed over: ${describe(e.error)}`);
+        else o.log.warn(`telegram: webhook request failed: ${describe(e)}`);
         if (!res.headersSent) res.writeHead(500).end();
       });
     },

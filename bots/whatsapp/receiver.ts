@@ -6,7 +6,7 @@ import type { Writable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import QRCode from "qrcode";
 import type { ChannelHealth, InboundHandler, Receiver } from "../../src/channel/contract.ts";
-import { processLog } from "../../src/log/log.ts";
+import { silentLog, type Log } from "../../src/log/log.ts";
 import { DEFAULT_PATIENCE, describe, handOverPatiently, type Patience } from "../handover.ts";
 import { isIgnored } from "../ignored.ts";
 import { whatsappInbound, type WhatsAppMessage } from "./inbound.ts";
@@ -25,7 +25,7 @@ export interface WhatsAppReceiverOptions {
   /** Where the QR code is drawn for whoever links the phone (default stdout). */
   terminal?: Writable;
   now?: () => Date;
-  log?: (line: string) => void;
+  log?: Log;
 }
 
 const DEFAULT_RECONNECT: Patience = { initialMs: 2_000, maxMs: 5 * 60_000 };
@@ -42,12 +42,12 @@ export class WhatsAppReceiver implements Receiver {
   private stopping = new AbortController();
   // Messages are handed over one after the other, in the order WhatsApp delivered them.
   private chain: Promise<void> = Promise.resolve();
-  private readonly log: (line: string) => void;
+  private readonly log: Log;
   private readonly now: () => Date;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: WhatsAppReceiverOptions) {
-    this.log = options.log ?? processLog;
+    this.log = options.log ?? silentLog;
     this.now = options.now ?? (() => new Date());
     this.sleep = options.sleep ?? ((ms) => delay(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined));
   }
@@ -80,7 +80,7 @@ export class WhatsAppReceiver implements Receiver {
     const client = this.client;
     this.client = undefined;
     await this.idle();
-    await client?.destroy().catch((e: unknown) => this.log(`whatsapp: closing the browser: ${describe(e)}`));
+    await client?.destroy().catch((e: unknown) => this.log.warn(`whatsapp: closing the browser: ${describe(e)}`));
     this.state = "stopped";
   }
 
@@ -102,18 +102,18 @@ export class WhatsAppReceiver implements Receiver {
   private async connect(): Promise<void> {
     const client = await this.options.createClient();
     this.client = client;
-    client.on("qr", (qr) => void this.showQr(qr).catch((e: unknown) => this.log(`whatsapp: showing the QR code: ${describe(e)}`)));
+    client.on("qr", (qr) => void this.showQr(qr).catch((e: unknown) => this.log.warn(`whatsapp: showing the QR code: ${describe(e)}`)));
     client.on("ready", () => {
       if (client !== this.client) return;
       this.state = "ready";
       this.detail = undefined;
       this.attempts = 0;
-      this.log("whatsapp: ready");
+      this.log.info("whatsapp: ready");
       void rm(this.qrFile, { force: true });
     });
     client.on("auth_failure", (message) => {
       this.detail = `authentication failed: ${message}`;
-      this.log(`whatsapp: the saved session could not be restored (${message}); scan the new QR code to link the phone again`);
+      this.log.warn(`whatsapp: the saved session could not be restored (${message}); scan the new QR code to link the phone again`);
     });
     client.on("disconnected", (reason) => void this.reconnect(client, `disconnected: ${reason}`));
     client.on("message", (m) => this.receive(m));
@@ -127,7 +127,7 @@ export class WhatsAppReceiver implements Receiver {
     if (!onInbound) return;
     this.chain = this.chain
       .then(() => handOverPatiently(onInbound, result, { patience: this.options.retry ?? DEFAULT_PATIENCE, signal: this.stopping.signal, log: this.log }))
-      .catch((e: unknown) => this.log(`whatsapp: message ${result.messageId} lost while stopping: ${describe(e)}`));
+      .catch((e: unknown) => this.log.warn(`whatsapp: message ${result.messageId} lost while stopping: ${describe(e)}`));
   }
 
   /** A disconnected client is finished: make a new one, waiting longer after each failed attempt. */
@@ -143,7 +143,7 @@ export class WhatsAppReceiver implements Receiver {
       while (!this.stopping.signal.aborted) {
         this.attempts += 1;
         const wait = Math.min(initialMs * 2 ** (this.attempts - 1), maxMs);
-        this.log(`whatsapp: ${why}; reconnecting in ${wait} ms (attempt ${this.attempts})`);
+        this.log.warn(`whatsapp: ${why}; reconnecting in ${wait} ms (attempt ${this.attempts})`);
         await this.sleep(wait);
         if (this.stopping.signal.aborted) return;
         try {
@@ -168,7 +168,7 @@ export class WhatsAppReceiver implements Receiver {
     await QRCode.toFile(this.qrFile, qr, { type: "png", width: 512, margin: 2 });
     const drawing = await QRCode.toString(qr, { type: "terminal", small: true });
     (this.options.terminal ?? process.stdout).write(`${drawing}\n`);
-    this.log(
+    this.log.warn(
       `whatsapp: link the phone: in WhatsApp open Settings → Linked devices → Link a device and scan the QR code above ` +
         `(also saved as ${this.qrFile}; it changes every few seconds)`,
     );

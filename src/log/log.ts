@@ -41,7 +41,8 @@ export interface LogOptions {
 /** A logger for a process. */
 export function createLog(o: LogOptions = {}): Log {
   const format = o.format ?? "json";
-  const out = o.destination ?? process.stdout;
+  // Written synchronously: the last lines before a crash are not lost in a buffer.
+  const out = o.destination ?? pino.destination({ dest: 1, sync: true });
   return pino(
     {
       level: o.level ?? "info",

@@ -8,6 +8,7 @@ import { seedDemo } from "../../src/repos/seed.ts";
 import { BOT_TOKEN, FakeBotApi } from "../bots/fake-bot-api.ts";
 import { createTestDatabase, testRedisUrl, type TestDatabase } from "../support/db.ts";
 import { freePort } from "../support/free-port.ts";
+import { silentLog } from "../../src/log/log.ts";
 
 let db: TestDatabase;
 let api: FakeBotApi;
@@ -31,7 +32,7 @@ beforeAll(async () => {
     TELEGRAM_API_ROOT: api.url,
     PORT: String(port),
   };
-  app = await startApp({ mode: "start", env, log: () => undefined });
+  app = await startApp({ mode: "start", env, log: silentLog });
 }, 60_000);
 afterAll(async () => {
   await app?.stop();

@@ -60,6 +60,7 @@ import {
   type BenchAppOptions,
   type Breakdown,
 } from "./pipeline/app.ts";
+import { silentLog } from "../../src/log/log.ts";
 import { benchDatabase, benchRedis, cpuBetween, machineCpuSeconds, postgresCpu, redisCommands, redisCpuSeconds, type BenchDatabase, type BenchRedis } from "./pipeline/services.ts";
 import type { FromWorker, ToWorker } from "./pipeline/worker.ts";
 
@@ -733,7 +734,7 @@ async function ingestBench(app: BenchApp, redis: BenchRedis, database: BenchData
         last = 0;
         const before = await snapshot();
         // Exactly what `inloco worker` starts for the ingest role; the no-op worker on the same broker.
-        const pipeline = new Pipeline({ broker, sql: app.db.sql, vault: app.vault, conversations: app.conversations, rules: app.runtime.texts, channels: [], shards: 1, log: () => undefined });
+        const pipeline = new Pipeline({ broker, sql: app.db.sql, vault: app.vault, conversations: app.conversations, rules: app.runtime.texts, channels: [], shards: 1, log: silentLog });
         const handle = kind === "no-op" ? await broker.work(NOOP, async () => undefined, { concurrency }) : undefined;
         if (kind === "ingest") await pipeline.work({ ingest: true, ingestConcurrency: concurrency });
         let seen = 0;
@@ -787,10 +788,10 @@ async function countStatements(database: BenchDatabase, app: BenchApp, probe: Pe
     const job = <D>(queue: string, data: D): Job<D> => ({ queue, id: `probe-${randomUUID()}`, name: "probe", attempt: 1, maxAttempts: 1, data, updateData: async () => undefined });
     const out = reply.outbox.find((o) => o.kind === "outbound");
     if (!out) throw new Error("the probe's turn left no reply");
-    const send = outboundProcessor({ sql: sqlOver(pool), vault: app.vault, sender: new RecordingSender(CHANNEL), gapMs: 0, sleep, log: () => undefined });
+    const send = outboundProcessor({ sql: sqlOver(pool), vault: app.vault, sender: new RecordingSender(CHANNEL), gapMs: 0, sleep, log: silentLog });
     await send(job(QUEUES.outbound(CHANNEL), out.payload as OutboundJob));
     const outbound = take();
-    const ingest = ingestProcessor({ sql: sqlOver(pool), rules: app.runtime.texts, log: () => undefined });
+    const ingest = ingestProcessor({ sql: sqlOver(pool), rules: app.runtime.texts, log: silentLog });
     const [feedbackJob, startedJob] = ingestJobs([probe], 2, "probe");
     await ingest(job(QUEUES.ingest, (startedJob as { data: IngestJob }).data));
     const flowStarted = take();

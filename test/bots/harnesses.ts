@@ -18,6 +18,7 @@ import type { Action, ChannelHarness, Driver, Shown } from "./contract.ts";
 import { numberOf } from "./contract.ts";
 import { BOT_INFO, BOT_TOKEN, FakeBotApi, type BotMessage } from "./fake-bot-api.ts";
 import { FakeWhatsApp } from "./fake-whatsapp.ts";
+import { silentLog } from "../../src/log/log.ts";
 
 /** The number to type for a label, from the newest message that shows it. */
 function numberToType(shown: Shown[], label: string): number {
@@ -99,7 +100,7 @@ export const whatsappHarness: ChannelHarness = {
       createClient: wa.factory,
       dataDir: mkdtempSync(join(tmpdir(), "inloco-wa-")),
       terminal: new PassThrough(),
-      log: () => undefined,
+      log: silentLog,
     });
     await channel.start(handler(channel));
     await until(() => channel.health().state === "ready");
@@ -144,7 +145,7 @@ export function telegramHarness(mode: "polling" | "webhook" = "polling"): Channe
         botInfo: BOT_INFO,
         pollTimeoutSeconds: 5,
         ...(webhook ? { webhook } : {}),
-        log: () => undefined,
+        log: silentLog,
       });
       const http = webhook ? await serveChannel(channel) : undefined;
       await channel.start(handler(channel));

@@ -21,6 +21,7 @@ import { channelContext, channelTexts } from "./context.ts";
 import type { Action, Driver } from "./contract.ts";
 import { BOT_INFO, BOT_TOKEN, FakeBotApi } from "./fake-bot-api.ts";
 import { portOf, postUpdate, serveChannel, telegramHarness, telegramView } from "./harnesses.ts";
+import { logInto } from "../support/log.ts";
 
 const texts = channelTexts();
 const en = (key: string) => texts.t("en", key);
@@ -57,7 +58,7 @@ async function recordingChannel(o: { webhook?: boolean; fail?: (api: FakeBotApi)
     ...(o.callTimeoutMs ? { callTimeoutMs: o.callTimeoutMs } : {}),
     pollTimeoutSeconds: 5,
     retry: { initialMs: 5, maxMs: 20 },
-    log: (line) => void logs.push(line),
+    log: logInto(logs),
     ...(o.webhook ? { webhook: { url: "https://bot.example.org/telegram/hook", secret: SECRET } } : {}),
   });
   // Webhook mode: the channel's route on an HTTP server of the process's kind (the app's has one per process).

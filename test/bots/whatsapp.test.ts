@@ -14,6 +14,8 @@ import { channelContext, channelTexts } from "./context.ts";
 import { numberOf } from "./contract.ts";
 import { FakeWhatsApp } from "./fake-whatsapp.ts";
 import { until } from "./harnesses.ts";
+import { silentLog } from "../../src/log/log.ts";
+import { logInto } from "../support/log.ts";
 
 const texts = channelTexts();
 const en = (key: string) => texts.t("en", key);
@@ -40,7 +42,7 @@ function setup(o: { sleep?: (ms: number) => Promise<void>; startups?: Array<"rea
     terminal,
     reconnect: { initialMs: 1_000, maxMs: 8_000 },
     ...(o.sleep ? { sleep: o.sleep } : {}),
-    log: (line) => void logs.push(line),
+    log: logInto(logs),
     now: () => NOW,
   });
   cleanups.push(() => channel.stop());
@@ -220,7 +222,7 @@ describe("whatsapp: connection", () => {
       texts,
       createClient: whatsappWebClient({ dataDir: mkdtempSync(join(tmpdir(), "inloco-wa-")), chromiumPath: "/nonexistent/chromium" }),
       dataDir: tmpdir(),
-      log: () => undefined,
+      log: silentLog,
     });
     const error = await channel.start(async () => undefined).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChromiumMissingError);

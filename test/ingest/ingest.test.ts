@@ -9,6 +9,7 @@ import type { Job } from "../../src/queue/types.ts";
 import { DEMO_EVENT_ID, seedDemo } from "../../src/repos/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { shippedTexts } from "../support/engine.ts";
+import { silentLog } from "../../src/log/log.ts";
 
 describe("ingest on PostgreSQL", () => {
   let db: TestDatabase;
@@ -36,7 +37,7 @@ describe("ingest on PostgreSQL", () => {
   it("stores 50 feedbacks sent at once, each once, categorized and routed, in fewer statements than jobs; a replay adds nothing", async () => {
     const contact = await contactIn("torino");
     const { sql, statements } = counting(db.sql);
-    const ingest = ingestProcessor({ sql, rules: shippedTexts(), log: () => undefined });
+    const ingest = ingestProcessor({ sql, rules: shippedTexts(), log: silentLog });
     const jobs = Array.from({ length: 50 }, (_, i) =>
       job(`fb-${randomUUID()}`, {
         contactId: contact,
@@ -66,7 +67,7 @@ describe("ingest on PostgreSQL", () => {
     const stats = () => db.prisma.territoryStats.findUnique({ where: { territoryId_flowId: { territoryId: "asti", flowId: "needs" } } });
     const before = await stats();
     const contact = await contactIn("asti");
-    const ingest = ingestProcessor({ sql: db.sql, rules: shippedTexts(), log: () => undefined });
+    const ingest = ingestProcessor({ sql: db.sql, rules: shippedTexts(), log: silentLog });
     const event = (name: string, contactId = contact): IngestJob => ({ contactId, name, data: {}, flow: "needs", run: "r", language: "it", territory: "asti", at: new Date().toISOString() });
     const started = Array.from({ length: 30 }, () => job(`s-${randomUUID()}`, event("flow.started")));
     const completed = Array.from({ length: 12 }, () => job(`c-${randomUUID()}`, event("survey.completed")));
@@ -82,7 +83,7 @@ describe("ingest on PostgreSQL", () => {
   });
 
   it("records an RSVP only for a contact who accepted the consent note: never one with consent_version null", async () => {
-    const ingest = ingestProcessor({ sql: db.sql, rules: shippedTexts(), log: () => undefined });
+    const ingest = ingestProcessor({ sql: db.sql, rules: shippedTexts(), log: silentLog });
     const yes = { kind: "choice", choices: ["yes"] };
     const rsvp = (contactId: string): IngestJob => ({
       contactId, name: "rsvp.recorded", data: { event: DEMO_EVENT_ID, answer: yes, reminder: { kind: "choice", choices: ["day_before"] } },

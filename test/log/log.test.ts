@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { redact } from "../../src/log/log.ts";
+import { createLog, redact } from "../../src/log/log.ts";
+import { captureLog } from "../support/log.ts";
 
 describe("the log's redaction", () => {
   it("masks phone numbers and e-mail or chat addresses a line carries by mistake", () => {
@@ -12,5 +13,32 @@ describe("the log's redaction", () => {
     const line = "queue: Redis at redis://127.0.0.1:6379 reachable again after 1200 ms (48 connection errors); job in-telegram-4711 of 6f1d2c3b-0a4e-4f5d-9c8b-7a6e5d4c3b2a";
     expect(redact(line)).toBe(line);
     expect(redact("HTTP server on 127.0.0.1:8080")).toBe("HTTP server on 127.0.0.1:8080");
+  });
+});
+
+describe("the app's logger", () => {
+  it("writes one JSON object a line: level, time, the ids given, the message masked, personal fields censored", () => {
+    const { log, records } = captureLog();
+    log.warn({ job: "in-telegram-4711", address: "393331234567@c.us", input: { type: "text", text: "I live at Via Roma 3" } }, "send to 393331234567@c.us failed");
+    expect(records).toHaveLength(1);
+    const [line] = records;
+    expect(line).toMatchObject({ level: "warn", job: "in-telegram-4711", address: "[redacted]", input: "[redacted]", msg: "send to [address] failed" });
+    expect(typeof line?.time).toBe("number");
+    expect(JSON.stringify(records)).not.toMatch(/Via Roma|393331234567/);
+  });
+
+  it("censors personal fields inside nested objects, and in child loggers", () => {
+    const { log, records } = captureLog();
+    log.child({ part: "outbound" }).info({ job: { id: "j1", payload: { text: "my phone is broken" } } }, "sent");
+    expect(records[0]).toMatchObject({ part: "outbound", job: { id: "j1", payload: "[redacted]" }, msg: "sent" });
+  });
+
+  it("writes readable lines for a person at a terminal", () => {
+    const out: string[] = [];
+    const log = createLog({ format: "text", destination: { write: (line: string) => void out.push(line) } });
+    log.info({ shards: 32 }, "inloco: workers running");
+    log.debug("not shown at the default level");
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^\d\d:\d\d:\d\d info  inloco: workers running shards=32\n$/);
   });
 });

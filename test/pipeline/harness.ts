@@ -13,6 +13,7 @@ import type { Broker } from "../../src/queue/index.ts";
 import { DatabaseConversationStore } from "../../src/repos/conversations.ts";
 import type { TestDatabase } from "../support/db.ts";
 import { testContext } from "../support/engine.ts";
+import { silentLog } from "../../src/log/log.ts";
 
 /** A channel that records what it sends, and can be told to fail for an address. */
 export class RecordingChannel implements ChannelSender {
@@ -63,7 +64,7 @@ export async function pipelineHarness(
   const conversations = new Conversations(ctx, new DatabaseConversationStore(db.sql, vault), outboxPlanner(reminders), eventsForStart(db.prisma));
   const channel = new RecordingChannel("telegram", (m) => plainText(m, ctx.texts));
   const shards = options.shards ?? 4;
-  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, reminders, log: () => undefined });
+  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, reminders, log: silentLog });
   await pipeline.declare();
   await pipeline.work({ inbound: true, ingest: true, timers: true, outbound: new Map([["telegram", channel]]), concurrency: 4 });
   let n = 0;

@@ -18,6 +18,7 @@ import { testContext } from "../support/engine.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { waitUntil } from "./faults/support.ts";
 import { RecordingChannel } from "./harness.ts";
+import { silentLog } from "../../src/log/log.ts";
 
 let db: TestDatabase;
 const vault = new IdentityVault({ hashKey: Buffer.from(generateKey(), "base64"), encryptionKey: Buffer.from(generateKey(), "base64") });
@@ -35,7 +36,7 @@ afterAll(async () => db?.drop());
 async function process_(o: { work: boolean }) {
   const broker = new MemoryBroker();
   const conversations = new Conversations(ctx, new DatabaseConversationStore(db.sql, vault), outboxPlanner(reminders), eventsForStart(db.prisma));
-  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards: 4, reminders, log: () => undefined });
+  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards: 4, reminders, log: silentLog });
   await pipeline.declare();
   const start = () => pipeline.work({ inbound: true, ingest: true, timers: true, outbound: new Map([["telegram", channel]]), concurrency: 4 });
   if (o.work) await start();
@@ -188,7 +189,7 @@ describe("the relay at start", () => {
   it("does nothing with Redis (the queues are durable there)", async () => {
     const broker = new MemoryBroker();
     const conversations = new Conversations(ctx, new DatabaseConversationStore(db.sql, vault), outboxPlanner(reminders), eventsForStart(db.prisma));
-    const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards: 4, durable: false });
+    const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards: 4, durable: false, log: silentLog });
     expect(await pipeline.relay()).toBeUndefined();
     await broker.close();
   });

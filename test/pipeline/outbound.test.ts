@@ -14,6 +14,8 @@ import { channelTexts } from "../bots/context.ts";
 import { BOT_INFO, BOT_TOKEN, FakeBotApi } from "../bots/fake-bot-api.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { RecordingChannel } from "./harness.ts";
+import { silentLog } from "../../src/log/log.ts";
+import { logInto } from "../support/log.ts";
 
 let db: TestDatabase;
 const vault = new IdentityVault({ hashKey: Buffer.from(generateKey(), "base64"), encryptionKey: Buffer.from(generateKey(), "base64") });
@@ -59,7 +61,7 @@ describe("outbound", () => {
       const refused = texts.t("en", "main:menu.bye");
       api.fail("sendMessage", { error_code: 400, description: "Bad Request: can't parse entities" }, { text: refused });
       const logs: string[] = [];
-      const send = outboundProcessor({ sql: db.sql, vault, sender: telegram, gapMs: 0, sleep: async () => undefined, log: (l) => void logs.push(l) });
+      const send = outboundProcessor({ sql: db.sql, vault, sender: telegram, gapMs: 0, sleep: async () => undefined, log: logInto(logs) });
       const id = await contact("5553000");
       const j = job({ channel: "telegram", contactId: id, messages: keys.map(message), priority: "reply", sent: 0 });
       await send(j);
@@ -81,21 +83,21 @@ describe("outbound", () => {
     let calls = 0;
     const flaky = { channel: "telegram" as const, send: (address: string, m: Message) => (++calls === 2 ? Promise.reject(new Error("socket hang up")) : channel.send(address, m)) };
     const j = job({ channel: "telegram", contactId: id, messages: [message("one"), message("two"), message("three")], priority: "reply", sent: 0 });
-    await expect(outboundProcessor({ sql: db.sql, vault, sender: flaky, gapMs: 0, sleep: async () => undefined, log: () => undefined })(j)).rejects.toThrow("socket hang up");
-    await outboundProcessor({ sql: db.sql, vault, sender: channel, gapMs: 0, sleep: async () => undefined, log: () => undefined })(j.tries());
+    await expect(outboundProcessor({ sql: db.sql, vault, sender: flaky, gapMs: 0, sleep: async () => undefined, log: silentLog })(j)).rejects.toThrow("socket hang up");
+    await outboundProcessor({ sql: db.sql, vault, sender: channel, gapMs: 0, sleep: async () => undefined, log: silentLog })(j.tries());
     // "one" was refused and skipped, "two" met the network failure and went on the retry.
     expect(channel.to("5553001")).toEqual(["two", "three"]);
   });
 
   it("a retry resumes after the messages already sent: none twice, none lost, in order", async () => {
     const channel = new RecordingChannel("telegram", (m) => m.key);
-    const send = outboundProcessor({ sql: db.sql, vault, sender: channel, gapMs: 0, sleep: async () => undefined, log: () => undefined });
+    const send = outboundProcessor({ sql: db.sql, vault, sender: channel, gapMs: 0, sleep: async () => undefined, log: silentLog });
     const id = await contact("5550001");
     const j = job({ channel: "telegram", contactId: id, messages: [message("one"), message("two"), message("three")], priority: "reply", sent: 0 });
     // The second message meets a network failure: the try fails after the first went out.
     let calls = 0;
     const flaky = { ...channel, send: (address: string, m: Message) => (++calls === 2 ? Promise.reject(new Error("socket hang up")) : channel.send(address, m)) };
-    const sendFlaky = outboundProcessor({ sql: db.sql, vault, sender: flaky, gapMs: 0, sleep: async () => undefined, log: () => undefined });
+    const sendFlaky = outboundProcessor({ sql: db.sql, vault, sender: flaky, gapMs: 0, sleep: async () => undefined, log: silentLog });
     await expect(sendFlaky(j)).rejects.toThrow("socket hang up");
     await send(j.tries());
     expect(channel.to("5550001")).toEqual(["one", "two", "three"]);
@@ -104,7 +106,7 @@ describe("outbound", () => {
   it("jobs running at once each reach their own person, their addresses found in fewer statements than jobs", async () => {
     const channel = new RecordingChannel("telegram", (m) => m.key);
     const { sql, statements } = counting(db.sql);
-    const send = outboundProcessor({ sql, vault, sender: channel, gapMs: 0, sleep: async () => undefined, log: () => undefined });
+    const send = outboundProcessor({ sql, vault, sender: channel, gapMs: 0, sleep: async () => undefined, log: silentLog });
     const addresses = Array.from({ length: 12 }, (_, i) => `5551${String(i).padStart(3, "0")}`);
     const ids = await Promise.all(addresses.map(contact));
     await Promise.all(ids.map((id, i) => send(job({ channel: "telegram", contactId: id, messages: [message(`for ${addresses[i]}`)], priority: "reply", sent: 0 }))));
@@ -114,7 +116,7 @@ describe("outbound", () => {
 
   it("sends nothing to a contact erased since the reply was queued", async () => {
     const channel = new RecordingChannel("telegram", (m) => m.key);
-    const send = outboundProcessor({ sql: db.sql, vault, sender: channel, gapMs: 0, sleep: async () => undefined, log: () => undefined });
+    const send = outboundProcessor({ sql: db.sql, vault, sender: channel, gapMs: 0, sleep: async () => undefined, log: silentLog });
     const id = await contact("5552000");
     await db.sql.query("DELETE FROM contacts WHERE id = $1", [id]);
     await send(job({ channel: "telegram", contactId: id, messages: [message("hello")], priority: "reply", sent: 0 }));

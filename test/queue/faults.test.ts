@@ -8,6 +8,7 @@ import { BullmqBroker } from "../../src/queue/bullmq-broker.ts";
 import { testRedisUrl } from "../support/db.ts";
 import { deleteKeys, testPrefix, waitFor } from "./helpers.ts";
 import { startDedicatedRedis, type DedicatedRedis } from "./redis-server.ts";
+import { logInto } from "../support/log.ts";
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -128,7 +129,7 @@ describe("Redis down for a few seconds", () => {
     cleanups.push(() => server.stop());
     const lines: string[] = [];
     // The reminder every 300 ms instead of every minute, so that the test needn't wait a minute.
-    const broker = new BullmqBroker({ url: server.url, prefix: testPrefix(), runRetryDelayMs: 50, outageReportEveryMs: 300, log: (line) => void lines.push(line) });
+    const broker = new BullmqBroker({ url: server.url, prefix: testPrefix(), runRetryDelayMs: 50, outageReportEveryMs: 300, log: logInto(lines) });
     cleanups.push(() => broker.close());
     // Several queues, workers and connections, as a process has: each reports every failed reconnect.
     for (const q of ["inbound.0", "inbound.1", "ingest", "outbound.telegram"]) {

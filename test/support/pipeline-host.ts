@@ -15,6 +15,7 @@ import { MemoryBroker } from "../../src/queue/index.ts";
 import { eventsForStart } from "../../src/repos/events-for-start.ts";
 import { DatabaseConversationStore } from "../../src/repos/conversations.ts";
 import type { TestDatabase } from "./db.ts";
+import { silentLog } from "../../src/log/log.ts";
 
 export interface PipelineHost {
   /** Give this to `channel.start`: Pipeline.accept. */
@@ -41,7 +42,7 @@ export async function pipelineHost(db: TestDatabase, engine: EngineContext & { t
   const reminders = { reminderAfterSeconds: 3600, entryFlow: ctx.entryFlow, now: () => new Date(), flows: ctx.flows };
   const conversations = new Conversations(ctx, new DatabaseConversationStore(db.sql, vault), outboxPlanner(reminders), eventsForStart(db.prisma));
   const broker = new MemoryBroker();
-  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: engine.texts, channels: [channel.channel], shards: 4, reminders, log: () => undefined });
+  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: engine.texts, channels: [channel.channel], shards: 4, reminders, log: silentLog });
   const failures: PipelineHost["failures"] = [];
   const sender: ChannelSender = {
     channel: channel.channel,

@@ -17,6 +17,7 @@ import { countingSql } from "../statements.ts";
 import { DatabaseConversationStore } from "../../../src/repos/conversations.ts";
 import { eventsForStart } from "../../../src/repos/events-for-start.ts";
 import type { OutboxItem } from "../../../src/jobs/outbox.ts";
+import { logTo } from "../../support/log.ts";
 
 /**
  * Prisma 6.19 (engineType "client") compiles every query into a plan in WebAssembly, synchronously on the
@@ -289,12 +290,12 @@ export async function startBenchApp(o: BenchAppOptions, onDone: OnDone): Promise
   const reminders = { reminderAfterSeconds: 20 * 3600, entryFlow: runtime.settings.INLOCO_ENTRY_FLOW, now: () => new Date(), flows: runtime.engine.flows };
   const sql = countingSql(db.sql, () => breakdown.statements++);
   const conversations = new Conversations(runtime.engine, new TimedStore(new DatabaseConversationStore(sql, vault), breakdown), outboxPlanner(reminders), eventsForStart(db.prisma));
-  const log = (line: string) => {
+  const log = logTo((line: string) => {
     const head = /^(\w+) \S+: (.*?)(?: for \S+)?$/.exec(line);
     const key = head ? `${head[1]}: ${head[2]?.replace(/try \d+ of \d+ failed: .*/, "try failed")}` : line.slice(0, 60);
     breakdown.logs[key] = (breakdown.logs[key] ?? 0) + 1;
     if (/^inbound .*failed/.test(line) && breakdown.failures.length < 20) breakdown.failures.push(line);
-  };
+  });
   const pipeline = new Pipeline({ broker, sql, vault, conversations, rules: runtime.texts, channels: ALL_CHANNELS, shards: o.shards, reminders, log });
   try {
     await pipeline.declare();

@@ -9,6 +9,7 @@ import { Pipeline } from "../../../src/pipeline/pipeline.ts";
 import { BullmqBroker } from "../../../src/queue/bullmq-broker.ts";
 import { DatabaseConversationStore } from "../../../src/repos/conversations.ts";
 import { testContext } from "../../support/engine.ts";
+import { logTo } from "../../support/log.ts";
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -37,7 +38,7 @@ const pipeline = new Pipeline({
   rules: ctx.texts,
   channels: [],
   shards: 1,
-  log: (line) => console.error(`ingest-worker ${process.pid}: ${line}`),
+  log: logTo((line) => console.error(`ingest-worker ${process.pid}: ${line}`)),
 });
 
 // Left alone by a test that died: go when the parent goes.

@@ -20,6 +20,7 @@ import type { Sql } from "../../../src/db/sql.ts";
 import { eventsForStart } from "../../../src/repos/events-for-start.ts";
 import { testContext } from "../../support/engine.ts";
 import { RecordingChannel } from "../harness.ts";
+import { logInto } from "../../support/log.ts";
 
 /**
  * Polls until `check` holds, for up to `timeoutMs`. A check that throws (Redis or the database away)
@@ -247,7 +248,7 @@ export async function faultPipeline(
   const conversations = new Conversations(ctx, new DatabaseConversationStore(sql, vault), outboxPlanner(reminders), eventsForStart(prisma));
   const channel = new RecordingChannel("telegram", (m) => plainText(m, ctx.texts));
   const log: string[] = [];
-  const pipeline = new Pipeline({ broker, sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, reminders, log: (line) => log.push(line) });
+  const pipeline = new Pipeline({ broker, sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, reminders, log: logInto(log) });
   await pipeline.declare();
   await pipeline.work({ inbound, ingest: true, timers: true, outbound: new Map([["telegram", channel]]), concurrency });
   return {

@@ -19,6 +19,7 @@ import type { AddOptions, Broker } from "../../../src/queue/types.ts";
 import { eventsForStart } from "../../../src/repos/events-for-start.ts";
 import { DatabaseConversationStore } from "../../../src/repos/conversations.ts";
 import { testContext } from "../../support/engine.ts";
+import { logTo } from "../../support/log.ts";
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -81,7 +82,7 @@ const pipeline = new Pipeline({
   channels: ["telegram"],
   shards: Number(env("SHARDS")),
   reminders,
-  log: (line) => console.error(`turn-worker ${process.pid}: ${line}`),
+  log: logTo((line) => console.error(`turn-worker ${process.pid}: ${line}`)),
 });
 
 // Left alone by a test that died: go when the parent goes.
