@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ChannelName, MAX_MEDIA_REF_BYTES, oversizedMediaRef } from "../channel/contract.ts";
-import { Input } from "../engine/index.ts";
+import { Input, type Message } from "../engine/index.ts";
 
 /**
  * A message from a person, on its way to the engine. The address travels sealed (AES-GCM with the
@@ -20,7 +20,8 @@ export const InboundJob = z.object({
 });
 export type InboundJob = z.infer<typeof InboundJob>;
 
-const MessageShape = z.object({
+/** A message of the engine (`Message`) as an outbound job carries it: checked when the job is read back. */
+const OutboundMessage = z.object({
   key: z.string(),
   params: z.record(z.string(), z.union([z.string(), z.number()])),
   lang: z.string(),
@@ -44,7 +45,7 @@ export const OutboundJob = z.object({
   contactId: z.string().optional(),
   /** When the database can't be reached to find the address (a last "please try again"). */
   sealedAddress: z.string().optional(),
-  messages: z.array(MessageShape).min(1),
+  messages: z.array(OutboundMessage).min(1),
   priority: z.enum(["reply", "bulk"]),
   sent: z.number().int().min(0).default(0),
   /** A broadcast's delivery row to update. */
@@ -73,3 +74,9 @@ export const TimerJob = z.object({
   shard: z.number().int().min(0),
 });
 export type TimerJob = z.infer<typeof TimerJob>;
+
+// The job's message schema and the engine's Message type are one shape: a change to either that the
+// other doesn't follow fails to compile here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameShape: Same<z.infer<typeof OutboundMessage>, Message> = true;
+void sameShape;
