@@ -39,6 +39,6 @@ describe("the app's logger", () => {
     log.info({ shards: 32 }, "inloco: workers running");
     log.debug("not shown at the default level");
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^\d\d:\d\d:\d\d info  inloco: workers running shards=32\n$/);
+    expect(out[0]).toMatch(/^\d\d:\d\d:\d\d info {2}inloco: workers running shards=32\n$/);
   });
 });
