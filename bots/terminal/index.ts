@@ -5,21 +5,11 @@ import type { Readable, Writable } from "node:stream";
 import type { Channel, ChannelHealth, InboundHandler } from "../../src/channel/contract.ts";
 import type { Message } from "../../src/engine/index.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
-import { TerminalReceiver } from "./receiver.ts";
+import { TerminalReceiver, type TerminalReceiverOptions } from "./receiver.ts";
 import { TerminalSender } from "./sender.ts";
 
-export interface TerminalChannelOptions {
+export interface TerminalChannelOptions extends Omit<TerminalReceiverOptions, "newId" | "now"> {
   texts: Texts;
-  /** Who is typing: each name is a separate person with their own conversation. */
-  user: string;
-  /** The person's language, as a hint for a new contact. */
-  lang?: string;
-  input: Readable;
-  output: Writable;
-  /** A person at a keyboard (prompt, banner, 🤖 before replies), rather than a script piping lines in. */
-  interactive: boolean;
-  /** Start by handing over `/start`, so the bot speaks first (default true). */
-  greet?: boolean;
   /** Ids of typed lines and printed replies (default random UUIDs, unique across runs). */
   newId?: () => string;
   now?: () => Date;
