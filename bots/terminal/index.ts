@@ -1,7 +1,6 @@
 // The terminal channel assembled: one person typing lines (the receiver), the bot's replies printed on the
 // same screen (the sender).
 import { randomUUID } from "node:crypto";
-import type { Readable, Writable } from "node:stream";
 import type { Channel, ChannelHealth, InboundHandler } from "../../src/channel/contract.ts";
 import type { Message } from "../../src/engine/index.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
