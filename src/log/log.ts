@@ -8,8 +8,9 @@ import { pino, type DestinationStream, type Logger as PinoLogger } from "pino";
 /** What a part of the app logs with: pino's logger (`log.info(msg)`, `log.warn({ job }, msg)`, `log.child({ part })`). */
 export type Log = PinoLogger;
 
-// A phone number: 9 or more digits, maybe with a leading +, spaces, dashes or brackets between them.
-const PHONE = /\+?\d(?:[\d ()-]{7,}\d)/g;
+// A phone number: 9 or more digits, maybe with a leading +, spaces, dashes or brackets between them —
+// a token of its own, not digits inside an id (a UUID's "81110-9933-41bf" is not a number to mask).
+const PHONE = /(?<![\w-])\+?\d(?:[\d ()-]{7,}\d)(?![\w-])/g;
 // An e-mail or a chat address such as 393331234567@c.us.
 const EMAIL_OR_CHAT = /[^\s@<>"'(),;]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 
