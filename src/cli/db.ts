@@ -1,10 +1,9 @@
-import type { Command } from "commander";
+import { randomInt } from "node:crypto";
+import { InvalidArgumentError, type Command } from "commander";
 import { openStakeholderDatabase } from "../app/database.ts";
 import { openDatabase } from "../db/index.ts";
 import { readPipelineSettings } from "../config/pipeline.ts";
 import { RetentionSweeper } from "../retention/retention.ts";
-import { randomInt } from "node:crypto";
-import { InvalidArgumentError } from "commander";
 import { loadRuntime, type Runtime } from "../app/runtime.ts";
 import { consentGate, type Flow } from "../engine/index.ts";
 import { seedDemo, seededReport } from "../repos/seed.ts";
@@ -34,7 +33,8 @@ export function registerDb(program: Command): void {
         await database.close();
       }
     });
-  db.command("seed")
+  const seed = db
+    .command("seed")
     .description("load demo territories, task forces, organisations and an event (safe to run again); --people adds pretend people")
     .option("--people <n>", "also add N pretend people (consented, Telegram chat ids no real chat has, needs-survey answers, feedback); each run adds N more", positiveInteger)
     .option("--seed <n>", "draw the people from this seed: the same seed gives the same people, number for number (default: a random one, printed)", seedNumber)
@@ -46,6 +46,7 @@ export function registerDb(program: Command): void {
         "the last. See README, \"Data protection\".",
     )
     .action(async (opts: { people?: number; seed?: number; removePeople?: boolean }) => {
+      if (opts.removePeople && (opts.people !== undefined || opts.seed !== undefined)) seed.error("error: --remove-people removes them all: it takes no --people or --seed");
       // Flows and languages first: a broken flow or setting stops here, with nothing opened.
       const runtime = opts.people === undefined ? undefined : loadRuntime();
       const { db: database, vault, close } = await openStakeholderDatabase({ attach: true });

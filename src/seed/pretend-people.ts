@@ -160,7 +160,8 @@ export function pretendPerson(world: PretendWorld, index: number): PretendPerson
   const contactId = pretendContactId(index);
   const language = weighted(rnd, world.languages, (l) => LANGUAGE_WEIGHT[l] ?? 1);
   const territory = weighted(rnd, world.territories, (t) => TERRITORY_WEIGHT[t] ?? 1);
-  const consentAt = new Date(world.now.getTime() - Math.floor(rnd() * 90 * DAY));
+  // Consent 20 to 90 days ago: what follows (a survey within 3 days, feedback within two weeks) is past too.
+  const consentAt = new Date(world.now.getTime() - Math.floor((20 + rnd() * 70) * DAY));
   let clock = consentAt.getTime() + 60_000;
   let turns = 6; // language, consent, territory, contact preference, and the menu
   const runs: PretendRun[] = [];
@@ -182,8 +183,7 @@ export function pretendPerson(world: PretendWorld, index: number): PretendPerson
     feedback.push({ eventId: `${PRETEND_FEEDBACK_PREFIX}${contactId}:feedback:${k}`, category, text: texts[language] ?? (texts.en as string), contactBack: rnd() < 0.4, at: new Date(clock) });
     turns += 5;
   }
-  // Nothing in the future, however the draws fell.
-  const lastSeenAt = new Date(Math.min(clock, world.now.getTime()));
+  const lastSeenAt = new Date(clock);
   return { index, contactId, address: pretendChatId(index), language, territory, contactPref: rnd() < 0.8 ? "yes" : "no", consentAt, lastSeenAt, runs, feedback, turns };
 }
 

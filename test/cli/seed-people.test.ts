@@ -76,9 +76,11 @@ describe("inloco db seed --people", () => {
     expect(await count("SELECT count(*) AS n FROM territories")).toBe(4);
   });
 
-  it("refuses a count that is not a whole number", async () => {
+  it("refuses a count that is not a whole number, and --remove-people with a count", async () => {
     const r = await inloco(["db", "seed", "--people", "ten"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("a whole number of people, 1 or more");
+    const both = await inloco(["db", "seed", "--remove-people", "--people", "5"]);
+    expect([both.code, both.stderr.trim()]).toEqual([1, "error: --remove-people removes them all: it takes no --people or --seed"]);
   });
 });

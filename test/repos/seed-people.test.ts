@@ -63,6 +63,9 @@ describe("pretend people", () => {
     );
     expect(rows).toHaveLength(300);
     expect(rows.every((r) => r.consent_version === consentVersion && r.consent_at !== null && r.status === "active")).toBe(true);
+    // Everything happened before now: consent, answers, feedback.
+    const latest = await db.sql.query<{ at: Date }>("SELECT greatest((SELECT max(answered_at) FROM answers), (SELECT max(created_at) FROM feedback), (SELECT max(last_seen_at) FROM contacts)) AS at");
+    expect(latest.rows[0]?.at.getTime()).toBeLessThan(now.getTime());
     expect(new Set(rows.map((r) => r.territory_id))).toEqual(new Set(["torino", "valsusa", "cuneo", "asti"]));
     const languages = new Set(rows.map((r) => r.language));
     expect(languages.size).toBeGreaterThanOrEqual(5);
