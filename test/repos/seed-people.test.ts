@@ -7,6 +7,7 @@ import { loadRuntime } from "../../src/app/runtime.ts";
 import { IdentityVault } from "../../src/db/index.ts";
 import { consentGate, resume, type Flow } from "../../src/engine/index.ts";
 import { plainText } from "../../src/messages/plain-text.ts";
+import { findAddresses } from "../../src/repos/addresses.ts";
 import { DatabaseConversationStore } from "../../src/repos/conversations.ts";
 import { seedDemo } from "../../src/repos/seed.ts";
 import { removePretendPeople } from "../../src/repos/seed-people.ts";
@@ -84,7 +85,7 @@ describe("pretend people", () => {
     expect(Number(rows[0]?.n)).toBe(300);
   });
 
-  it("the chat ids are above any real Telegram chat id, and sealed, not in clear", async () => {
+  it("the chat ids are above any real Telegram chat id, sealed, not in clear, and found for a send", async () => {
     const { rows } = await db.sql.query<{ address_encrypted: Buffer; contact_id: string }>("SELECT address_encrypted, contact_id FROM channel_identities WHERE channel = 'telegram'");
     expect(rows).toHaveLength(300);
     for (const r of rows) {
@@ -93,6 +94,10 @@ describe("pretend people", () => {
       expect(Number.isSafeInteger(Number(chat))).toBe(true);
       expect(r.address_encrypted.toString("latin1")).not.toContain(chat);
     }
+    // The send path (outbound) finds each one's chat id from the contact id, as for anyone.
+    const targets = await findAddresses(db.sql, vault, Array.from({ length: 300 }, (_, i) => ({ contactId: pretendContactId(i), channel: "telegram" as const })));
+    expect(targets.map((t) => t?.address)).toEqual(Array.from({ length: 300 }, (_, i) => pretendChatId(i)));
+    expect(targets.every((t) => t?.status === "active")).toBe(true);
   });
 
   it("a pretend person who writes gets the menu, not the consent note", async () => {
