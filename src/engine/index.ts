@@ -6,6 +6,7 @@ export type { Choice, Event, EventType, Message, Params, Turn } from "./io.ts";
 export type { EngineContext, FlowSource, Lexicon } from "./context.ts";
 export { EngineError } from "./errors.ts";
 export { consentGate } from "./consent-gate.ts";
+export { holds, type Facts } from "./conditions.ts";
 export * from "./definition/flow.ts";
 export { GLOBAL_COMMANDS, QUESTION_COMMANDS, commandButton } from "./commands.ts";
 export { parseAnswer, dateIn } from "./answers/index.ts";
