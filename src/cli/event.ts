@@ -188,23 +188,28 @@ function table(meetings: Meeting[]): string {
 
 /** Every field of a meeting, one a line; RSVPs only as counts. */
 function details(m: Meeting): string {
-  const lines = [
-    `id:           ${m.id}`,
-    `status:       ${m.status}${m.cancelledAt ? ` (cancelled ${m.cancelledAt.toISOString()})` : ""}`,
-    `territory:    ${m.territory.id} (${m.territory.name})`,
-    `task force:   ${m.taskForce ? `${m.taskForce.name} (${m.taskForce.id})` : "none"}`,
-    `starts:       ${m.starts} ${m.timeZone}`,
-    `ends:         ${m.ends ? `${m.ends} ${m.timeZone}` : "not set"}`,
-    `place:        ${m.place}`,
-    `capacity:     ${m.capacity ?? "no limit"}`,
-    `base language: ${m.baseLanguage}`,
+  const line = (label: string, value: string) => `${`${label}:`.padEnd(15)}${value}`;
+  // JSON columns don't keep the order languages were given in: the base language comes first.
+  const inOrder = (texts: Record<string, string>) =>
+    Object.entries(texts)
+      .sort(([a], [b]) => Number(b === m.baseLanguage) - Number(a === m.baseLanguage) || a.localeCompare(b))
+      .map(([l, t]) => `  ${l}: ${t}`);
+  return [
+    line("id", m.id),
+    line("status", `${m.status}${m.cancelledAt ? ` (cancelled ${m.cancelledAt.toISOString()})` : ""}`),
+    line("territory", `${m.territory.id} (${m.territory.name})`),
+    line("task force", m.taskForce ? `${m.taskForce.name} (${m.taskForce.id})` : "none"),
+    line("starts", `${m.starts} ${m.timeZone}`),
+    line("ends", m.ends ? `${m.ends} ${m.timeZone}` : "not set"),
+    line("place", m.place),
+    line("capacity", m.capacity === null ? "no limit" : String(m.capacity)),
+    line("base language", m.baseLanguage),
     "title:",
-    ...Object.entries(m.title).map(([l, t]) => `  ${l}: ${t}`),
-    `description:${Object.keys(m.description).length ? "" : " none"}`,
-    ...Object.entries(m.description).map(([l, t]) => `  ${l}: ${t}`),
-    `rsvps:        yes ${m.rsvps.yes}, maybe ${m.rsvps.maybe}, no ${m.rsvps.no}`,
-    `created:      ${m.createdAt.toISOString()}`,
-    `updated:      ${m.updatedAt.toISOString()}`,
-  ];
-  return lines.join("\n");
+    ...inOrder(m.title),
+    Object.keys(m.description).length ? "description:" : line("description", "none"),
+    ...inOrder(m.description),
+    line("rsvps", `yes ${m.rsvps.yes}, maybe ${m.rsvps.maybe}, no ${m.rsvps.no}`),
+    line("created", m.createdAt.toISOString()),
+    line("updated", m.updatedAt.toISOString()),
+  ].join("\n");
 }
