@@ -74,6 +74,11 @@ export async function findMeetingTaskForce(prisma: PrismaClient, id: string): Pr
   return prisma.taskForce.findUnique({ where: { id }, select: { id: true, name: true, territoryId: true } });
 }
 
+/** Whether the meeting with this id was cancelled (false too when there is none). */
+export async function isMeetingCancelled(prisma: PrismaClient, id: string): Promise<boolean> {
+  return (await prisma.event.count({ where: { id, status: "cancelled" } })) > 0;
+}
+
 /** Stores a new, scheduled meeting and returns it. */
 export async function insertMeeting(prisma: PrismaClient, fields: MeetingFields): Promise<MeetingRow> {
   const event = await prisma.event.create({ data: fields, include: WITH });

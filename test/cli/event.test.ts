@@ -17,7 +17,7 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   db = await createTestDatabase();
   await seedDemo(db.prisma);
-  env = { ...process.env, DATABASE_URL: db.url, INLOCO_HASH_KEY: generateKey(), INLOCO_ENCRYPTION_KEY: generateKey(), INLOCO_LANGUAGES: "en,it,ar" };
+  env = { ...process.env, DATABASE_URL: db.url, INLOCO_HASH_KEY: generateKey(), INLOCO_ENCRYPTION_KEY: generateKey(), INLOCO_LANGUAGES: "en,it,ar", TELEGRAM_BOT_USERNAME: "InLocoTestBot" };
   delete env.REDIS_URL;
 });
 afterAll(async () => {
@@ -34,7 +34,7 @@ function inloco(args: string[]): Promise<{ stdout: string; stderr: string; code:
 }
 
 describe("inloco event", () => {
-  it("creates, shows, updates, lists and cancels a meeting", { timeout: 120_000 }, async () => {
+  it("creates, shows, updates, lists and cancels a meeting", { timeout: 240_000 }, async () => {
     const created = await inloco([
       "event", "create", "--territory", "valsusa",
       "--title", "it=Incontro sul lavoro", "--title", "en=Meeting about work",
@@ -71,12 +71,14 @@ describe("inloco event", () => {
     const cancelled = await inloco(["event", "cancel", id]);
     expect([cancelled.code, cancelled.stdout.trim()]).toEqual([0, `cancelled: meeting ${id} "Incontro sul lavoro" on 2037-03-29 10:00 (Europe/Rome)`]);
     expect((await inloco(["event", "list"])).stdout).toMatch(new RegExp(`cancelled\\s+${id}`));
+    const poster = await inloco(["poster", "--territory", "valsusa", "--event", id]);
+    expect([poster.code, poster.stderr.trim()]).toEqual([1, `event "${id}" was cancelled`]);
     const refused = await inloco(["event", "update", id, "--place", "elsewhere"]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`meeting ${id} was cancelled on`);
   });
 
-  it("bad input names the option and what it should look like, exits 1 and writes nothing", { timeout: 60_000 }, async () => {
+  it("bad input names the option and what it should look like, exits 1 and writes nothing", { timeout: 120_000 }, async () => {
     const before = await db.prisma.event.count();
     const r = await inloco([
       "event", "create", "--territory", "valsusa", "--title", "Meeting", "--title", "de=Treffen",
