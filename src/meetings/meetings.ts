@@ -82,7 +82,9 @@ export async function createMeeting(ctx: MeetingsContext, input: NewMeeting): Pr
   const title = checkTexts(ctx, "title", given.title, problems);
   const description = checkTexts(ctx, "description", given.description ?? {}, problems);
   const baseLanguage = given.baseLanguage ?? Object.keys(title)[0];
-  if (baseLanguage === undefined) problems.push({ field: "title", message: `at least one title is required, as <language>=<text>, e.g. en="Task force meeting" (languages: ${ctx.languages.join(", ")})` });
+  // A base language taken from the titles is already checked with them.
+  if (given.baseLanguage !== undefined && !ctx.languages.includes(given.baseLanguage)) problems.push({ field: "baseLanguage", message: `"${given.baseLanguage}" is not a language the project offers (${ctx.languages.join(", ")})` });
+  else if (baseLanguage === undefined) problems.push({ field: "title", message: `at least one title is required, as <language>=<text>, e.g. en="Task force meeting" (languages: ${ctx.languages.join(", ")})` });
   else if (!title[baseLanguage]) problems.push({ field: "title", message: `a title in the base language (${baseLanguage}) is required` });
   const taskForceId = await taskForceOf(given.taskForce ?? null, territory, ctx, problems);
   // Without a territory the times are still checked for their shape (UTC skips no hour).
@@ -124,7 +126,8 @@ export async function updateMeeting(ctx: MeetingsContext, id: string, changes: M
   if (given.title !== undefined || given.baseLanguage !== undefined) {
     const title = merge(current.title, checkTexts(ctx, "title", given.title ?? {}, problems, true));
     const baseLanguage = given.baseLanguage ?? current.baseLanguage;
-    if (!title[baseLanguage]) problems.push({ field: "title", message: `the title in the base language (${baseLanguage}) can't be removed` });
+    if (!ctx.languages.includes(baseLanguage)) problems.push({ field: "baseLanguage", message: `"${baseLanguage}" is not a language the project offers (${ctx.languages.join(", ")})` });
+    else if (!title[baseLanguage]) problems.push({ field: "title", message: `the title in the base language (${baseLanguage}) can't be removed` });
     Object.assign(fields, { title, baseLanguage });
   }
   if (given.description !== undefined) fields.description = merge(current.description, checkTexts(ctx, "description", given.description, problems, true));
