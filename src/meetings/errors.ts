@@ -34,3 +34,11 @@ export class MeetingCancelledError extends Error {
     super(`meeting ${id} was cancelled${cancelledAt ? ` on ${cancelledAt.toISOString()}` : ""} and can't be changed: create a new one`);
   }
 }
+
+/** Someone else changed the meeting between reading it and saving this change (nothing was saved). */
+export class MeetingChangedError extends Error {
+  override readonly name = "MeetingChangedError";
+  constructor(readonly id: string) {
+    super(`meeting ${id} was changed by someone else meanwhile; nothing was saved: look at it again (\`inloco event show ${id}\`) and repeat the change`);
+  }
+}

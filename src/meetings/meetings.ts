@@ -16,7 +16,7 @@ import {
   type MeetingTerritory,
 } from "../repos/meetings.ts";
 import { territoryIds } from "../repos/territories.ts";
-import { MeetingCancelledError, MeetingInputError, MeetingNotFoundError, type MeetingProblem } from "./errors.ts";
+import { MeetingCancelledError, MeetingChangedError, MeetingInputError, MeetingNotFoundError, type MeetingProblem } from "./errors.ts";
 import { instantOfLocalTime, LOCAL_TIME_FORMAT, localTimeOf } from "./local-time.ts";
 
 /** What the service needs: the database, the languages the project offers, and a clock. */
@@ -108,7 +108,7 @@ export async function createMeeting(ctx: MeetingsContext, input: NewMeeting): Pr
   return meeting(await insertMeeting(ctx.prisma, fields));
 }
 
-/** Changes what is given of a scheduled meeting; throws MeetingNotFoundError, MeetingCancelledError or MeetingInputError. */
+/** Changes what is given of a scheduled meeting; throws MeetingNotFoundError, MeetingCancelledError, MeetingChangedError or MeetingInputError. */
 export async function updateMeeting(ctx: MeetingsContext, id: string, changes: MeetingChanges): Promise<Meeting> {
   const given = parse(MeetingChanges, changes);
   const problems: MeetingProblem[] = [];
@@ -144,7 +144,11 @@ export async function updateMeeting(ctx: MeetingsContext, id: string, changes: M
   if (problems.length > 0) throw new MeetingInputError(problems);
   if (given.starts !== undefined) fields.startsAt = startsAt;
   if (given.ends !== undefined) fields.endsAt = endsAt;
-  return meeting(await updateMeetingFields(ctx.prisma, current.id, fields));
+  // Saved only if nobody changed or cancelled it since it was read: a title map merged from a stale read would drop their change.
+  const updated = await updateMeetingFields(ctx.prisma, current.id, current.updatedAt, fields);
+  if (updated) return meeting(updated);
+  const now = await showMeeting(ctx, id);
+  throw now.status === "cancelled" ? new MeetingCancelledError(now.id, now.cancelledAt) : new MeetingChangedError(now.id);
 }
 
 /** Cancels a meeting (it is no longer offered); cancelling one already cancelled changes nothing. */

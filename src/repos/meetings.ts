@@ -91,10 +91,13 @@ export async function findMeeting(prisma: PrismaClient, id: string): Promise<Mee
   return event ? toRow(event, await rsvpCounts(prisma, [id])) : null;
 }
 
-/** Changes the fields given of a meeting and returns it as it now is. */
-export async function updateMeetingFields(prisma: PrismaClient, id: string, fields: Partial<MeetingFields>): Promise<MeetingRow> {
-  const event = await prisma.event.update({ where: { id }, data: fields, include: WITH });
-  return toRow(event, await rsvpCounts(prisma, [id]));
+/**
+ * Changes the fields given of a scheduled meeting last changed at `readAt`, and returns it as it now
+ * is; null when it was changed or cancelled since (the caller read it, then decided on the change).
+ */
+export async function updateMeetingFields(prisma: PrismaClient, id: string, readAt: Date, fields: Partial<MeetingFields>): Promise<MeetingRow | null> {
+  const { count } = await prisma.event.updateMany({ where: { id, updatedAt: readAt, status: "scheduled" }, data: { ...fields, updatedAt: new Date() } });
+  return count === 1 ? findMeeting(prisma, id) : null;
 }
 
 /** Marks a scheduled meeting cancelled at `at`; false when it was already cancelled (or doesn't exist). */

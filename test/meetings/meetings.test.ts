@@ -13,6 +13,7 @@ import {
   type MeetingsContext,
   type NewMeeting,
 } from "../../src/meetings/index.ts";
+import { updateMeetingFields } from "../../src/repos/meetings.ts";
 import { seedDemo } from "../../src/repos/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 
@@ -136,6 +137,15 @@ describe("changing a meeting", () => {
     expect(await problemsOf(updateMeeting(ctx, m.id, {}))).toEqual(["id: nothing to change: give at least one field (title, starts, place…)"]);
     expect((await showMeeting(ctx, m.id)).title).toEqual({ it: "Incontro sul lavoro", en: "Meeting about work" });
     await expect(updateMeeting(ctx, "00000000-0000-4000-8000-000000000000", { place: "x" })).rejects.toBeInstanceOf(MeetingNotFoundError);
+  });
+
+  it("a change decided on a meeting read before someone else changed it is not saved", async () => {
+    const m = await createMeeting(ctx, draft());
+    await new Promise((r) => setTimeout(r, 5));
+    await updateMeeting(ctx, m.id, { title: { fr: "Réunion sur le travail" } });
+    // As a second coordinator who read the meeting before the change above would save theirs.
+    expect(await updateMeetingFields(db.prisma, m.id, m.updatedAt, { title: { it: "Incontro", en: "Meeting" } })).toBeNull();
+    expect((await showMeeting(ctx, m.id)).title).toEqual({ it: "Incontro sul lavoro", en: "Meeting about work", fr: "Réunion sur le travail" });
   });
 });
 
