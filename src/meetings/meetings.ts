@@ -74,7 +74,7 @@ export type MeetingFilter = z.infer<typeof MeetingFilter>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Creates a scheduled meeting, or throws MeetingInputError listing every problem (nothing written). */
+/** Creates a scheduled meeting, or throws MeetingInputError listing the problems found (nothing written). */
 export async function createMeeting(ctx: MeetingsContext, input: NewMeeting): Promise<Meeting> {
   const problems: MeetingProblem[] = [];
   const given = parse(NewMeeting, input);
