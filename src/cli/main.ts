@@ -5,6 +5,7 @@ import { PROJECT_ROOT } from "../app/runtime.ts";
 import { registerChat } from "./chat.ts";
 import { registerContact } from "./contact.ts";
 import { registerDb } from "./db.ts";
+import { registerEvent } from "./event.ts";
 import { registerFlows } from "./flows.ts";
 import { registerPoster } from "./poster.ts";
 import { registerQueue } from "./queue.ts";
@@ -18,6 +19,7 @@ const program = new Command("inloco")
 registerChat(program);
 registerDb(program);
 registerContact(program);
+registerEvent(program);
 registerFlows(program);
 registerPoster(program);
 registerQueue(program);

@@ -5,6 +5,7 @@ import { readChannelSettings } from "../config/channels.ts";
 import { ConfigError } from "../config/env.ts";
 import { openDatabase } from "../db/index.ts";
 import { posterLink, writePosterQr, type PosterChannel } from "../poster/poster.ts";
+import { isMeetingCancelled } from "../repos/meetings.ts";
 import { eventTerritory, territoryIds } from "../repos/territories.ts";
 
 interface PosterOptions {
@@ -69,6 +70,8 @@ async function unknownIds(o: PosterOptions): Promise<string[]> {
       else if (territory !== null && territory !== o.territory) {
         problems.push(`event "${o.event}" is in territory "${territory}", not "${o.territory}"`);
       }
+      // Its link would start a plain conversation (a cancelled meeting is offered to no one).
+      else if (await isMeetingCancelled(db.prisma, o.event)) problems.push(`event "${o.event}" was cancelled`);
     }
     return problems;
   } finally {

@@ -21,7 +21,7 @@ async function lookUpNextEvent(prisma: PrismaClient, now: () => Date, languages:
   const territory = session.contact.fields.territory;
   // Only at the entry flow's own questions: not inside a sub-flow, nor in a consent run put in front of one.
   if (session.status !== "active" || !session.wait || session.runs.length !== 1 || !outer || outer.then || outer.params.event !== undefined || !territory) return input;
-  const event = await prisma.event.findFirst({ where: { territoryId: territory, startsAt: { gt: now() } }, orderBy: { startsAt: "asc" } });
+  const event = await prisma.event.findFirst({ where: { territoryId: territory, status: "scheduled", startsAt: { gt: now() } }, orderBy: { startsAt: "asc" } });
   return event ? { ...input, facts: eventParams(event, session.contact.language, languages) } : input;
 }
 
@@ -40,10 +40,11 @@ export function eventsForStart(prisma: PrismaClient, now: () => Date = () => new
     const territory = input.params.territory ?? session.contact.fields.territory;
     const event = named
       ? UUID.test(named)
-        ? await prisma.event.findUnique({ where: { id: named } })
+        ? // A cancelled meeting is no longer offered: its link is a plain start, as a missing one.
+          await prisma.event.findFirst({ where: { id: named, status: "scheduled" } })
         : null
       : territory
-        ? await prisma.event.findFirst({ where: { territoryId: territory, startsAt: { gt: now() } }, orderBy: { startsAt: "asc" } })
+        ? await prisma.event.findFirst({ where: { territoryId: territory, status: "scheduled", startsAt: { gt: now() } }, orderBy: { startsAt: "asc" } })
         : null;
     if (!event) {
       // A link to an event that doesn't exist is a plain start, not an error the person sees.
@@ -59,7 +60,7 @@ type EventRow = NonNullable<Awaited<ReturnType<PrismaClient["event"]["findUnique
 /** An event's id, title, time and place as flow params in `lang`, and what differs in other languages. */
 function eventParams(event: EventRow, lang: string, languages: readonly string[]): Record<string, string> {
   const titles = (event.title ?? {}) as Record<string, string>;
-  const title = (l: string) => titles[l] ?? titles.en ?? Object.values(titles)[0] ?? "";
+  const title = (l: string) => titles[l] ?? titles[event.baseLanguage] ?? titles.en ?? Object.values(titles)[0] ?? "";
   const when = (l: string) => {
     try {
       return new Intl.DateTimeFormat(l, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: event.timeZone }).format(event.startsAt);

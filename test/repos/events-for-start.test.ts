@@ -58,6 +58,21 @@ describe("events for a start", () => {
     expect(await prepare({ type: "text", text: "1" }, session)).toEqual({ type: "text", text: "1" });
   });
 
+  it("a cancelled meeting is no longer offered: not as the territory's next one, nor through its link", async () => {
+    const now = () => new Date();
+    const prepare = eventsForStart(db.prisma, now, ["en"]);
+    const soon = new Date(Date.now() + 86_400_000);
+    const meeting = (title: string, startsAt: Date) =>
+      db.prisma.event.create({ data: { title: { en: title }, description: {}, startsAt, timeZone: "Europe/Rome", place: "Asti", territoryId: "asti" } });
+    const cancelled = await meeting("Called off", soon);
+    const next = await meeting("Still on", new Date(soon.getTime() + 3_600_000));
+    await db.prisma.event.update({ where: { id: cancelled.id }, data: { status: "cancelled", cancelledAt: new Date() } });
+    const start = await prepare({ type: "start", flow: "rsvp", params: { territory: "asti" } }, newSession("en"));
+    expect((start as { params: Record<string, string> }).params).toMatchObject({ event: next.id, event_title: "Still on" });
+    const linked = await prepare({ type: "start", flow: "rsvp", params: { territory: "asti", event: cancelled.id } }, newSession("en"));
+    expect(linked).toEqual({ type: "start", flow: undefined, params: { territory: "asti" } });
+  });
+
   it("a link to an event that doesn't exist is a plain start", async () => {
     const prepare = eventsForStart(db.prisma);
     const input = await prepare({ type: "start", flow: "rsvp", params: { event: "00000000-0000-4000-8000-000000000000" } }, newSession("en"));

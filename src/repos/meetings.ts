@@ -1,0 +1,162 @@
+// Meetings (the `events` table) as coordinators create, change, cancel and list them (src/meetings).
+// RSVPs are only ever counted here: who answered is never read.
+import type { EventStatus, Prisma, PrismaClient } from "../generated/prisma/client.ts";
+
+/** A territory as a meeting needs it: its name and the time zone its times are written in. */
+export interface MeetingTerritory {
+  id: string;
+  name: string;
+  timeZone: string;
+}
+
+/** A task force as a meeting needs it: its name and the territory it works in. */
+export interface MeetingTaskForce {
+  id: string;
+  name: string;
+  territoryId: string;
+}
+
+/** How many people answered yes, maybe and no. */
+export interface RsvpCounts {
+  yes: number;
+  maybe: number;
+  no: number;
+}
+
+/** A meeting as stored, with its territory, task force and RSVP counts. */
+export interface MeetingRow {
+  id: string;
+  title: Record<string, string>;
+  description: Record<string, string>;
+  baseLanguage: string;
+  startsAt: Date;
+  endsAt: Date | null;
+  timeZone: string;
+  place: string;
+  capacity: number | null;
+  status: EventStatus;
+  createdAt: Date;
+  updatedAt: Date;
+  cancelledAt: Date | null;
+  territory: { id: string; name: string };
+  taskForce: { id: string; name: string } | null;
+  rsvps: RsvpCounts;
+}
+
+/** What is written for a new meeting, or changed in one (only the fields given). */
+export interface MeetingFields {
+  title: Record<string, string>;
+  description: Record<string, string>;
+  baseLanguage: string;
+  startsAt: Date;
+  endsAt: Date | null;
+  timeZone: string;
+  place: string;
+  territoryId: string;
+  taskForceId: string | null;
+  capacity: number | null;
+}
+
+const WITH = {
+  territory: { select: { id: true, name: true } },
+  taskForce: { select: { id: true, name: true } },
+} satisfies Prisma.EventInclude;
+
+type EventWith = Prisma.EventGetPayload<{ include: typeof WITH }>;
+
+/** The territory with this id, or null. */
+export async function findMeetingTerritory(prisma: PrismaClient, id: string): Promise<MeetingTerritory | null> {
+  return prisma.territory.findUnique({ where: { id }, select: { id: true, name: true, timeZone: true } });
+}
+
+/** The task force with this id, or null. */
+export async function findMeetingTaskForce(prisma: PrismaClient, id: string): Promise<MeetingTaskForce | null> {
+  return prisma.taskForce.findUnique({ where: { id }, select: { id: true, name: true, territoryId: true } });
+}
+
+/** Whether the meeting with this id was cancelled (false too when there is none). */
+export async function isMeetingCancelled(prisma: PrismaClient, id: string): Promise<boolean> {
+  return (await prisma.event.count({ where: { id, status: "cancelled" } })) > 0;
+}
+
+/** Stores a new, scheduled meeting and returns it. */
+export async function insertMeeting(prisma: PrismaClient, fields: MeetingFields): Promise<MeetingRow> {
+  const event = await prisma.event.create({ data: fields, include: WITH });
+  return toRow(event, await rsvpCounts(prisma, [event.id]));
+}
+
+/** The meeting with this id, or null. */
+export async function findMeeting(prisma: PrismaClient, id: string): Promise<MeetingRow | null> {
+  const event = await prisma.event.findUnique({ where: { id }, include: WITH });
+  return event ? toRow(event, await rsvpCounts(prisma, [id])) : null;
+}
+
+/**
+ * Changes the fields given of a scheduled meeting last changed at `readAt`, and returns it as it now
+ * is; null when it was changed or cancelled since (the caller read it, then decided on the change).
+ */
+export async function updateMeetingFields(prisma: PrismaClient, id: string, readAt: Date, fields: Partial<MeetingFields>): Promise<MeetingRow | null> {
+  const { count } = await prisma.event.updateMany({ where: { id, updatedAt: readAt, status: "scheduled" }, data: { ...fields, updatedAt: new Date() } });
+  return count === 1 ? findMeeting(prisma, id) : null;
+}
+
+/** Marks a scheduled meeting cancelled at `at`; false when it was already cancelled (or doesn't exist). */
+export async function markMeetingCancelled(prisma: PrismaClient, id: string, at: Date): Promise<boolean> {
+  // One conditional statement, so two coordinators cancelling at once record one cancellation time.
+  const { count } = await prisma.event.updateMany({ where: { id, status: "scheduled" }, data: { status: "cancelled", cancelledAt: at } });
+  return count === 1;
+}
+
+/** Meetings (of one territory, or all) ending at or after `endingFrom` (or all), soonest first. */
+export async function listMeetingRows(prisma: PrismaClient, filter: { territoryId?: string; endingFrom?: Date }): Promise<MeetingRow[]> {
+  const where: Prisma.EventWhereInput = {
+    ...(filter.territoryId ? { territoryId: filter.territoryId } : {}),
+    // A meeting under way is still coming to someone deciding whether to go: it counts until it ends.
+    ...(filter.endingFrom
+      ? { OR: [{ endsAt: { gte: filter.endingFrom } }, { endsAt: null, startsAt: { gte: filter.endingFrom } }] }
+      : {}),
+  };
+  const events = await prisma.event.findMany({ where, include: WITH, orderBy: [{ startsAt: "asc" }, { id: "asc" }] });
+  const counts = await rsvpCounts(prisma, events.map((e) => e.id));
+  return events.map((e) => toRow(e, counts));
+}
+
+/** Yes/maybe/no counts per meeting id (a meeting nobody answered is absent). */
+async function rsvpCounts(prisma: PrismaClient, ids: string[]): Promise<Map<string, RsvpCounts>> {
+  const counts = new Map<string, RsvpCounts>();
+  if (ids.length === 0) return counts;
+  const groups = await prisma.rsvp.groupBy({ by: ["eventId", "answer"], where: { eventId: { in: ids } }, _count: { _all: true } });
+  for (const g of groups) {
+    const c = counts.get(g.eventId) ?? { yes: 0, maybe: 0, no: 0 };
+    c[g.answer] = g._count._all;
+    counts.set(g.eventId, c);
+  }
+  return counts;
+}
+
+function toRow(e: EventWith, counts: Map<string, RsvpCounts>): MeetingRow {
+  return {
+    id: e.id,
+    title: texts(e.title),
+    description: texts(e.description),
+    baseLanguage: e.baseLanguage,
+    startsAt: e.startsAt,
+    endsAt: e.endsAt,
+    timeZone: e.timeZone,
+    place: e.place,
+    capacity: e.capacity,
+    status: e.status,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    cancelledAt: e.cancelledAt,
+    territory: e.territory,
+    taskForce: e.taskForce,
+    rsvps: counts.get(e.id) ?? { yes: 0, maybe: 0, no: 0 },
+  };
+}
+
+/** A `{ language: text }` JSON column as a plain map (anything else in it is ignored). */
+function texts(json: Prisma.JsonValue): Record<string, string> {
+  if (!json || typeof json !== "object" || Array.isArray(json)) return {};
+  return Object.fromEntries(Object.entries(json).filter((e): e is [string, string] => typeof e[1] === "string"));
+}
