@@ -1,38 +1,14 @@
 // The small commands a newcomer tries first: --version, a mistyped contact id, db seed saying what it
 // made (the ids a poster needs), and a poster refusing ids that don't exist. Run as the real CLI on a
 // real PostgreSQL.
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
-import { generateKey } from "../../src/db/index.ts";
 import { DEMO_EVENT_ID } from "../../src/repos/seed.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import { cliOnTestDatabase } from "../support/cli.ts";
 
-const CLI = join(PROJECT_ROOT, "src", "cli", "inloco.js");
-const out = mkdtempSync(join(tmpdir(), "inloco-cli-"));
-let db: TestDatabase;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  env = { ...process.env, DATABASE_URL: db.url, INLOCO_HASH_KEY: generateKey(), INLOCO_ENCRYPTION_KEY: generateKey() };
-  delete env.REDIS_URL;
-});
-afterAll(async () => {
-  await db.drop();
-  rmSync(out, { recursive: true, force: true });
-});
-
-function inloco(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, cwd: out, timeout: 90_000 }, (error, stdout, stderr) =>
-      resolve({ stdout, stderr, code: error ? Number(error.code ?? 1) : 0 }),
-    );
-  });
-}
+const { inloco } = cliOnTestDatabase();
 
 describe("small commands", () => {
   it("--version prints the package's version", async () => {

@@ -1,37 +1,13 @@
 // `inloco event …` as a coordinator runs it: the real CLI as a process on a real PostgreSQL.
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/app/runtime.ts";
-import { generateKey } from "../../src/db/index.ts";
+import { describe, expect, it } from "vitest";
 import { seedDemo } from "../../src/repos/seed.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import { cliOnTestDatabase } from "../support/cli.ts";
 
-const CLI = join(PROJECT_ROOT, "src", "cli", "inloco.js");
-const out = mkdtempSync(join(tmpdir(), "inloco-event-"));
-let db: TestDatabase;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await seedDemo(db.prisma);
-  env = { ...process.env, DATABASE_URL: db.url, INLOCO_HASH_KEY: generateKey(), INLOCO_ENCRYPTION_KEY: generateKey(), INLOCO_LANGUAGES: "en,it,ar", TELEGRAM_BOT_USERNAME: "InLocoTestBot" };
-  delete env.REDIS_URL;
+const cli = cliOnTestDatabase({
+  env: { INLOCO_LANGUAGES: "en,it,ar", TELEGRAM_BOT_USERNAME: "InLocoTestBot" },
+  prepare: (db) => seedDemo(db.prisma),
 });
-afterAll(async () => {
-  await db?.drop();
-  rmSync(out, { recursive: true, force: true });
-});
-
-function inloco(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, cwd: out, timeout: 90_000 }, (error, stdout, stderr) =>
-      resolve({ stdout, stderr, code: error ? Number(error.code ?? 1) : 0 }),
-    );
-  });
-}
+const { inloco } = cli;
 
 describe("inloco event", () => {
   it("creates, shows, updates, lists and cancels a meeting", { timeout: 240_000 }, async () => {
@@ -79,7 +55,7 @@ describe("inloco event", () => {
   });
 
   it("bad input names the option and what it should look like, exits 1 and writes nothing", { timeout: 120_000 }, async () => {
-    const before = await db.prisma.event.count();
+    const before = await cli.db().prisma.event.count();
     const r = await inloco([
       "event", "create", "--territory", "valsusa", "--title", "Meeting", "--title", "de=Treffen",
       "--starts", "29/03/2037 10:00", "--place", "Susa", "--capacity", "lots",
@@ -99,6 +75,6 @@ describe("inloco event", () => {
     ]);
     const missing = await inloco(["event", "show", "00000000-0000-4000-8000-000000000000"]);
     expect([missing.code, missing.stderr.trim()]).toEqual([1, "no meeting 00000000-0000-4000-8000-000000000000 (`inloco event list --all` shows every meeting's id)"]);
-    expect(await db.prisma.event.count()).toBe(before);
+    expect(await cli.db().prisma.event.count()).toBe(before);
   });
 });

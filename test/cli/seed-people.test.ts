@@ -1,39 +1,13 @@
 // `inloco db seed --people N` run as the real CLI on a real PostgreSQL: it adds N pretend people each
 // time, says where and in which languages, draws the same people for the same --seed, and
 // `--remove-people` takes them all away again.
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/app/runtime.ts";
-import { generateKey } from "../../src/db/index.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import { describe, expect, it } from "vitest";
+import { cliOnTestDatabase } from "../support/cli.ts";
 
-const CLI = join(PROJECT_ROOT, "src", "cli", "inloco.js");
-const out = mkdtempSync(join(tmpdir(), "inloco-cli-"));
-let db: TestDatabase;
-let env: NodeJS.ProcessEnv;
+const cli = cliOnTestDatabase();
+const { inloco } = cli;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  env = { ...process.env, DATABASE_URL: db.url, INLOCO_HASH_KEY: generateKey(), INLOCO_ENCRYPTION_KEY: generateKey() };
-  delete env.REDIS_URL;
-});
-afterAll(async () => {
-  await db.drop();
-  rmSync(out, { recursive: true, force: true });
-});
-
-function inloco(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, cwd: out, timeout: 90_000 }, (error, stdout, stderr) =>
-      resolve({ stdout, stderr, code: error ? Number(error.code ?? 1) : 0 }),
-    );
-  });
-}
-
-const count = async (sql: string) => Number((await db.sql.query<{ n: string }>(sql)).rows[0]?.n);
+const count = async (sql: string) => Number((await cli.db().sql.query<{ n: string }>(sql)).rows[0]?.n);
 
 describe("inloco db seed --people", () => {
   it("adds 50 pretend people, reports them by territory and language, and 50 more on the next run", async () => {
@@ -50,7 +24,7 @@ describe("inloco db seed --people", () => {
 
     const answers = async (from: string, to: string) =>
       (
-        await db.sql.query<{ q: string }>(
+        await cli.db().sql.query<{ q: string }>(
           "SELECT string_agg(question || '=' || array_to_string(value_choices, '+') || coalesce(value_number::text, ''), ',' ORDER BY contact_id, answered_at) AS q FROM answers WHERE contact_id BETWEEN $1::uuid AND $2::uuid",
           [from, to],
         )
