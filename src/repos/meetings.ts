@@ -23,26 +23,6 @@ export interface RsvpCounts {
   no: number;
 }
 
-/** A meeting as stored, with its territory, task force and RSVP counts. */
-export interface MeetingRow {
-  id: string;
-  title: Record<string, string>;
-  description: Record<string, string>;
-  baseLanguage: string;
-  startsAt: Date;
-  endsAt: Date | null;
-  timeZone: string;
-  place: string;
-  capacity: number | null;
-  status: EventStatus;
-  createdAt: Date;
-  updatedAt: Date;
-  cancelledAt: Date | null;
-  territory: { id: string; name: string };
-  taskForce: { id: string; name: string } | null;
-  rsvps: RsvpCounts;
-}
-
 /** What is written for a new meeting, or changed in one (only the fields given). */
 export interface MeetingFields {
   title: Record<string, string>;
@@ -55,6 +35,18 @@ export interface MeetingFields {
   territoryId: string;
   taskForceId: string | null;
   capacity: number | null;
+}
+
+/** A meeting as stored, with its territory, task force and RSVP counts. */
+export interface MeetingRow extends Omit<MeetingFields, "territoryId" | "taskForceId"> {
+  id: string;
+  status: EventStatus;
+  createdAt: Date;
+  updatedAt: Date;
+  cancelledAt: Date | null;
+  territory: { id: string; name: string };
+  taskForce: { id: string; name: string } | null;
+  rsvps: RsvpCounts;
 }
 
 const WITH = {
