@@ -29,8 +29,8 @@ export const answerRecorded: EffectOf<"answer.recorded"> = {
   },
 };
 
-/** An answer's typed value as the answers table's columns. */
-function answerColumns(v: AnswerValue | null): {
+/** An answer's typed value as the answers table's columns (a skipped question: a text row with no value). */
+export function answerColumns(v: AnswerValue | null): {
   kind: string;
   text: string | null;
   number: number | null;

@@ -7,6 +7,7 @@ import { SESSION_FORMAT, type AnswerValue, type Session } from "../engine/index.
 import { PRETEND_FEEDBACK_PREFIX, PRETEND_ID_PREFIX, PRETEND_ID_RANGE, pretendIndex, type PretendPerson } from "../seed/pretend-people.ts";
 import { columns } from "./columns.ts";
 import { insertFeedback } from "./feedback.ts";
+import { answerColumns } from "../effects/answer-recorded.ts";
 
 /** What the stored people's sessions and contacts say beyond the person: the consent and entry flow. */
 export interface SeedContext {
@@ -170,24 +171,10 @@ async function insertRuns(tx: SqlTx, people: readonly PretendPerson[]): Promise<
   );
 }
 
+// The columns a real turn writes for the value (src/effects/answer-recorded.ts).
 function valueColumns(v: AnswerValue | null): { kind: string; value_text: string | null; value_number: number | null; value_choices: string[]; value_date: string | null; value_place: string | null } {
-  const empty = { value_text: null, value_number: null, value_choices: [], value_date: null, value_place: null };
-  // A skipped question is a text row with no value, as answer-recorded.ts writes it.
-  if (!v) return { kind: "text", ...empty };
-  switch (v.kind) {
-    case "text":
-      return { ...empty, kind: "text", value_text: v.text };
-    case "number":
-      return { ...empty, kind: "number", value_number: v.number };
-    case "choice":
-      return { ...empty, kind: "choice", value_choices: v.choices };
-    case "date":
-      return { ...empty, kind: "date", value_date: v.date };
-    case "location":
-      return { ...empty, kind: "location", value_place: v.place ?? null };
-    case "media":
-      return { ...empty, kind: "text" };
-  }
+  const c = answerColumns(v);
+  return { kind: c.kind, value_text: c.text, value_number: c.number, value_choices: c.choices, value_date: c.date, value_place: c.place };
 }
 
 /** How many pretend people there are now, by territory and by language (erased ones not counted). */
