@@ -6,7 +6,7 @@ import type { IngestJob } from "../jobs/jobs.ts";
 import type { Log } from "../log/log.ts";
 import { RowBatcher } from "../batch/row-batcher.ts";
 import { insertFeedback, type FeedbackRow } from "../repos/feedback.ts";
-import { eventExists, ReminderPreference, RsvpAnswer, saveRsvp } from "../repos/rsvps.ts";
+import { meetingStatus, ReminderPreference, RsvpAnswer, saveRsvp } from "../repos/rsvps.ts";
 import { addCounts, type CountRow } from "../repos/territory-stats.ts";
 import { categorize } from "./categorize.ts";
 
@@ -32,7 +32,7 @@ export function ingestProcessor(deps: IngestDeps) {
       case "survey.completed":
         return counts.add(countRow(job.id, e, typeof e.data.survey === "string" ? e.data.survey : e.flow, "completed"));
       case "rsvp.recorded":
-        return rsvp(deps.sql, job.id, e);
+        return rsvp(deps.sql, deps.log, job.id, e);
       default:
         deps.log.info(`ingest ${job.id}: nothing to do for ${e.name}`);
     }
@@ -57,11 +57,14 @@ function countRow(id: string, e: IngestJob, flow: string, what: "started" | "com
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Nothing for a contact erased meanwhile or without consent (see saveRsvp).
-async function rsvp(sql: Sql, id: string, e: IngestJob): Promise<void> {
+async function rsvp(sql: Sql, log: Log, id: string, e: IngestJob): Promise<void> {
   const eventId = typeof e.data.event === "string" ? e.data.event : "";
   const answer = RsvpAnswer.safeParse(choice(e.data.answer));
   if (!UUID.test(eventId) || !answer.success) throw new PermanentJobError(`rsvp ${id}: no such event or answer (${eventId}, ${choice(e.data.answer)})`);
   const reminder = ReminderPreference.safeParse(choice(e.data.reminder));
-  if (!(await eventExists(sql, eventId))) throw new PermanentJobError(`rsvp ${id}: event ${eventId} does not exist`);
+  const status = await meetingStatus(sql, eventId);
+  if (!status) throw new PermanentJobError(`rsvp ${id}: event ${eventId} does not exist`);
+  // An answer to a meeting cancelled since it was asked (an old button) means nothing now.
+  if (status === "cancelled") return log.info(`rsvp ${id}: meeting ${eventId} is cancelled, the answer is not recorded`);
   await saveRsvp(sql, eventId, e.contactId, answer.data, reminder.success ? reminder.data : "none");
 }

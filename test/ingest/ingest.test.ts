@@ -9,6 +9,7 @@ import type { Job } from "../../src/queue/types.ts";
 import { DEMO_EVENT_ID, seedDemo } from "../../src/repos/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import { shippedTexts } from "../support/engine.ts";
+import { logInto } from "../support/log.ts";
 import { silentLog } from "../../src/log/log.ts";
 
 describe("ingest on PostgreSQL", () => {
@@ -98,5 +99,19 @@ describe("ingest on PostgreSQL", () => {
     expect(await db.prisma.rsvp.findMany({ where: { contactId: agreed } })).toMatchObject([{ answer: "yes", reminder: "day_before" }]);
     const { rows } = await db.sql.query<{ n: string }>("SELECT count(*) AS n FROM rsvps r JOIN contacts c ON c.id = r.contact_id WHERE c.consent_version IS NULL");
     expect(Number(rows[0]?.n)).toBe(0);
+  });
+
+  it("records no RSVP to a meeting cancelled since the question was asked, and says so in the log", async () => {
+    const lines: string[] = [];
+    const ingest = ingestProcessor({ sql: db.sql, rules: shippedTexts(), log: logInto(lines) });
+    const agreed = await contactIn("valsusa");
+    await db.prisma.contact.update({ where: { id: agreed }, data: { consentVersion: "2026-11", consentAt: new Date() } });
+    const meeting = await db.prisma.event.create({
+      data: { title: { en: "Cancelled meeting" }, description: {}, startsAt: new Date(Date.now() + 86_400_000), timeZone: "Europe/Rome", place: "Susa", territoryId: "valsusa", status: "cancelled", cancelledAt: new Date() },
+    });
+    const id = `r-${randomUUID()}`;
+    await ingest(job(id, { contactId: agreed, name: "rsvp.recorded", data: { event: meeting.id, answer: { kind: "choice", choices: ["yes"] } }, flow: "rsvp", run: "r", language: "it", territory: "valsusa", at: new Date().toISOString() }));
+    expect(await db.prisma.rsvp.count({ where: { eventId: meeting.id } })).toBe(0);
+    expect(lines).toEqual([`rsvp ${id}: meeting ${meeting.id} is cancelled, the answer is not recorded`]);
   });
 });
