@@ -88,7 +88,7 @@ export async function createMeeting(ctx: MeetingsContext, input: NewMeeting): Pr
   else if (!title[baseLanguage]) problems.push({ field: "title", message: `a title in the base language (${baseLanguage}) is required` });
   const taskForceId = await taskForceOf(given.taskForce ?? null, territory, ctx, problems);
   // Without a territory the times are still checked for their shape (UTC skips no hour).
-  const zone = territory?.timeZone ?? "UTC";
+  const zone = territory?.timeZone;
   const startsAt = instantOf("starts", given.starts, zone, problems);
   const endsAt = given.ends !== undefined ? instantOf("ends", given.ends, zone, problems) : null;
   checkTimes(ctx, startsAt, endsAt, true, problems);
@@ -231,11 +231,13 @@ function merge(current: Record<string, string>, changes: Record<string, string>)
   return Object.fromEntries(Object.entries(merged).filter(([, text]) => text !== ""));
 }
 
-function instantOf(field: "starts" | "ends", local: string, timeZone: string, problems: MeetingProblem[]): Date | undefined {
+// `knownZone` undefined: the territory is unknown (reported on its own); the time is still checked for its form.
+function instantOf(field: "starts" | "ends", local: string, knownZone: string | undefined, problems: MeetingProblem[]): Date | undefined {
+  const timeZone = knownZone ?? "UTC";
   const instant = instantOfLocalTime(local, timeZone);
   if (instant instanceof Date) return instant;
   const why = {
-    malformed: `"${local}" is not a date and time: write it as "${LOCAL_TIME_FORMAT}" on the territory's clocks (${timeZone}), e.g. "2027-03-28 10:00"`,
+    malformed: `"${local}" is not a date and time: write it as "${LOCAL_TIME_FORMAT}" on the territory's clocks${knownZone ? ` (${knownZone})` : ""}, e.g. "2027-03-28 10:00"`,
     "no-such-date": `"${local}" is not a date on the calendar: write it as "${LOCAL_TIME_FORMAT}", e.g. "2027-03-28 10:00"`,
     skipped: `"${local}" doesn't exist in ${timeZone}: the clocks skip that hour when summer time starts; choose another time`,
   }[instant];

@@ -92,7 +92,7 @@ describe("creating a meeting", () => {
     expect(more).toEqual([
       "territory: unknown territory \"atlantis\" (known: asti, cuneo, torino, valsusa)",
       `title: "de" is not a language the project offers (en, it, ar, fa, uk, ti, fr)`,
-      `starts: "28/03/2027 10:00" is not a date and time: write it as "YYYY-MM-DD HH:MM" on the territory's clocks (UTC), e.g. "2027-03-28 10:00"`,
+      `starts: "28/03/2027 10:00" is not a date and time: write it as "YYYY-MM-DD HH:MM" on the territory's clocks, e.g. "2027-03-28 10:00"`,
     ]);
     expect(await db.prisma.event.count()).toBe(before);
   });
