@@ -39,7 +39,7 @@ export function registerEvent(program: Command): void {
     .requiredOption("--starts <time>", `when it starts, "${LOCAL_TIME_FORMAT}" on the territory's clocks`)
     .option("--ends <time>", `when it ends, "${LOCAL_TIME_FORMAT}"`)
     .requiredOption("--place <text>", "where, e.g. \"Biblioteca civica, Via Roma 12, Susa\"")
-    .option("--task-force <id>", "the task force holding it (one of the territory's)")
+    .option("--task-force <id or name>", "the task force holding it, one of the territory's (a wrong one lists them)")
     .option("--capacity <n>", "how many people can come (default: no limit)")
     .option("--description <language=text>", "a description in a language; repeat for each language", collect)
     .action((o: MeetingOptions) =>

@@ -6,6 +6,7 @@ import type { PrismaClient } from "../db/index.ts";
 import {
   findMeeting,
   findMeetingTaskForce,
+  taskForcesIn,
   findMeetingTerritory,
   insertMeeting,
   listMeetingRows,
@@ -206,11 +207,15 @@ async function territoryOf(ctx: MeetingsContext, id: string, problems: MeetingPr
   return undefined;
 }
 
+// A task force by its id, or by its name among the territory's (what a coordinator knows it by).
 async function taskForceOf(id: string | null, territory: MeetingTerritory | undefined, ctx: MeetingsContext, problems: MeetingProblem[]): Promise<string | null> {
   if (id === null) return null;
-  const taskForce = UUID.test(id) ? await findMeetingTaskForce(ctx.prisma, id) : null;
-  if (!taskForce) problems.push({ field: "taskForce", message: `no task force "${id}" (a task force id is a UUID)` });
-  else if (territory && taskForce.territoryId !== territory.id) {
+  const local = territory ? await taskForcesIn(ctx.prisma, territory.id) : [];
+  const taskForce = (UUID.test(id) ? await findMeetingTaskForce(ctx.prisma, id) : null) ?? local.find((t) => t.name.toLowerCase() === id.trim().toLowerCase());
+  if (!taskForce) {
+    const known = local.map((t) => `"${t.name}" ${t.id}`).join(", ");
+    problems.push({ field: "taskForce", message: `no task force "${id}" (an id or a name${territory ? `; ${territory.id} has ${known || "none"}` : ""})` });
+  } else if (territory && taskForce.territoryId !== territory.id) {
     problems.push({ field: "taskForce", message: `task force "${taskForce.name}" works in ${taskForce.territoryId}, not ${territory.id}` });
   }
   return taskForce?.id ?? null;

@@ -66,6 +66,11 @@ export async function findMeetingTaskForce(prisma: PrismaClient, id: string): Pr
   return prisma.taskForce.findUnique({ where: { id }, select: { id: true, name: true, territoryId: true } });
 }
 
+/** The task forces working in a territory, by name. */
+export async function taskForcesIn(prisma: PrismaClient, territoryId: string): Promise<MeetingTaskForce[]> {
+  return prisma.taskForce.findMany({ where: { territoryId }, select: { id: true, name: true, territoryId: true }, orderBy: { name: "asc" } });
+}
+
 /** Whether the meeting with this id was cancelled (false too when there is none). */
 export async function isMeetingCancelled(prisma: PrismaClient, id: string): Promise<boolean> {
   return (await prisma.event.count({ where: { id, status: "cancelled" } })) > 0;

@@ -70,7 +70,7 @@ describe("inloco event", () => {
     expect(times.code).toBe(1);
     expect(times.stderr.trim().split("\n")).toEqual([
       `--title: "de" is not a language the project offers (en, it, ar)`,
-      `--task-force: no task force "x" (a task force id is a UUID)`,
+      expect.stringMatching(/^--task-force: no task force "x" \(an id or a name; valsusa has "[^"]+" [0-9a-f-]{36}\)$/),
       `--starts: "29/03/2037 10:00" is not a date and time: write it as "YYYY-MM-DD HH:MM" on the territory's clocks (Europe/Rome), e.g. "2027-03-28 10:00"`,
     ]);
     const missing = await inloco(["event", "show", "00000000-0000-4000-8000-000000000000"]);

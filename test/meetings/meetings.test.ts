@@ -103,6 +103,9 @@ describe("creating a meeting", () => {
     ]);
     expect(await problemsOf(createMeeting(ctx, draft({ ends: "2027-03-28 09:00" })))).toEqual(["ends: must be after the start"]);
     expect(await problemsOf(createMeeting(ctx, draft({ starts: "2027-01-10 10:00", ends: undefined })))).toEqual(["starts: is in the past: a meeting is announced before it happens"]);
+    // A coordinator may name the task force instead of giving its id.
+    const name = (await db.prisma.taskForce.findUniqueOrThrow({ where: { id: valsusaTaskForce } })).name;
+    expect((await createMeeting(ctx, draft({ taskForce: name.toUpperCase() }))).taskForce?.id).toBe(valsusaTaskForce);
     const [problem] = await problemsOf(createMeeting(ctx, draft({ taskForce: torinoTaskForce })));
     expect(problem).toMatch(/^taskForce: task force ".+" works in torino, not valsusa$/);
   });
