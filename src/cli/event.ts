@@ -88,7 +88,7 @@ export function registerEvent(program: Command): void {
     .option("--starts <time>", `when it starts, "${LOCAL_TIME_FORMAT}" on the territory's clocks`)
     .option("--ends <time>", `when it ends, "${LOCAL_TIME_FORMAT}", or none`)
     .option("--place <text>", "where")
-    .option("--task-force <id>", "the task force holding it, or none")
+    .option("--task-force <id or name>", "the task force holding it, or none")
     .option("--capacity <n>", "how many people can come, or none")
     .option("--description <language=text>", "set its description in a language; repeat for each", collect)
     .action((id: string, o: MeetingOptions) =>
