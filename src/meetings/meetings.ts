@@ -210,8 +210,10 @@ async function territoryOf(ctx: MeetingsContext, id: string, problems: MeetingPr
 // A task force by its id, or by its name among the territory's (what a coordinator knows it by).
 async function taskForceOf(id: string | null, territory: MeetingTerritory | undefined, ctx: MeetingsContext, problems: MeetingProblem[]): Promise<string | null> {
   if (id === null) return null;
-  const local = territory ? await taskForcesIn(ctx.prisma, territory.id) : [];
-  const taskForce = (UUID.test(id) ? await findMeetingTaskForce(ctx.prisma, id) : null) ?? local.find((t) => t.name.toLowerCase() === id.trim().toLowerCase());
+  // The territory's list is read only when the id isn't one: a name, or a mistake to answer with the list.
+  const byId = UUID.test(id) ? await findMeetingTaskForce(ctx.prisma, id) : null;
+  const local = byId || !territory ? [] : await taskForcesIn(ctx.prisma, territory.id);
+  const taskForce = byId ?? local.find((t) => t.name.toLowerCase() === id.trim().toLowerCase());
   if (!taskForce) {
     const known = local.map((t) => `"${t.name}" ${t.id}`).join(", ");
     problems.push({ field: "taskForce", message: `no task force "${id}" (an id or a name${territory ? `; ${territory.id} has ${known || "none"}` : ""})` });

@@ -15,6 +15,7 @@ import { PRETEND_CHAT_BASE, pretendChatId, pretendContactId, pretendPerson } fro
 import { seedPeople, type SeedPeopleOptions } from "../../src/seed/seed-people.ts";
 import { testContext } from "../support/engine.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
+import type { AnswerRow as StoredAnswer } from "../../src/effects/effect.ts";
 
 const runtime = loadRuntime({ env: {} });
 const needs = runtime.flows.get("needs") as Flow;
@@ -28,18 +29,8 @@ async function seeded(db: TestDatabase, vault: IdentityVault, count: number, see
   await seedPeople(options);
 }
 
-interface AnswerRow {
-  contact_id: string;
-  run_id: string;
-  question: string;
-  result_name: string;
-  kind: string;
-  value_text: string | null;
-  value_number: number | null;
-  value_choices: string[];
-  skipped: boolean;
-  language: string;
-}
+// The answers table's columns as a real turn writes them (src/effects/effect.ts), those read back here.
+type AnswerRow = Pick<StoredAnswer, "contact_id" | "run_id" | "question" | "result_name" | "kind" | "value_text" | "value_number" | "value_choices" | "skipped" | "language">;
 
 const answersOf = async (db: TestDatabase) =>
   (
