@@ -7,6 +7,8 @@ import type { PlanSettings } from "../effects/effect.ts";
 import { outboxPlanner } from "../effects/registry.ts";
 import { eventsForStart } from "../repos/events-for-start.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
+import { Broadcaster, BULK_PACE } from "../pipeline/broadcaster.ts";
+import { readBroadcastSettings } from "../config/broadcasts.ts";
 import { DatabaseConversationStore } from "../repos/conversations.ts";
 import { RetentionSweeper } from "../retention/retention.ts";
 import type { Broker } from "../queue/types.ts";
@@ -57,6 +59,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   const pipelineSettings = readPipelineSettings(env);
   const queueSettings = readQueueSettings(env);
   const channelSettings = readChannelSettings(env);
+  const broadcastSettings = readBroadcastSettings(env);
   const plan = plannedChannels(channelSettings);
   // With DATABASE_URL the identity keys come from the environment: checked now, like every other setting.
   serverIdentityKeys({ env });
@@ -102,6 +105,20 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     const senders = new Map<ChannelName, Sender>([...planned.senders, ...(o.extraChannels ?? [])].map((s) => [s.channel, s]));
     await pipeline.work({ inbound: true, ingest: true, timers: true, outbound: senders, concurrency: pipelineSettings.INLOCO_WORKER_CONCURRENCY, ingestConcurrency: pipelineSettings.INLOCO_INGEST_CONCURRENCY });
     cleanup.unshift(() => pipeline.close());
+    // Broadcasts and meeting notices, handed to the queues of the channels this process sends on.
+    const broadcaster = new Broadcaster({
+      sql: database.db.sql,
+      broker,
+      channels: [...senders.keys()],
+      shards: pipelineSettings.INLOCO_SHARDS,
+      quiet: broadcastSettings.INLOCO_QUIET_HOURS,
+      defaultZone: runtime.settings.INLOCO_TIME_ZONE,
+      pace: { whatsapp: { ...BULK_PACE.whatsapp, gapMs: broadcastSettings.INLOCO_WHATSAPP_BULK_GAP * 1000 } },
+      queuesLostAtStart: broker.kind === "memory",
+      log,
+    });
+    broadcaster.start();
+    cleanup.unshift(() => broadcaster.stop());
     if (o.mode !== "chat") {
       const retention = new RetentionSweeper({ sql: database.db.sql, keepSeconds: pipelineSettings.INLOCO_DELIVERY_RECORDS_KEEP, log });
       retention.start();

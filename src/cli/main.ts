@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { PROJECT_ROOT } from "../app/runtime.ts";
+import { registerBroadcast } from "./broadcast.ts";
 import { registerChat } from "./chat.ts";
 import { registerContact } from "./contact.ts";
 import { registerDb } from "./db.ts";
@@ -16,6 +17,7 @@ const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), 
 const program = new Command("inloco")
   .description("In Loco Outreach: surveys and feedback with newcomers, in their language")
   .version(version, "-V, --version", "print the version");
+registerBroadcast(program);
 registerChat(program);
 registerDb(program);
 registerContact(program);

@@ -9,6 +9,7 @@ import {
   type Receipt,
 } from "./store.ts";
 import type { OutboxItem } from "../jobs/outbox.ts";
+import type { BroadcastDelivery } from "../jobs/jobs.ts";
 
 /** What one input led to, for the caller to deliver. */
 export interface Reply {
@@ -33,6 +34,8 @@ export interface ReceiveOptions {
   receipt?: Receipt;
   /** The person's inbound shard, for the planner. */
   shard?: number;
+  /** The input is a broadcast's start of a flow: the turn's messages are that broadcast's copy (bulk). */
+  delivery?: BroadcastDelivery;
 }
 
 // Two inputs of one person racing each other: the loser loads again and redoes its turn.
@@ -64,7 +67,7 @@ export class Conversations {
       const turn = resume(session, await this.prepare(input, session), this.engine);
       // Nothing changed (after STOP, a stale timer): nothing to store. A repeat of it changes nothing either.
       if (turn.session === session) return { contactId, ...turn, saved: false, duplicate: false, outbox: [] };
-      const outbox = this.plan(turn, { contactId, channel: who.channel, key: turnKey(contactId, turn.session.turn, receipt), shard: options.shard ?? 0, ...(timerDueAt ? { timerDueAt } : {}) });
+      const outbox = this.plan(turn, { contactId, channel: who.channel, key: turnKey(contactId, turn.session.turn, receipt), shard: options.shard ?? 0, ...(timerDueAt ? { timerDueAt } : {}), ...(options.delivery ? { delivery: options.delivery } : {}) });
       try {
         await this.store.saveTurn({ contactId, previousTurn: session.turn, turn, ...(receipt ? { receipt } : {}), outbox });
         return { contactId, ...turn, saved: true, duplicate: false, outbox };

@@ -4,6 +4,7 @@
 import type { Event, FlowSource, Session } from "../engine/index.ts";
 import type { OutboxItem } from "../jobs/outbox.ts";
 import type { ChannelName } from "../channel/contract.ts";
+import type { BroadcastDelivery } from "../jobs/jobs.ts";
 
 /** An answer as the answers table keeps it. */
 export interface AnswerRow {
@@ -96,6 +97,8 @@ export interface HandOverContext {
   shard: number;
   /** When the latest timer queued for this contact fires, if one was (ISO 8601). */
   timerDueAt?: string;
+  /** The turn began a broadcast's flow for the person: its messages are that broadcast's copy, sent as bulk. */
+  delivery?: BroadcastDelivery;
   settings: PlanSettings;
 }
 

@@ -2,6 +2,10 @@ import { z } from "zod";
 import { ChannelName, MAX_MEDIA_REF_BYTES, oversizedMediaRef } from "../channel/contract.ts";
 import { Input, type Message } from "../engine/index.ts";
 
+/** Which delivery of a broadcast, and which release of it (a pause hands it back; a later release is another job). */
+export const BroadcastDelivery = z.object({ id: z.string(), release: z.number().int().min(1) });
+export type BroadcastDelivery = z.infer<typeof BroadcastDelivery>;
+
 /**
  * A message from a person, on its way to the engine. The address travels sealed (AES-GCM with the
  * identity key) and the provider's id hashed, so Redis holds no phone number or chat id in clear.
@@ -17,6 +21,8 @@ export const InboundJob = z.object({
   input: Input.refine((input) => !oversizedMediaRef(input), `a media reference is at most ${MAX_MEDIA_REF_BYTES} bytes`),
   language: z.string().optional(),
   at: z.string(),
+  /** A broadcast starting a flow for this person (`input` is its start): claimed before the turn. */
+  delivery: BroadcastDelivery.optional(),
 });
 export type InboundJob = z.infer<typeof InboundJob>;
 
@@ -48,8 +54,11 @@ export const OutboundJob = z.object({
   messages: z.array(OutboundMessage).min(1),
   priority: z.enum(["reply", "bulk"]),
   sent: z.number().int().min(0).default(0),
-  /** A broadcast's delivery row to update. */
-  deliveryId: z.string().optional(),
+  /** A broadcast's copy for this person: its ledger row is claimed before the send and settled after. */
+  delivery: BroadcastDelivery.extend({
+    /** queued: a text, sent as it is; started: the message of a flow's turn the broadcast began. */
+    from: z.enum(["queued", "started"]),
+  }).optional(),
 });
 export type OutboundJob = z.infer<typeof OutboundJob>;
 

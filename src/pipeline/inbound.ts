@@ -3,18 +3,21 @@ import type { Who } from "../conversation/store.ts";
 import { erasesContact } from "../effects/erasure-requested.ts";
 import type { OutboxItem } from "../jobs/outbox.ts";
 import type { Log } from "../log/log.ts";
-import type { IdentityVault } from "../db/index.ts";
+import type { IdentityVault, Sql } from "../db/index.ts";
+import { claimDelivery, endDelivery } from "../repos/broadcasts.ts";
 import { PermanentJobError } from "../queue/errors.ts";
 import type { Job, Producer, QueueAdmin } from "../queue/types.ts";
 import type { ErasedPerson } from "../repos/erase.ts";
 import type { Inbox } from "../repos/inbox.ts";
 import { dispatch } from "./dispatch.ts";
 import { forgetQueuedJobs } from "./erasure.ts";
-import type { InboundJob, OutboundJob } from "../jobs/jobs.ts";
+import type { BroadcastDelivery, InboundJob, OutboundJob } from "../jobs/jobs.ts";
 import { PRIORITY, QUEUES } from "./queues.ts";
 
 export interface InboundDeps {
   conversations: Conversations;
+  /** The ledger of broadcast copies (a broadcast starting a flow is claimed there first). */
+  sql: Sql;
   vault: IdentityVault;
   /** Puts the turn's outbox; purges an erased person's queued jobs. */
   broker: Producer & QueueAdmin;
@@ -28,6 +31,7 @@ export interface InboundDeps {
 export function inboundProcessor(deps: InboundDeps, shard: number) {
   return async (job: Job<InboundJob>): Promise<void> => {
     const d = job.data;
+    if (d.delivery && !(await claimStart(deps, job, d.delivery))) return;
     const who = whoOf(d, deps.vault);
     let outbox: OutboxItem[];
     let erased: ErasedPerson | undefined;
@@ -35,6 +39,7 @@ export function inboundProcessor(deps: InboundDeps, shard: number) {
       const reply = await deps.conversations.receive(who, d.input, {
         ...(d.language ? { language: d.language } : {}),
         ...(d.messageId ? { receipt: { channel: d.channel, messageId: d.messageId } } : {}),
+        ...(d.delivery ? { delivery: d.delivery } : {}),
         shard,
       });
       outbox = reply.outbox;
@@ -60,7 +65,22 @@ export function inboundProcessor(deps: InboundDeps, shard: number) {
     // Committed: now the person's jobs still queued (before the goodbye is, which must not be purged).
     if (erased) await forgetAfterErasure(deps, erased);
     await dispatch(deps.broker, outbox, deps.now());
+    // A broadcast's flow that had nothing to say: its copy ends here (else the message's send settles it).
+    if (d.delivery && !outbox.some((o) => o.kind === "outbound")) {
+      await endDelivery(deps.sql, d.delivery.id, { status: "failed", error: "the flow started had nothing to say" }, deps.now());
+    }
   };
+}
+
+/**
+ * A broadcast starting a flow: at the person's turn in their own order (so a STOP they sent just
+ * before is seen), its copy is claimed; false when it is not to run (skipped, paused, ended).
+ */
+async function claimStart(deps: InboundDeps, job: Job<InboundJob>, delivery: BroadcastDelivery): Promise<boolean> {
+  const claim = await claimDelivery(deps.sql, delivery.id, delivery.release, { from: "queued", to: "started" }, deps.now());
+  if (claim.outcome === "go") return true;
+  deps.log.debug(`inbound ${job.id}: broadcast copy not started (${claim.outcome === "skipped" ? `skipped: ${claim.reason}` : claim.outcome})`);
+  return false;
 }
 
 /**

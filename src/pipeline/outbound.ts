@@ -7,7 +7,7 @@ import type { Job } from "../queue/types.ts";
 import type { OutboundJob } from "../jobs/jobs.ts";
 import type { Log } from "../log/log.ts";
 import { findAddresses, markStopped, type Recipient, type Target } from "../repos/addresses.ts";
-import { recordDelivery } from "../repos/deliveries.ts";
+import { claimDelivery, endDelivery } from "../repos/broadcasts.ts";
 
 export interface OutboundDeps {
   sql: Sql;
@@ -17,6 +17,7 @@ export interface OutboundDeps {
   gapMs: number;
   sleep: (ms: number) => Promise<void>;
   log: Log;
+  now?: () => Date;
 }
 
 /** Per channel: how long to wait between two messages to one person. */
@@ -25,51 +26,88 @@ export const PER_PERSON_GAP_MS: Record<ChannelName, number> = { telegram: 0, wha
 /**
  * Send one turn's messages to one person, in order, resuming after those already sent. A 429 waits
  * exactly what the platform asked; a blocked bot stops the contact. A message of a turn the platform
- * refuses (a bad request) is skipped with a log line and the rest of the turn still goes; a broadcast's
- * refused delivery fails for good.
+ * refuses (a bad request) is skipped with a log line and the rest of the turn still goes. A
+ * broadcast's copy is claimed in its ledger first (src/repos/broadcasts.ts) and settled after.
  */
 export function outboundProcessor(deps: OutboundDeps) {
   // Jobs running at once look their addresses up together, in one statement.
   const addresses = new RowBatcher<Recipient, Target | undefined>((recipients) => findAddresses(deps.sql, deps.vault, recipients));
+  const now = deps.now ?? (() => new Date());
   return async (job: Job<OutboundJob>): Promise<void> => {
     const d = job.data;
+    if (d.delivery) return sendDelivery(deps, addresses, job, d.delivery, now);
     const target = await addressOf(deps, addresses, d);
     if (!target) return; // erased since: nothing to send, nowhere to send it
-    if (d.priority === "bulk" && target.status !== "active") {
-      if (d.deliveryId) await recordDelivery(deps.sql, d.deliveryId, "skipped_opted_out");
-      return;
-    }
-    let providerMessageId: string | undefined;
+    if (d.priority === "bulk" && target.status !== "active") return;
     for (let i = d.sent; i < d.messages.length; i++) {
       if (i > d.sent && deps.gapMs > 0) await deps.sleep(deps.gapMs);
       try {
-        providerMessageId = (await deps.sender.send(target.address, d.messages[i] as Message)).providerMessageId;
+        await deps.sender.send(target.address, d.messages[i] as Message);
       } catch (e) {
         if (e instanceof RateLimitedError) throw new RetryLaterError(Math.ceil(e.retryAfterSeconds * 1000), e.message);
         if (e instanceof RecipientGoneError) {
           deps.log.info(`outbound ${job.id}: recipient gone, contact stopped`);
           if (d.contactId) await markStopped(deps.sql, d.contactId);
-          if (d.deliveryId) await recordDelivery(deps.sql, d.deliveryId, "failed", "recipient gone");
           return;
         }
-        if (e instanceof PermanentSendError && !d.deliveryId) {
+        if (e instanceof PermanentSendError) {
           // Retrying won't change Telegram's mind, and the person still needs what comes after it.
           deps.log.warn(`outbound ${job.id}: message ${i + 1} of ${d.messages.length} skipped, refused by ${e.message}`);
           if (i + 1 < d.messages.length) await job.updateData({ ...d, sent: i + 1 });
           continue;
         }
-        if (d.deliveryId) {
-          const final = e instanceof PermanentSendError || job.attempt >= job.maxAttempts;
-          await recordDelivery(deps.sql, d.deliveryId, final ? "failed" : "queued", (e as Error).message.slice(0, 500));
-        }
-        if (e instanceof PermanentSendError) throw new PermanentJobError(e.message, { cause: e });
         throw e;
       }
-      // Progress is recorded for a retry to resume after it; after the last message only if a step follows that can fail.
-      if (i + 1 < d.messages.length || d.deliveryId) await job.updateData({ ...d, sent: i + 1 });
+      // Progress is recorded for a retry to resume after it.
+      if (i + 1 < d.messages.length) await job.updateData({ ...d, sent: i + 1 });
     }
-    if (d.deliveryId) await recordDelivery(deps.sql, d.deliveryId, "sent", null, providerMessageId ?? null);
   };
+}
+
+type Delivery = NonNullable<OutboundJob["delivery"]>;
+
+/**
+ * A broadcast's copy for one person: claimed (the person still active, the broadcast not paused,
+ * cancelled or expired), sent, settled. A copy whose earlier send never ended (its process was
+ * killed) is not sent again: it may have arrived.
+ */
+async function sendDelivery(deps: OutboundDeps, addresses: RowBatcher<Recipient, Target | undefined>, job: Job<OutboundJob>, delivery: Delivery, now: () => Date): Promise<void> {
+  const d = job.data;
+  const claim = await claimDelivery(deps.sql, delivery.id, delivery.release, { from: delivery.from, to: "sending" }, now());
+  if (claim.outcome !== "go") {
+    if (claim.outcome === "interrupted") deps.log.warn(`outbound ${job.id}: an earlier send of this broadcast copy never ended; not sent again`);
+    return;
+  }
+  const target = await addressOf(deps, addresses, d);
+  if (!target) return; // erased since the claim: the delivery went with the contact
+  let providerMessageId: string | null = null;
+  for (let i = d.sent; i < d.messages.length; i++) {
+    if (i > d.sent && deps.gapMs > 0) await deps.sleep(deps.gapMs);
+    try {
+      providerMessageId = (await deps.sender.send(target.address, d.messages[i] as Message)).providerMessageId;
+    } catch (e) {
+      const error = (e as Error).message;
+      if (e instanceof RateLimitedError) {
+        await endDelivery(deps.sql, delivery.id, { status: "back", to: delivery.from, error }, now());
+        throw new RetryLaterError(Math.ceil(e.retryAfterSeconds * 1000), error);
+      }
+      if (e instanceof RecipientGoneError) {
+        deps.log.info(`outbound ${job.id}: recipient gone, contact stopped`);
+        if (d.contactId) await markStopped(deps.sql, d.contactId);
+        await endDelivery(deps.sql, delivery.id, { status: "blocked", error }, now());
+        return;
+      }
+      if (e instanceof PermanentSendError || job.attempt >= job.maxAttempts) {
+        await endDelivery(deps.sql, delivery.id, { status: "failed", error }, now());
+        if (e instanceof PermanentSendError) throw new PermanentJobError(error, { cause: e });
+        throw e;
+      }
+      await endDelivery(deps.sql, delivery.id, { status: "back", to: delivery.from, error }, now());
+      throw e;
+    }
+    if (i + 1 < d.messages.length) await job.updateData({ ...d, sent: i + 1 });
+  }
+  await endDelivery(deps.sql, delivery.id, { status: "sent", providerMessageId }, now());
 }
 
 async function addressOf(deps: OutboundDeps, addresses: RowBatcher<Recipient, Target | undefined>, d: OutboundJob): Promise<Target | undefined> {

@@ -116,7 +116,7 @@ export class Pipeline {
     const { broker } = this.o;
     const concurrency = roles.concurrency ?? 8;
     if (roles.inbound) {
-      const deps = { conversations: this.o.conversations, vault: this.o.vault, broker, now: this.now, log: this.log, ...(this.inbox ? { inbox: this.inbox } : {}) };
+      const deps = { conversations: this.o.conversations, sql: this.o.sql, vault: this.o.vault, broker, now: this.now, log: this.log, ...(this.inbox ? { inbox: this.inbox } : {}) };
       // Each shard's worker is told its shard, rather than reading it back out of the queue's name.
       for (let i = 0; i < this.o.shards; i++) this.handles.push(await broker.work(QUEUES.inbound(i), validated(InboundJob, inboundProcessor(deps, i)), { concurrency: 1 }));
     }

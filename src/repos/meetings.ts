@@ -157,3 +157,28 @@ function texts(json: Prisma.JsonValue): Record<string, string> {
   if (!json || typeof json !== "object" || Array.isArray(json)) return {};
   return Object.fromEntries(Object.entries(json).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
+
+/**
+ * A meeting moved or cancelled: those who said yes or maybe are told (a notice broadcast, made once
+ * per new time or per cancellation), and what was still to go out about its old time stops: its
+ * reminders (moved: new ones are made for the new time) or, cancelled, its invitations too.
+ */
+export async function noticeMeetingChange(prisma: PrismaClient, eventId: string, change: "moved" | "cancelled", now: Date): Promise<void> {
+  const stopKinds = change === "moved" ? ["meeting_reminder"] : ["meeting", "meeting_reminder", "meeting_moved"];
+  await prisma.$executeRaw`
+    WITH stopped AS (
+      UPDATE broadcasts SET status = 'cancelled', finished_at = ${now}, updated_at = ${now}
+      WHERE event_id = ${eventId}::uuid AND kind::text = ANY(${stopKinds}::text[]) AND status IN ('draft', 'scheduled', 'sending', 'paused')
+      RETURNING id)
+    UPDATE deliveries SET status = 'skipped', skip_reason = 'cancelled', updated_at = ${now}
+    WHERE broadcast_id IN (SELECT id FROM stopped) AND status = 'pending'`;
+  // Made only if someone answered yes or maybe; a notice is never held by quiet hours and expires when the (old) meeting would begin.
+  await prisma.$executeRaw`
+    INSERT INTO broadcasts (id, kind, messages, base_language, event_id, segment, scheduled_at, expires_at, quiet_hours, status, notice_key, created_by, created_at, updated_at)
+    SELECT gen_random_uuid(), ${`meeting_${change}`}::broadcast_kind, '{}'::jsonb, e.base_language, e.id, '{}'::jsonb, ${now}, e.starts_at, false, 'scheduled',
+           ${change} || ':' || e.id || ':' || (extract(epoch FROM e.starts_at) * 1000)::bigint, 'system', ${now}, ${now}
+    FROM events e
+    WHERE e.id = ${eventId}::uuid AND e.starts_at > ${now}
+      AND EXISTS (SELECT 1 FROM rsvps v WHERE v.event_id = e.id AND v.answer IN ('yes', 'maybe'))
+    ON CONFLICT (notice_key) DO NOTHING`;
+}

@@ -1,3 +1,4 @@
+import type { Sql } from "../db/index.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 
 /** The ids of the territories the project works in, in order. */
@@ -14,4 +15,10 @@ export async function noTerritories(prisma: PrismaClient): Promise<boolean> {
 export async function eventTerritory(prisma: PrismaClient, eventId: string): Promise<string | null | undefined> {
   const event = await prisma.event.findUnique({ where: { id: eventId }, select: { territoryId: true } });
   return event ? event.territoryId : undefined;
+}
+
+/** Every territory's time zone, by id. */
+export async function territoryZones(sql: Sql): Promise<Map<string, string>> {
+  const { rows } = await sql.query<{ id: string; time_zone: string }>("SELECT id, time_zone FROM territories ORDER BY id");
+  return new Map(rows.map((r) => [r.id, r.time_zone]));
 }
