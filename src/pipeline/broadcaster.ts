@@ -99,8 +99,8 @@ export class Broadcaster {
     await this.running;
   }
 
-  /** One round: reminders due, broadcasts due, copies handed over, the ended settled. Whether anything is sending. */
-  async round(): Promise<boolean> {
+  /** One round: reminders due, broadcasts due, copies handed over, the ended settled. How many are sending, how many copies went. */
+  async round(): Promise<{ sending: number; released: number }> {
     const now = this.now();
     // Cadences are kept on the machine's clock: the injected one is the business's (tests move it).
     const t = Date.now();
@@ -117,9 +117,9 @@ export class Broadcaster {
     }
     this.first = false;
     const work = await broadcastsAtWork(this.o.sql);
-    if (work.sending === 0) return false;
-    for (const channel of this.o.channels) await this.release(channel, now);
-    return true;
+    let released = 0;
+    if (work.sending > 0) for (const channel of this.o.channels) released += await this.release(channel, now);
+    return { sending: work.sending, released };
   }
 
   /** Expired copies skipped, ended broadcasts closed, lost jobs handed again, cut-off sends failed. */
@@ -133,16 +133,17 @@ export class Broadcaster {
     if (lost.length > 0) await this.handOver(lost, now);
   }
 
-  private async release(channel: ChannelName, now: Date): Promise<void> {
+  private async release(channel: ChannelName, now: Date): Promise<number> {
     const pace = { ...BULK_PACE[channel], ...this.o.pace?.[channel] };
-    const next = this.nextAt.get(channel) ?? 0;
-    if (now.getTime() < next) return;
+    // Paced on the machine's clock, like the rounds.
+    if (Date.now() < (this.nextAt.get(channel) ?? 0)) return 0;
     const room = pace.inFlight - (await deliveriesInFlight(this.o.sql, channel));
-    if (room <= 0) return;
+    if (room <= 0) return 0;
     const released = await releaseDeliveries(this.o.sql, { channel, limit: pace.gapMs ? 1 : room, now, quiet: this.o.quiet, defaultZone: this.o.defaultZone });
-    if (released.length === 0) return;
-    if (pace.gapMs) this.nextAt.set(channel, now.getTime() + pace.gapMs * (0.5 + (this.o.random ?? Math.random)()));
+    if (released.length === 0) return 0;
+    if (pace.gapMs) this.nextAt.set(channel, Date.now() + pace.gapMs * (0.5 + (this.o.random ?? Math.random)()));
     await this.handOver(released, now);
+    return released.length;
   }
 
   /** Put each copy's job: a text straight to its channel's queue, a flow's start on the person's shard. */
@@ -182,11 +183,11 @@ export class Broadcaster {
       this.running = this.round()
         .catch((e: unknown) => {
           this.o.log.warn(`broadcasts: a round failed, tried again shortly: ${(e as Error).message}`);
-          return false;
+          return { sending: 0, released: 0 };
         })
-        .then((busy) => {
+        .then(({ sending }) => {
           this.running = undefined;
-          this.schedule(busy ? (this.o.busyMs ?? 200) : (this.o.idleMs ?? 1000));
+          this.schedule(sending > 0 ? (this.o.busyMs ?? 200) : (this.o.idleMs ?? 1000));
         });
     }, ms);
     this.timer.unref();

@@ -51,7 +51,7 @@ export interface World {
   say(chat: number, text: string): Promise<void>;
   /** What the person has been sent, oldest first. */
   seen(chat: number): BotMessage[];
-  /** Broadcaster rounds until nothing is sending or pending and the queues are quiet. */
+  /** Broadcaster rounds until a round hands nothing over and nothing is in flight (what waits for quiet hours or its time stays). */
   settle(): Promise<void>;
   /** The queues have nothing waiting, running or delayed (timers aside). */
   idle(): Promise<void>;
@@ -112,6 +112,7 @@ export async function openWorld(db: TestDatabase, o: WorldOptions): Promise<Worl
       await new Promise((r) => setTimeout(r, 10));
     }
   };
+  const inFlight = async () => Number((await db.sql.query<{ n: string }>("SELECT count(*) AS n FROM deliveries WHERE status IN ('queued', 'started', 'sending')")).rows[0]?.n);
   const push = async (update: Parameters<FakeBotApi["push"]>[0]) => {
     api.push(update);
     await api.settled();
@@ -137,9 +138,13 @@ export async function openWorld(db: TestDatabase, o: WorldOptions): Promise<Worl
     seen: (chat) => api.messages(chat),
     async settle() {
       for (let i = 0; i < 200; i++) {
-        const busy = await broadcaster.round();
+        const { released } = await broadcaster.round();
         await idle();
-        if (!busy) return;
+        if (released === 0 && (await inFlight()) === 0) {
+          // A last round settles what just ended.
+          await broadcaster.round();
+          return;
+        }
       }
       throw new Error("broadcasts still sending after 200 rounds");
     },
