@@ -73,13 +73,15 @@ type Delivery = NonNullable<OutboundJob["delivery"]>;
  */
 async function sendDelivery(deps: OutboundDeps, addresses: RowBatcher<Recipient, Target | undefined>, job: Job<OutboundJob>, delivery: Delivery, now: () => Date): Promise<void> {
   const d = job.data;
+  // The address first: between the claim and the send call nothing but the call itself, so that a
+  // process killed there leaves as few copies as can be in doubt.
+  const target = await addressOf(deps, addresses, d);
+  if (!target) return; // erased: the delivery went with the contact
   const claim = await claimDelivery(deps.sql, delivery.id, delivery.release, { from: delivery.from, to: "sending" }, now());
   if (claim.outcome !== "go") {
     if (claim.outcome === "interrupted") deps.log.warn(`outbound ${job.id}: an earlier send of this broadcast copy never ended; not sent again`);
     return;
   }
-  const target = await addressOf(deps, addresses, d);
-  if (!target) return; // erased since the claim: the delivery went with the contact
   let providerMessageId: string | null = null;
   for (let i = d.sent; i < d.messages.length; i++) {
     if (i > d.sent && deps.gapMs > 0) await deps.sleep(deps.gapMs);
