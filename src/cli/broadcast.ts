@@ -92,7 +92,7 @@ export function registerBroadcast(program: Command): void {
         }
         const confirmed = await confirmBroadcast(ctx, b.id, actor());
         console.log(confirmed.id);
-        console.error(confirmed.at && confirmed.at.getTime() > Date.now() + 60_000 ? `Scheduled for ${confirmed.at.toISOString()}.` : "Sending now (a running `inloco start` sends it).");
+        console.error(confirmed.at && confirmed.at.getTime() > Date.now() + 60_000 ? `Scheduled for ${confirmed.at.toISOString()}.` : "Sending now: the running app (`inloco start`, or `inloco chat` for the terminal) sends it.");
         console.error(`Follow it with: inloco broadcast status ${confirmed.id} --watch`);
       }),
     );
@@ -183,7 +183,7 @@ async function ask(question: string): Promise<boolean> {
 
 /** The preview a coordinator confirms: who, in which languages and channels, and who lacks a translation. */
 export function previewText(b: Broadcast, p: Preview): string {
-  const lines = [`${b.kind === "announcement" ? "Announcement" : b.kind === "meeting" ? "Meeting invitation" : "Flow"}: ${short(b.what, 70)}`, `Recipients now: ${p.total}`];
+  const lines = [`${b.kind === "announcement" ? `Announcement: ${short(b.what, 70)}` : b.kind === "meeting" ? `Meeting ${short(b.what, 70)}` : `Starts the ${short(b.what, 70)}`}`, `Recipients now: ${p.total}`];
   if (p.byLanguage.length > 0) lines.push(`  by language: ${p.byLanguage.map((l) => `${l.language} ${l.people}`).join(", ")}`);
   if (p.byChannel.length > 0) lines.push(`  by channel:  ${p.byChannel.map((c) => `${c.channel} ${c.people}`).join(", ")}`);
   if (p.missing.length > 0) {
@@ -196,8 +196,9 @@ export function previewText(b: Broadcast, p: Preview): string {
 }
 
 function counts(p: Progress): string {
+  if (p.recipients === null) return "not begun".padEnd(34);
   const skipped = Object.values(p.skipped).reduce((a, b) => a + b, 0);
-  return `${p.sent}/${p.recipients ?? "?"} sent, ${p.failed + p.blocked} failed, ${skipped} skipped`;
+  return `${p.sent}/${p.recipients} sent, ${p.failed + p.blocked} failed, ${skipped} skipped`.padEnd(34);
 }
 
 /** Progress as a bar and the counts. */

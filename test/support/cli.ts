@@ -20,7 +20,8 @@ export interface CliResult {
 
 /** A test file's CLI: `inloco(args)` runs a command; `db()` is its database (after setup). */
 export function cliOnTestDatabase(o: { env?: NodeJS.ProcessEnv; prepare?: (db: TestDatabase) => Promise<unknown> } = {}): {
-  inloco: (args: string[]) => Promise<CliResult>;
+  /** Runs a command; `input` is what the person types (standard input is closed after it). */
+  inloco: (args: string[], o?: { input?: string }) => Promise<CliResult>;
   db: () => TestDatabase;
 } {
   const out = mkdtempSync(join(tmpdir(), "inloco-cli-"));
@@ -36,11 +37,12 @@ export function cliOnTestDatabase(o: { env?: NodeJS.ProcessEnv; prepare?: (db: T
     await db?.drop();
     rmSync(out, { recursive: true, force: true });
   });
-  const inloco = (args: string[]) =>
+  const inloco = (args: string[], o: { input?: string } = {}) =>
     new Promise<CliResult>((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { env, cwd: out, timeout: 90_000 }, (error, stdout, stderr) =>
+      const child = execFile(process.execPath, [CLI, ...args], { env, cwd: out, timeout: 90_000 }, (error, stdout, stderr) =>
         resolve({ stdout, stderr, code: error ? Number(error.code ?? 1) : 0 }),
       );
+      child.stdin?.end(o.input ?? "");
     });
   return {
     inloco,
