@@ -63,10 +63,13 @@ export interface BroadcasterOptions {
   /** How often (real time) the ended are settled (default 1 s) and due reminders looked for (15 s); 0: every round. */
   sweepEveryMs?: number;
   remindersEveryMs?: number;
+  /** A copy queued this long ago and not ended is handed to the queues again (default 60 s). */
+  requeueAfterMs?: number;
   random?: () => number;
 }
 
-// A copy queued this long ago with no end is handed again (its job may be lost); the queue dedupes.
+// A copy queued this long ago with no end is handed again (its job may be lost: Redis restarted
+// without its data); the queue dedupes one still there by its id.
 const REQUEUE_AFTER_MS = 60_000;
 // A send call under way this long is taken to be cut off by its process's end.
 const INTERRUPTED_AFTER_MS = 5 * 60_000;
@@ -128,7 +131,7 @@ export class Broadcaster {
     for (const id of settled.finished) this.o.log.info(`broadcast ${id}: done`);
     const interrupted = await failInterrupted(this.o.sql, new Date(now.getTime() - INTERRUPTED_AFTER_MS), now);
     if (interrupted > 0) this.o.log.warn(`broadcasts: ${interrupted} copies whose send was cut off are not sent again (they may have arrived)`);
-    const before = this.first && this.o.queuesLostAtStart ? now : new Date(now.getTime() - REQUEUE_AFTER_MS);
+    const before = this.first && this.o.queuesLostAtStart ? now : new Date(now.getTime() - (this.o.requeueAfterMs ?? REQUEUE_AFTER_MS));
     const lost = await queuedSince(this.o.sql, this.o.channels, before);
     if (lost.length > 0) await this.handOver(lost, now);
   }

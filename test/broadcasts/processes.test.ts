@@ -11,6 +11,7 @@ import { seedPeople } from "../../src/seed/seed-people.ts";
 import { BOT_TOKEN, FakeBotApi } from "../bots/fake-bot-api.ts";
 import { killProcess, startWorkerProcess, waitUntil } from "../pipeline/faults/support.ts";
 import { deleteKeys, testPrefix } from "../queue/helpers.ts";
+import { startDedicatedRedis } from "../queue/redis-server.ts";
 import { createTestDatabase, testRedisUrl, type TestDatabase } from "../support/db.ts";
 import { shippedFlows, testContext } from "../support/engine.ts";
 
@@ -117,6 +118,23 @@ describe("a worker process killed (SIGKILL) in the middle of a broadcast", () =>
     expect(p).toMatchObject({ recipients, sent: recipients - doubtful.length, failed: doubtful.length, blocked: 0, queued: 0, pending: 0 });
     expect(perChat.size).toBeGreaterThanOrEqual(recipients - doubtful.length);
     expect(perChat.size).toBeLessThanOrEqual(recipients);
+  }, 240_000);
+});
+
+describe("Redis killed and restarted empty (no persistence) in the middle of a broadcast", () => {
+  it("the copies whose jobs Redis lost are handed again: nobody twice, nobody left out", async () => {
+    const s = await setup();
+    const redis = await startDedicatedRedis();
+    cleanups.push(() => redis.stop());
+    await worker({ ...s.workerEnv, REDIS_URL: redis.url, REQUEUE_MS: "3000" });
+    const { id, recipients } = await announce(s);
+    await waitUntil(() => s.sends() >= recipients / 3, "a third sent", { timeoutMs: 60_000 });
+    await redis.restart(500);
+    await waitUntil(async () => (await broadcastProgress(s.ctx, id)).broadcast.status === "sent", "the broadcast done", { timeoutMs: 120_000, intervalMs: 100 });
+    const p = await broadcastProgress(s.ctx, id);
+    expect(Math.max(...s.perChat().values())).toBe(1);
+    expect(p).toMatchObject({ recipients, sent: recipients, failed: 0, queued: 0, pending: 0 });
+    expect(s.perChat().size).toBe(recipients);
   }, 240_000);
 });
 

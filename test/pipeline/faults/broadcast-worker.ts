@@ -14,7 +14,7 @@ import { BullmqBroker } from "../../../src/queue/bullmq-broker.ts";
 import { DatabaseConversationStore } from "../../../src/repos/conversations.ts";
 import { eventsForStart } from "../../../src/repos/events-for-start.ts";
 import { testContext } from "../../support/engine.ts";
-import { logTo } from "../../support/log.ts";
+import { createLog } from "../../../src/log/log.ts";
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -24,7 +24,8 @@ const env = (name: string): string => {
 
 const database = await openDatabase({ url: env("DATABASE_URL"), migrate: false, maxConnections: 12 });
 const { sql } = database;
-const log = logTo((line) => console.error(`broadcast-worker ${process.pid}: ${line}`));
+// Warnings and errors only: the test reads the database, not the log.
+const log = createLog({ level: "warn", destination: { write: (line: string) => console.error(`broadcast-worker ${process.pid}: ${String((JSON.parse(line) as { msg?: unknown }).msg ?? "")}`) } });
 const broker = new BullmqBroker({
   url: env("REDIS_URL"),
   prefix: env("PREFIX"),
@@ -51,6 +52,7 @@ const broadcaster = new Broadcaster({
   busyMs: 50,
   idleMs: 100,
   sweepEveryMs: 200,
+  ...(process.env.REQUEUE_MS ? { requeueAfterMs: Number(process.env.REQUEUE_MS) } : {}),
   ...(process.env.IN_FLIGHT ? { pace: { telegram: { inFlight: Number(process.env.IN_FLIGHT) } } } : {}),
 });
 
