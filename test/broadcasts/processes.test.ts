@@ -2,7 +2,7 @@
 // of one, and a pause and a cancel given while two workers send. Nobody gets a broadcast twice; nobody
 // is left out without being told why; a pause or cancel holds within a second in every process.
 import type { ChildProcess } from "node:child_process";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { broadcastProgress, cancelBroadcast, confirmBroadcast, createBroadcast, pauseBroadcast, resumeBroadcast, type BroadcastsContext } from "../../src/broadcasts/index.ts";
 import { consentGate } from "../../src/engine/index.ts";
 import { generateKey, IdentityVault } from "../../src/db/index.ts";
