@@ -95,6 +95,8 @@ export function registerEvent(program: Command): void {
       withMeetings(async (ctx) => {
         const updated = await updateMeeting(ctx, id, meetingInput(o));
         console.log(details(updated));
+        const coming = updated.rsvps.yes + updated.rsvps.maybe;
+        if (o.starts !== undefined && coming > 0) console.error(`${coming} who said yes or maybe will be told the new time; their reminders are planned again for it.`);
       }),
     );
   event
@@ -105,6 +107,8 @@ export function registerEvent(program: Command): void {
       withMeetings(async (ctx) => {
         const { meeting, alreadyCancelled } = await cancelMeeting(ctx, id);
         console.log(`${alreadyCancelled ? "was already cancelled" : "cancelled"}: meeting ${meeting.id} "${baseTitle(meeting)}" on ${meeting.starts} (${meeting.timeZone})`);
+        const coming = meeting.rsvps.yes + meeting.rsvps.maybe;
+        if (!alreadyCancelled && coming > 0) console.error(`${coming} who said yes or maybe will be told it is cancelled.`);
       }),
     );
 }
