@@ -25,6 +25,9 @@ async function lookUpForMenu(prisma: PrismaClient, now: () => Date, languages: r
   return Object.keys(facts).length > 0 ? { ...input, facts } : input;
 }
 
+/** The flow that shows a person's meetings (flows/my_meetings.yaml). */
+const MY_MEETINGS_FLOW = "my_meetings";
+
 /** At most this many meetings in "My meetings": a short list on a small screen. */
 export const MY_MEETINGS_MAX = 5;
 
@@ -82,6 +85,10 @@ export function eventsForStart(prisma: PrismaClient, now: () => Date = () => new
     if (linked && !(await prisma.territory.findUnique({ where: { id: linked }, select: { id: true } }))) {
       const { territory: _unknown, ...rest } = input.params;
       input = { ...input, params: rest };
+    }
+    // A link straight to "My meetings" (`f-my_meetings`) needs the list as the menu's answer does.
+    if (input.flow === MY_MEETINGS_FLOW && contactId) {
+      return { ...input, params: { ...input.params, ...(await myMeetings(prisma, now, languages, session.contact.language, contactId)) } };
     }
     const named = input.params.event;
     const territory = input.params.territory ?? session.contact.fields.territory;

@@ -158,6 +158,15 @@ describe("events for a start", () => {
       expect(await db.prisma.rsvp.findUniqueOrThrow({ where: { eventId_contactId: { eventId: work, contactId: me } } })).toMatchObject({ answer: "maybe", reminder: "hour_before" });
     });
 
+    it("a link straight to My meetings gets the list too", async () => {
+      const me = await person();
+      const work = await meeting({ en: "Meeting about work" }, day(6));
+      await saveRsvp(db.sql, work, me, "maybe", "none");
+      const prepare = eventsForStart(db.prisma, () => new Date(), ["en"]);
+      const input = await prepare({ type: "start", flow: "my_meetings", params: {} }, newSession("en"), me);
+      expect((input as { params: Record<string, string> }).params).toMatchObject({ mine: "1", mine_1: work, mine_1_said: "maybe" });
+    });
+
     it("someone with no coming meeting is told so", async () => {
       const me = await person();
       const { ctx, session } = atMenu();
