@@ -41,8 +41,8 @@ export interface ReceiveOptions {
 // Two inputs of one person racing each other: the loser loads again and redoes its turn.
 const MAX_ATTEMPTS = 5;
 
-/** Adds what the engine can't know to an input before the turn (an event's title from the database). */
-export type InputPreparer = (input: Input, session: Session) => Promise<Input>;
+/** Adds what the engine can't know to an input before the turn (an event's title from the database); `contactId` is whose turn it is. */
+export type InputPreparer = (input: Input, session: Session, contactId?: string) => Promise<Input>;
 
 /** The host of the engine: load a person's session, move it on by one input, store the turn and its outbox. */
 export class Conversations {
@@ -64,7 +64,7 @@ export class Conversations {
       const stored = await this.store.open(who, language);
       if (!stored) return { contactId: undefined, session: undefined, messages: [], events: [], saved: false, duplicate: false, outbox: [] };
       const { contactId, session, timerDueAt } = stored;
-      const turn = resume(session, await this.prepare(input, session), this.engine);
+      const turn = resume(session, await this.prepare(input, session, contactId), this.engine);
       // Nothing changed (after STOP, a stale timer): nothing to store. A repeat of it changes nothing either.
       if (turn.session === session) return { contactId, ...turn, saved: false, duplicate: false, outbox: [] };
       const outbox = this.plan(turn, { contactId, channel: who.channel, key: turnKey(contactId, turn.session.turn, receipt), shard: options.shard ?? 0, ...(timerDueAt ? { timerDueAt } : {}), ...(options.delivery ? { delivery: options.delivery } : {}) });

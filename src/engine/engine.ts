@@ -7,6 +7,7 @@ import type { AnswerSpec, Flow } from "./definition/flow.ts";
 import { EngineError } from "./errors.ts";
 import type { Input, InputOf, Turn } from "./io.ts";
 import { kindOf } from "./nodes/registry.ts";
+import { offeredSpec } from "./nodes/question.ts";
 import { placeOf } from "./nodes/runs.ts";
 import { walk } from "./nodes/walk.ts";
 import { copySession, newSession, type Session } from "./session.ts";
@@ -140,7 +141,7 @@ function answersWait(s: Sprint, input: Exclude<Input, { type: "start" | "timeout
   const flow = run && s.flowOf(run);
   const node = s.session.wait && flow?.nodes[s.session.wait.node];
   if (!flow || !node || node.type !== "question" || input.type !== "text") return false;
-  return parseAnswer(node.answer, input, s.answerEnv(flow)).ok;
+  return parseAnswer(offeredSpec(s, node.answer), input, s.answerEnv(flow)).ok;
 }
 
 function onCommand(s: Sprint, command: GlobalCommand): Handled {

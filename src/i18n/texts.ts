@@ -52,9 +52,12 @@ export class Texts implements Lexicon {
     return new Texts(readLocales(dir), languages);
   }
 
-  /** The text of a key in a language, with params interpolated (isolated in right-to-left languages). */
+  /**
+   * The text of a key in a language, with params interpolated (isolated in right-to-left languages).
+   * A `context` param picks i18next's variant of the key (`mine.item` with context `yes`: `mine.item_yes`).
+   */
   t(lang: string, key: string, params: Params = {}): string {
-    const template = this.template(lang, key);
+    const template = params.context === undefined ? this.template(lang, key) : null;
     const isolate = this.isRtl(lang);
     if (template !== null) {
       // The common case, done without i18next's per-call overhead: a text with plain {{name}} slots,
@@ -74,7 +77,8 @@ export class Texts implements Lexicon {
       return out;
     }
     const values: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(params)) values[k] = isolate ? isolatedInRtl(String(v)) : v;
+    // The context is part of a key, not text: never isolated.
+    for (const [k, v] of Object.entries(params)) values[k] = isolate && k !== "context" ? isolatedInRtl(String(v)) : v;
     return this.i18n.t(key, { ...values, lng: lang });
   }
 

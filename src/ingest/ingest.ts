@@ -66,5 +66,8 @@ async function rsvp(sql: Sql, log: Log, id: string, e: IngestJob): Promise<void>
   if (!status) throw new PermanentJobError(`rsvp ${id}: event ${eventId} does not exist`);
   // An answer to a meeting cancelled since it was asked (an old button) means nothing now.
   if (status === "cancelled") return log.info(`rsvp ${id}: meeting ${eventId} is cancelled, the answer is not recorded`);
-  await saveRsvp(sql, eventId, e.contactId, answer.data, reminder.success ? reminder.data : "none");
+  const saved = await saveRsvp(sql, eventId, e.contactId, answer.data, reminder.success ? reminder.data : "none");
+  if (saved.answer === "waitlist") log.info(`rsvp ${id}: meeting ${eventId} is full, the yes is on its waiting list`);
+  // TODO(#14): tell the people moved up (rsvps.promoted_at) once notices can be sent from here.
+  if (saved.promoted.length > 0) log.info(`rsvp ${id}: ${saved.promoted.length} moved up from the waiting list of meeting ${eventId}`);
 }

@@ -1,6 +1,7 @@
 // Meetings (the `events` table) as coordinators create, change, cancel and list them (src/meetings).
 // RSVPs are only ever counted here: who answered is never read.
 import type { EventStatus, Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import { fillFreePlaces } from "./rsvps.ts";
 
 /** A territory as a meeting needs it: its name and the time zone its times are written in. */
 export interface MeetingTerritory {
@@ -16,11 +17,12 @@ export interface MeetingTaskForce {
   territoryId: string;
 }
 
-/** How many people answered yes, maybe and no. */
+/** How many people answered yes, maybe and no, and how many said yes once it was full (waiting list). */
 export interface RsvpCounts {
   yes: number;
   maybe: number;
   no: number;
+  waitlist: number;
 }
 
 /** What is written for a new meeting, or changed in one (only the fields given). */
@@ -94,7 +96,11 @@ export async function findMeeting(prisma: PrismaClient, id: string): Promise<Mee
  */
 export async function updateMeetingFields(prisma: PrismaClient, id: string, readAt: Date, fields: Partial<MeetingFields>): Promise<MeetingRow | null> {
   const { count } = await prisma.event.updateMany({ where: { id, updatedAt: readAt, status: "scheduled" }, data: { ...fields, updatedAt: new Date() } });
-  return count === 1 ? findMeeting(prisma, id) : null;
+  if (count !== 1) return null;
+  // A capacity raised (or removed) frees places: the first waiting take them.
+  // TODO(#14): tell them, once notices can be sent (they are marked: rsvps.promoted_at).
+  if (fields.capacity !== undefined) await fillFreePlaces(prisma, id);
+  return findMeeting(prisma, id);
 }
 
 /** Marks a scheduled meeting cancelled at `at`; false when it was already cancelled (or doesn't exist). */
@@ -124,7 +130,7 @@ async function rsvpCounts(prisma: PrismaClient, ids: string[]): Promise<Map<stri
   if (ids.length === 0) return counts;
   const groups = await prisma.rsvp.groupBy({ by: ["eventId", "answer"], where: { eventId: { in: ids } }, _count: { _all: true } });
   for (const g of groups) {
-    const c = counts.get(g.eventId) ?? { yes: 0, maybe: 0, no: 0 };
+    const c = counts.get(g.eventId) ?? { yes: 0, maybe: 0, no: 0, waitlist: 0 };
     c[g.answer] = g._count._all;
     counts.set(g.eventId, c);
   }
@@ -148,7 +154,7 @@ function toRow(e: EventWith, counts: Map<string, RsvpCounts>): MeetingRow {
     cancelledAt: e.cancelledAt,
     territory: e.territory,
     taskForce: e.taskForce,
-    rsvps: counts.get(e.id) ?? { yes: 0, maybe: 0, no: 0 },
+    rsvps: counts.get(e.id) ?? { yes: 0, maybe: 0, no: 0, waitlist: 0 },
   };
 }
 

@@ -184,6 +184,43 @@ describe("node kinds", () => {
     expect(last.events.find((e) => e.type === "flow.started")).toMatchObject({ parent: "run-1" });
     expect(session.status).toBe("completed");
   });
+
+  it("question: an option with `when` is offered only while it holds; numbers and buttons count the options offered, and its params fill its label", () => {
+    const options = [
+      { id: "housing", label: "needs:priority.housing", params: { n: { param: "a" } }, when: { param: "a", answered: true } },
+      { id: "work", label: "needs:priority.work", when: { param: "b", answered: true } },
+      { id: "health", label: "needs:priority.health" },
+    ];
+    const ctx = withFlows([{ id: "q", version: 1, nodes: { ...q("ask", { type: "choice", options }, "end"), ...end } }], "q");
+    const { turns, last } = talk(ctx, [{ type: "start", params: { a: "7" } }, { type: "choice", id: "work", node: "ask" }, "2"]);
+    const asked = turns[0]?.messages[0];
+    expect(asked?.choices).toEqual([{ id: "housing", key: "needs:priority.housing", params: { n: "7" } }, { id: "health", key: "needs:priority.health" }]);
+    // A button of an option not offered is no answer; "2" is the second option offered.
+    expect(turns[1]?.messages.map((m) => [m.key, m.params])).toEqual([["hints:choice", { max: 2 }], ["needs:priority.question", {}]]);
+    expect(events(last.events)).toContain("answer q.ask = health");
+  });
+
+  it("flow: params given to a sub-flow replace the inherited ones in every language, and take the source param's languages along", () => {
+    const inner: FlowInput = {
+      id: "inner",
+      version: 1,
+      nodes: { tell: { type: "emit", event: "test.seen", data: { event: { param: "event" }, title: { param: "event_title" }, full: { param: "event_full" } }, next: "done" }, done: { type: "end" } },
+    };
+    const outer: FlowInput = {
+      id: "outer",
+      version: 1,
+      nodes: { sub: { type: "flow", flow: "inner", params: { event: { param: "pick" }, event_title: { param: "pick_title" }, event_full: { param: "pick_full" } }, next: "bye" }, bye: { type: "end" } },
+    };
+    const params = { event: "e0", event_title: "Old", "event_title@it": "Vecchio", event_full: "yes", pick: "e1", pick_title: "New", "pick_title@it": "Nuovo" };
+    const seen = (lang: string) => {
+      const ctx = withFlows([outer, inner], "outer", ["en", "it"]);
+      const { last } = talk(ctx, [{ type: "start", params }], newSession(lang));
+      return last.events.find((e) => e.type === "emitted")?.data;
+    };
+    // `pick_full` is not there: the `event_full` of the outer run (another meeting's) doesn't show through.
+    expect(seen("en")).toEqual({ event: "e1", title: "New", full: "" });
+    expect(seen("it")).toEqual({ event: "e1", title: "Nuovo", full: "" });
+  });
 });
 
 describe("engine guarantees", () => {

@@ -15,7 +15,7 @@ describe("golden conversations", () => {
   const mode = () => goldenMode();
 
   it("has cases for every stock flow", () => {
-    for (const flow of ["main", "onboarding", "needs", "feedback", "rsvp"]) {
+    for (const flow of ["main", "onboarding", "needs", "feedback", "rsvp", "my_meetings"]) {
       expect(files.some((f) => f.startsWith(`${flow}.`)), `test/flows/${flow}.*.yaml`).toBe(true);
     }
   });

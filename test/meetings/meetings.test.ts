@@ -179,14 +179,14 @@ describe("cancelling and listing", () => {
 
   it("counts answers without saying whose", async () => {
     const m = await createMeeting(ctx, draft({ territory: "asti", ends: undefined }));
-    for (const answer of ["yes", "yes", "maybe", "no"] as const) {
+    for (const answer of ["yes", "yes", "maybe", "no", "waitlist"] as const) {
       const contact = await db.prisma.contact.create({ data: { language: "en", consentVersion: "test", consentAt: NOW } });
       await db.prisma.rsvp.create({ data: { eventId: m.id, contactId: contact.id, answer } });
     }
     const shown = await showMeeting(ctx, m.id);
-    expect(shown.rsvps).toEqual({ yes: 2, maybe: 1, no: 1 });
+    expect(shown.rsvps).toEqual({ yes: 2, maybe: 1, no: 1, waitlist: 1 });
     expect(JSON.stringify(shown)).not.toMatch(/contact/i);
-    expect((await listMeetings(ctx, { territory: "asti" }))[0]?.rsvps).toEqual({ yes: 2, maybe: 1, no: 1 });
+    expect((await listMeetings(ctx, { territory: "asti" }))[0]?.rsvps).toEqual({ yes: 2, maybe: 1, no: 1, waitlist: 1 });
   });
 
   it("a meeting id that is not a UUID is refused as such", async () => {

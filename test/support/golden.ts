@@ -16,9 +16,13 @@ import { resume, Session, newSession, type Input } from "../../src/engine/index.
 import { plainText } from "../../src/messages/plain-text.ts";
 import { ALL_LANGUAGES, goldenEvent, TestClock, testContext } from "./engine.ts";
 
+// `facts`: what the host looked up for that turn (src/repos/events-for-start.ts at the menu), as the
+// engine gets it; the lookup itself is tested on a database in test/repos/.
+const Facts = z.record(z.string(), z.string()).optional();
 const Say = z.union([
   z.string(),
-  z.object({ choice: z.string(), node: z.string().optional() }).strict(),
+  z.object({ text: z.string(), facts: Facts }).strict(),
+  z.object({ choice: z.string(), node: z.string().optional(), facts: Facts }).strict(),
   z.object({ choices: z.array(z.string()) }).strict(),
   z.object({ location: z.tuple([z.number(), z.number()]) }).strict(),
   z.object({ media: z.enum(["voice", "photo", "sticker"]), ref: z.string() }).strict(),
@@ -61,7 +65,8 @@ export function goldenMode(env: NodeJS.ProcessEnv = process.env): "compare" | "u
 
 function toInput(say: z.infer<typeof Say>, session: Session | null): Input {
   if (typeof say === "string") return { type: "text", text: say };
-  if ("choice" in say) return { type: "choice", id: say.choice, ...(say.node ? { node: say.node } : {}) };
+  if ("text" in say) return { type: "text", text: say.text, ...(say.facts ? { facts: say.facts } : {}) };
+  if ("choice" in say) return { type: "choice", id: say.choice, ...(say.node ? { node: say.node } : {}), ...(say.facts ? { facts: say.facts } : {}) };
   if ("choices" in say) return { type: "choices", ids: say.choices };
   if ("location" in say) return { type: "location", lat: say.location[0], lon: say.location[1] };
   if ("media" in say) return { type: "media", media: say.media, ref: say.ref };

@@ -1,6 +1,6 @@
 // What a question accepts: one schema per answer type.
 import { z } from "zod";
-import { TextKey } from "./parts.ts";
+import { Condition, TextKey, TextParams } from "./parts.ts";
 
 /** Choice ids travel in Telegram callback data (64 bytes in all), so they stay short. */
 export const OptionId = z
@@ -17,6 +17,8 @@ export const Option = z
       .boolean()
       .optional()
       .describe('in a multiple choice, an option that is chosen alone ("None of these"): with others it is refused, with a hint'),
+    params: TextParams.describe("values interpolated into the label (a list the host looked up: a meeting's title)"),
+    when: Condition.optional().describe("offered only when this holds (numbers count the options offered)"),
   })
   .strict();
 export type Option = z.infer<typeof Option>;

@@ -53,8 +53,11 @@ export interface At {
   readonly flow: FlowNames;
   /** The node's id. */
   readonly id: string;
-  /** Begin a run of another flow on top (consent first): the node to walk from, or undefined if it failed. */
-  enterFlow(flow: string): string | undefined;
+  /**
+   * Begin a run of another flow on top (consent first), with this run's params and `params` over them:
+   * the node to walk from, or undefined if it failed.
+   */
+  enterFlow(flow: string, params?: Record<string, ValueRef>): string | undefined;
   /** Complete the innermost run: where the walk goes on, or undefined when it stops. */
   completeRun(): string | undefined;
 }

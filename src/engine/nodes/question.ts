@@ -1,9 +1,10 @@
 // `question`: ask, wait for the answer, record it typed, and go on (or re-ask with a hint).
 import { z } from "zod";
 import { parseAnswer, type Said } from "../answers/index.ts";
-import { AnswerSpec, answerProblems } from "../definition/answer-spec.ts";
+import { AnswerSpec, answerProblems, type Option } from "../definition/answer-spec.ts";
 import { NodeId, qualifyKey, TextKey, TextParams, type FlowNames } from "../definition/parts.ts";
-import { valuesAnswers } from "../definition/refers.ts";
+import { conditionAnswers, valuesAnswers } from "../definition/refers.ts";
+import { holds } from "../conditions.ts";
 import type { Choice, Message } from "../io.ts";
 import { nodeKind, type At, type Exit, type NodeSprint, type TextRef } from "./kind.ts";
 import { startWait } from "./wait.ts";
@@ -32,7 +33,8 @@ export type QuestionNode = z.infer<typeof QuestionNode>;
 
 export const question = nodeKind(QuestionNode, {
   exits: exitsOfQuestion,
-  answers: (node, out) => valuesAnswers(node.params, out),
+  answers: answersOfQuestion,
+  conditions: (node) => optionsOf(node.answer).flatMap((o, i) => (o.when ? [{ via: `answer.options.${i}.when`, when: o.when }] : [])),
   texts: textsOfQuestion,
   problems: (node) => answerProblems(node.answer).map((p) => ({ via: `answer.${p.via}`, message: p.message })),
   enter: enterQuestion,
@@ -54,6 +56,29 @@ function exitsOfQuestion(node: QuestionNode): Exit[] {
   if (node.skipped) out.push({ via: "skipped", to: node.skipped });
   if (node.timeout) out.push({ via: "timeout.next", to: node.timeout.next });
   return out;
+}
+
+/** The answers a question reads: in its params, and in its options' params and conditions. */
+function answersOfQuestion(node: QuestionNode, out: Set<string>): void {
+  valuesAnswers(node.params, out);
+  for (const o of optionsOf(node.answer)) {
+    valuesAnswers(o.params, out);
+    if (o.when) conditionAnswers(o.when, out);
+  }
+}
+
+function optionsOf(spec: AnswerSpec): Option[] {
+  return spec.type === "choice" || spec.type === "multiple_choice" ? spec.options : [];
+}
+
+/**
+ * What the question accepts now: a choice's options whose `when` holds, so numbers and buttons count
+ * only those offered (a list of the person's meetings). The spec itself when no option has a `when`.
+ */
+export function offeredSpec(s: NodeSprint, spec: AnswerSpec): AnswerSpec {
+  if ((spec.type !== "choice" && spec.type !== "multiple_choice") || !spec.options.some((o) => o.when)) return spec;
+  const facts = s.facts();
+  return { ...spec, options: spec.options.filter((o) => !o.when || holds(o.when, facts)) };
 }
 
 /** The texts a question shows: its own, its hint, its options' labels and synonyms, its scale's labels. */
@@ -82,7 +107,7 @@ function enterQuestion(s: NodeSprint, at: At, node: QuestionNode): undefined {
 /** Send the question (again), with its choices. */
 function askQuestion(s: NodeSprint, at: At, node: QuestionNode): void {
   s.say(qualifyKey(at.flow, node.text), s.params(node.params), {
-    choices: choicesOf(s, at.flow, node.answer),
+    choices: choicesOf(s, at.flow, offeredSpec(s, node.answer)),
     node: at.id,
     expects: expects(node.answer),
     ...(node.optional ? { optional: true } : {}),
@@ -93,7 +118,7 @@ function choicesOf(s: NodeSprint, flow: FlowNames, spec: AnswerSpec): Choice[] {
   switch (spec.type) {
     case "choice":
     case "multiple_choice":
-      return spec.options.map((o) => ({ id: o.id, key: qualifyKey(flow, o.label) }));
+      return spec.options.map((o) => ({ id: o.id, key: qualifyKey(flow, o.label), ...(o.params ? { params: s.params(o.params) } : {}) }));
     case "yes_no":
       return yesNoChoices();
     case "scale": {
@@ -148,7 +173,7 @@ function answerQuestion(s: NodeSprint, at: At, node: QuestionNode, said: Said): 
     askQuestion(s, at, node);
     return undefined;
   }
-  const parsed = parseAnswer(node.answer, said, s.answerEnv(at.flow));
+  const parsed = parseAnswer(offeredSpec(s, node.answer), said, s.answerEnv(at.flow));
   if (parsed.ok) {
     s.session.wait = null;
     s.recordAnswer(run, id, node.result ?? id, { value: parsed.value, skipped: false });
