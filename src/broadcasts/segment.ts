@@ -16,11 +16,22 @@ export const Segment = z.object({
   flow: z.object({ id: z.string().min(1), state: z.enum(["finished", "left"]) }).optional(),
   /** A meeting's reminder: only people who asked for this one. */
   reminder: z.enum(["day_before", "hour_before"]).optional(),
+  /** A place freed up: the people moved up from the waiting list at this moment (ISO 8601). */
+  promotedAt: z.string().optional(),
 });
 export type Segment = z.infer<typeof Segment>;
 
 /** Kinds that are a meeting's own notices, for the people who answered it. */
-export const NOTICE_KINDS: readonly BroadcastKind[] = ["meeting_reminder", "meeting_moved", "meeting_cancelled"];
+export const NOTICE_KINDS: readonly BroadcastKind[] = ["meeting_reminder", "meeting_moved", "meeting_cancelled", "meeting_promoted"];
+
+// Who each notice is for: reminders to those with a place; a move or a cancellation to the waiting
+// list too; a freed place to those it went to.
+const NOTICE_ANSWERS: Partial<Record<BroadcastKind, readonly string[]>> = {
+  meeting_reminder: ["yes", "maybe"],
+  meeting_moved: ["yes", "maybe", "waitlist"],
+  meeting_cancelled: ["yes", "maybe", "waitlist"],
+  meeting_promoted: ["yes"],
+};
 
 /** The query for a broadcast's people, and the contact preferences it may reach. */
 export function segmentQuery(b: { kind: BroadcastKind; event_id: string | null; segment: unknown }): { query: SegmentQuery; preferences: readonly string[] } {
@@ -33,7 +44,9 @@ export function segmentQuery(b: { kind: BroadcastKind; event_id: string | null; 
       channels: s.channels,
       seenWithinDays: s.seenWithinDays,
       flow: s.flow,
-      ...(notice && b.event_id ? { rsvp: { eventId: b.event_id, reminder: s.reminder } } : {}),
+      ...(notice && b.event_id
+        ? { rsvp: { eventId: b.event_id, answers: NOTICE_ANSWERS[b.kind] ?? ["yes", "maybe"], reminder: s.reminder, promotedAt: s.promotedAt ? new Date(s.promotedAt) : undefined } }
+        : {}),
     },
     preferences: notice ? ["all", "direct_only"] : ["all"],
   };

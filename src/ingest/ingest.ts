@@ -68,6 +68,6 @@ async function rsvp(sql: Sql, log: Log, id: string, e: IngestJob): Promise<void>
   if (status === "cancelled") return log.info(`rsvp ${id}: meeting ${eventId} is cancelled, the answer is not recorded`);
   const saved = await saveRsvp(sql, eventId, e.contactId, answer.data, reminder.success ? reminder.data : "none");
   if (saved.answer === "waitlist") log.info(`rsvp ${id}: meeting ${eventId} is full, the yes is on its waiting list`);
-  // TODO(#14): tell the people moved up (rsvps.promoted_at) once notices can be sent from here.
+  // The people moved up are told by the broadcaster, which finds them by rsvps.promoted_at.
   if (saved.promoted.length > 0) log.info(`rsvp ${id}: ${saved.promoted.length} moved up from the waiting list of meeting ${eventId}`);
 }

@@ -18,6 +18,7 @@ import {
   deliveriesInFlight,
   failInterrupted,
   meetingTexts,
+  planPromotions,
   planReminders,
   queuedSince,
   releaseDeliveries,
@@ -111,6 +112,8 @@ export class Broadcaster {
       this.lastReminders = t;
       const made = await planReminders(this.o.sql, now);
       if (made > 0) this.o.log.info(`broadcasts: ${made} meeting reminders due`);
+      const promoted = await planPromotions(this.o.sql, now);
+      if (promoted > 0) this.o.log.info(`broadcasts: ${promoted} notices to people moved up from a waiting list`);
     }
     const started = await startDueBroadcasts(this.o.sql, now, segmentQuery);
     for (const id of started) this.o.log.info(`broadcast ${id}: sending`);
@@ -208,6 +211,6 @@ export function copyMessage(
     return { key: "broadcast:announcement", params: { text: b.messages[lang] ?? "" }, lang, choices: [] };
   }
   const params = meeting ? meetingParams({ title: meeting.title, baseLanguage: meeting.base_language, startsAt: meeting.starts_at, timeZone: meeting.time_zone, place: meeting.place }, language) : { title: "", when: "", place: "" };
-  const key = b.kind === "meeting_moved" ? "broadcast:meeting_moved" : b.kind === "meeting_cancelled" ? "broadcast:meeting_cancelled" : "broadcast:meeting_reminder";
+  const key = `broadcast:${b.kind === "meeting_moved" || b.kind === "meeting_cancelled" || b.kind === "meeting_promoted" ? b.kind : "meeting_reminder"}`;
   return { key, params, lang: language, choices: [] };
 }

@@ -6,7 +6,7 @@
 import type { ChannelName } from "../channel/contract.ts";
 import type { Sql, SqlTx } from "../db/index.ts";
 
-export type BroadcastKind = "announcement" | "meeting" | "flow" | "meeting_reminder" | "meeting_moved" | "meeting_cancelled";
+export type BroadcastKind = "announcement" | "meeting" | "flow" | "meeting_reminder" | "meeting_moved" | "meeting_cancelled" | "meeting_promoted";
 export type BroadcastStatus = "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled";
 export type DeliveryState = "pending" | "queued" | "started" | "sending" | "sent" | "failed" | "blocked" | "skipped" | "skipped_opted_out";
 /** Why a delivery was not sent. */
@@ -20,8 +20,8 @@ export interface SegmentQuery {
   seenWithinDays?: number | undefined;
   /** People who finished a flow, or left it half-way (started, never finished). */
   flow?: { id: string; state: "finished" | "left" } | undefined;
-  /** A meeting's notices: people who said yes or maybe to it (with this reminder preference). */
-  rsvp?: { eventId: string; reminder?: "day_before" | "hour_before" | undefined } | undefined;
+  /** A meeting's notices: people who gave one of `answers` to it (with this reminder preference; moved up at this moment). */
+  rsvp?: { eventId: string; answers: readonly string[]; reminder?: "day_before" | "hour_before" | undefined; promotedAt?: Date | undefined } | undefined;
 }
 
 /** A broadcast row. */
@@ -137,11 +137,11 @@ function segmentWhere(s: SegmentQuery, preferences: readonly string[], now: Date
     where.push(s.flow.state === "finished" ? finished : `${started} AND NOT ${finished}`);
   }
   if (s.rsvp) {
-    params.push(s.rsvp.eventId, s.rsvp.reminder ?? null);
-    const [e, r] = [p(params.length - 1), p(params.length)];
+    params.push(s.rsvp.eventId, [...s.rsvp.answers], s.rsvp.reminder ?? null, s.rsvp.promotedAt ?? null);
+    const [e, a, r, promoted] = [p(params.length - 3), p(params.length - 2), p(params.length - 1), p(params.length)];
     where.push(
-      `EXISTS (SELECT 1 FROM rsvps v WHERE v.contact_id = c.id AND v.event_id = ${e}::uuid AND v.answer IN ('yes', 'maybe')
-         AND (${r}::text IS NULL OR v.reminder::text = ${r}::text))`,
+      `EXISTS (SELECT 1 FROM rsvps v WHERE v.contact_id = c.id AND v.event_id = ${e}::uuid AND v.answer::text = ANY(${a}::text[])
+         AND (${r}::text IS NULL OR v.reminder::text = ${r}::text) AND (${promoted}::timestamptz IS NULL OR v.promoted_at = ${promoted}::timestamptz))`,
     );
   }
   const identity = `JOIN LATERAL (SELECT ci.channel FROM channel_identities ci WHERE ci.contact_id = c.id AND (cardinality(${p(4)}::text[]) = 0 OR ci.channel::text = ANY(${p(4)}::text[]))
@@ -368,7 +368,7 @@ export async function claimDelivery(sql: Sql, id: string, release: number, step:
     };
     if (d.contact_status === "erased") return skip("erased");
     // A contact preference narrowed since (no more broadcasts, or nothing at all) counts as a stop.
-    const notice = d.kind === "meeting_reminder" || d.kind === "meeting_moved" || d.kind === "meeting_cancelled";
+    const notice = d.kind === "meeting_reminder" || d.kind === "meeting_moved" || d.kind === "meeting_cancelled" || d.kind === "meeting_promoted";
     const allowed = d.contact_preference === "all" || (notice && d.contact_preference === "direct_only");
     if (d.contact_status !== "active" || d.consent_version === null || !allowed) return skip("stopped");
     if (d.broadcast_status === "cancelled") return skip("cancelled");
@@ -461,6 +461,23 @@ export async function planReminders(sql: Sql, now: Date): Promise<number> {
        AND EXISTS (SELECT 1 FROM rsvps v WHERE v.event_id = e.id AND v.reminder::text = p.pref AND v.answer IN ('yes', 'maybe'))
      ON CONFLICT (notice_key) DO NOTHING`,
     [now, REMINDER_AHEAD.day_before, REMINDER_AHEAD.hour_before],
+  );
+  return rowCount ?? 0;
+}
+
+/**
+ * Make the notices to people moved up from a waiting list: one per meeting and moment of moving up
+ * (made once), while the meeting is still to come. Returns how many were made.
+ */
+export async function planPromotions(sql: Sql, now: Date): Promise<number> {
+  const { rowCount } = await sql.query(
+    `INSERT INTO broadcasts (id, kind, messages, base_language, event_id, segment, scheduled_at, expires_at, quiet_hours, status, notice_key, created_by, created_at, updated_at)
+     SELECT gen_random_uuid(), 'meeting_promoted', '{}'::jsonb, e.base_language, e.id, jsonb_build_object('promotedAt', p.promoted_at), $1, e.starts_at, false, 'scheduled',
+            'promoted:' || e.id || ':' || (extract(epoch FROM p.promoted_at) * 1000)::bigint, 'system', $1, $1
+     FROM (SELECT DISTINCT event_id, promoted_at FROM rsvps WHERE promoted_at IS NOT NULL AND answer = 'yes') p
+     JOIN events e ON e.id = p.event_id AND e.status = 'scheduled' AND e.starts_at > $1
+     ON CONFLICT (notice_key) DO NOTHING`,
+    [now],
   );
   return rowCount ?? 0;
 }

@@ -98,7 +98,7 @@ export async function updateMeetingFields(prisma: PrismaClient, id: string, read
   const { count } = await prisma.event.updateMany({ where: { id, updatedAt: readAt, status: "scheduled" }, data: { ...fields, updatedAt: new Date() } });
   if (count !== 1) return null;
   // A capacity raised (or removed) frees places: the first waiting take them.
-  // TODO(#14): tell them, once notices can be sent (they are marked: rsvps.promoted_at).
+  // They are told by the broadcaster, which finds them by rsvps.promoted_at (planPromotions).
   if (fields.capacity !== undefined) await fillFreePlaces(prisma, id);
   return findMeeting(prisma, id);
 }
@@ -185,6 +185,6 @@ export async function noticeMeetingChange(prisma: PrismaClient, eventId: string,
            ${change} || ':' || e.id || ':' || (extract(epoch FROM e.starts_at) * 1000)::bigint, 'system', ${now}, ${now}
     FROM events e
     WHERE e.id = ${eventId}::uuid AND e.starts_at > ${now}
-      AND EXISTS (SELECT 1 FROM rsvps v WHERE v.event_id = e.id AND v.answer IN ('yes', 'maybe'))
+      AND EXISTS (SELECT 1 FROM rsvps v WHERE v.event_id = e.id AND v.answer IN ('yes', 'maybe', 'waitlist'))
     ON CONFLICT (notice_key) DO NOTHING`;
 }

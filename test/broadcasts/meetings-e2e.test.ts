@@ -126,3 +126,31 @@ describe("a meeting announced, answered, reminded, moved and cancelled", () => {
     expect(texts(AR).length).toBe(before.ar + 1);
   });
 });
+
+describe("a full meeting's waiting list", () => {
+  it("tells the person moved up that they have a place, in their language, once", async () => {
+    w.clock.set(new Date("2027-04-01T09:00:00Z"));
+    const m = await createMeeting(w.meetings, { territory: "valsusa", title: { en: "Housing clinic", ar: "عيادة السكن" }, starts: "2027-04-10 18:30", place: "Avigliana", capacity: 1 });
+    const { broadcast } = await createBroadcast(w.broadcasts, { meeting: m.id, createdBy: "cli:test" });
+    await confirmBroadcast(w.broadcasts, broadcast.id, "cli:test");
+    await w.settle();
+    await w.tap(EN, { data: "c:attend:yes" });
+    await w.tap(EN, { data: "c:reminder:none" });
+    await w.tap(AR, { data: "c:attend:yes" });
+    await w.tap(AR, { data: "c:reminder:none" });
+    const answers = async () => (await db.prisma.rsvp.findMany({ where: { eventId: m.id }, select: { answer: true } })).map((r) => r.answer).sort();
+    expect(await answers()).toEqual(["waitlist", "yes"]);
+    const before = texts(AR).length;
+    // The one with the place can't come after all, and says so in "My meetings": it goes to the first waiting.
+    await w.tap(EN, { data: "c:menu:mine" });
+    await w.tap(EN, { data: "c:pick:m1" });
+    await w.tap(EN, { data: "c:attend:no" });
+    expect(await answers()).toEqual(["no", "yes"]);
+    await w.settle();
+    expect(texts(AR).length).toBe(before + 1);
+    expect(lastText(AR)).toContain("أصبح هناك مكان متاح: أنت مسجَّل في عيادة السكن");
+    w.clock.advance(60_000);
+    await w.settle();
+    expect(texts(AR).length).toBe(before + 1);
+  });
+});
