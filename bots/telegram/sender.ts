@@ -1,8 +1,9 @@
 // Our messages out to Telegram: each rendered (outbound.ts) into one or more sendMessage calls.
 import type { Api } from "grammy";
-import type { Sender } from "../../src/channel/contract.ts";
+import type { SendOptions, Sender } from "../../src/channel/contract.ts";
 import type { Message } from "../../src/engine/index.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
+import { inBulkLane } from "./flood.ts";
 import { telegramOutbound } from "./outbound.ts";
 import { sendError } from "./send-error.ts";
 
@@ -15,8 +16,15 @@ export class TelegramSender implements Sender {
     private readonly texts: Texts,
   ) {}
 
-  /** Send one message (several calls when it is long); resolves with the id of the last one sent. */
-  async send(address: string, message: Message): Promise<{ providerMessageId: string }> {
+  /**
+   * Send one message (several calls when it is long); resolves with the id of the last one sent. A bulk
+   * message's calls wait behind every reply (flood.ts, when the bot has flood control).
+   */
+  send(address: string, message: Message, options?: SendOptions): Promise<{ providerMessageId: string }> {
+    return options?.bulk ? inBulkLane(() => this.sendCalls(address, message)) : this.sendCalls(address, message);
+  }
+
+  private async sendCalls(address: string, message: Message): Promise<{ providerMessageId: string }> {
     let sent: { message_id: number } | undefined;
     for (const call of telegramOutbound(message, this.texts)) {
       try {

@@ -77,11 +77,17 @@ export class PermanentSendError extends Error {
   }
 }
 
+/** How one message is sent. */
+export interface SendOptions {
+  /** Part of a broadcast: a channel with flood control sends it only when no reply is waiting. */
+  bulk?: boolean;
+}
+
 /** Sends our messages on one channel (the platform calls out). Throws the errors above; anything else is treated as transient. */
 export interface Sender {
   readonly channel: ChannelName;
   /** Send one message to an address; resolves with the provider's id of the sent message. */
-  send(address: string, message: Message): Promise<{ providerMessageId: string }>;
+  send(address: string, message: Message, options?: SendOptions): Promise<{ providerMessageId: string }>;
 }
 
 /** The pipeline's name for a Sender. */

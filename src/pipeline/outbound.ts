@@ -43,7 +43,7 @@ export function outboundProcessor(deps: OutboundDeps) {
     for (let i = d.sent; i < d.messages.length; i++) {
       if (i > d.sent && deps.gapMs > 0) await deps.sleep(deps.gapMs);
       try {
-        providerMessageId = (await deps.sender.send(target.address, d.messages[i] as Message)).providerMessageId;
+        providerMessageId = (await deps.sender.send(target.address, d.messages[i] as Message, { bulk: d.priority === "bulk" })).providerMessageId;
       } catch (e) {
         if (e instanceof RateLimitedError) throw new RetryLaterError(Math.ceil(e.retryAfterSeconds * 1000), e.message);
         if (e instanceof RecipientGoneError) {
