@@ -194,6 +194,28 @@ describe("the flood control of one process", () => {
   });
 });
 
+describe("the flood control's transformer", () => {
+  it("lets calls that put nothing into a chat through untouched; an edit counts for the bot, not the chat", async () => {
+    const asked: SlotRequest[] = [];
+    const memory = new MemorySendRateStore();
+    const store: SendRateStore = {
+      take: (scope, limits, r) => (asked.push(r), memory.take(scope, limits, r)),
+      release: (scope, limits, slot) => memory.release(scope, limits, slot),
+      pause: (scope, ms) => memory.pause(scope, ms),
+    };
+    const flood = new TelegramFloodControl({ store, botId: "1" });
+    const ok = async () => ({ ok: true as const, result: true as never });
+    for (const method of ["getUpdates", "answerCallbackQuery", "sendChatAction", "setMyCommands"]) await flood.transformer(ok, method as never, {} as never);
+    expect(asked).toEqual([]);
+    await flood.transformer(ok, "editMessageReplyMarkup" as never, { chat_id: 7, message_id: 1 } as never);
+    await flood.transformer(ok, "sendMessage" as never, { chat_id: 7, text: "hi" } as never);
+    expect(asked.map((r) => ({ chat: r.chat, perChat: r.perChat, bulk: r.bulk }))).toEqual([
+      { chat: "7", perChat: false, bulk: false },
+      { chat: "7", perChat: true, bulk: false },
+    ]);
+  });
+});
+
 describe("Telegram senders against the fake Bot API with Telegram's limits", () => {
   const apis: FakeBotApi[] = [];
   afterEach(async () => {
