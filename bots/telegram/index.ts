@@ -2,9 +2,10 @@
 // (messages out), so the receiver's watch on every call covers the sends too.
 import { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import type { Channel, ChannelHealth, HttpRoute, InboundHandler } from "../../src/channel/contract.ts";
+import type { Channel, ChannelHealth, HttpRoute, InboundHandler, SendOptions } from "../../src/channel/contract.ts";
 import type { Message } from "../../src/engine/index.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
+import { TelegramFloodControl, type TelegramFloodOptions } from "./flood.ts";
 import { TelegramReceiver, type TelegramReceiverOptions } from "./receiver.ts";
 import { TelegramSender } from "./sender.ts";
 
@@ -15,21 +16,30 @@ export interface TelegramBotOptions {
   apiRoot?: string;
   /** Who the bot is, when known: saves the getMe call at start. */
   botInfo?: UserFromGetMe;
+  /** Flood control (flood.ts) on every call that sends into a chat; without it, calls go out unpaced. */
+  flood?: Omit<TelegramFloodOptions, "botId">;
 }
 
 export type TelegramChannelOptions = TelegramBotOptions & TelegramReceiverOptions;
 
-/** A grammY bot for the token, on the given Bot API server. */
+/** A grammY bot for the token, on the given Bot API server, with its flood control when asked for. */
 export function telegramBot(o: TelegramBotOptions): Bot {
-  return new Bot(o.token, {
+  const bot = new Bot(o.token, {
     ...(o.botInfo ? { botInfo: o.botInfo } : {}),
     client: o.apiRoot ? { apiRoot: o.apiRoot.replace(/\/+$/, "") } : {},
   });
+  if (o.flood) bot.api.config.use(new TelegramFloodControl({ ...o.flood, botId: botIdOf(o.token) }).transformer);
+  return bot;
+}
+
+/** The bot's id: the digits of its token before the colon (public: it is the bot's user id). */
+export function botIdOf(token: string): string {
+  return token.slice(0, Math.max(0, token.indexOf(":"))) || "unknown";
 }
 
 /** A sender alone (a worker sends Telegram replies without receiving: sending needs only the token). */
 export function telegramSender(o: TelegramBotOptions & { texts: Texts }): TelegramSender {
-  return new TelegramSender(telegramBot(o).api, o.texts);
+  return new TelegramSender(telegramBot(o).api, o.texts, o.flood !== undefined);
 }
 
 /** Telegram as a channel: its receiver and its sender over one bot. */
@@ -41,7 +51,7 @@ export class TelegramChannel implements Channel {
   constructor(options: TelegramChannelOptions) {
     const bot = telegramBot(options);
     this.receiver = new TelegramReceiver(bot, options);
-    this.sender = new TelegramSender(bot.api, options.texts);
+    this.sender = new TelegramSender(bot.api, options.texts, options.flood !== undefined);
   }
 
   /** The bot's @username (known once started, or when botInfo was given). */
@@ -70,7 +80,7 @@ export class TelegramChannel implements Channel {
   }
 
   /** See TelegramSender.send. */
-  send(address: string, message: Message): Promise<{ providerMessageId: string }> {
-    return this.sender.send(address, message);
+  send(address: string, message: Message, options?: SendOptions): Promise<{ providerMessageId: string }> {
+    return this.sender.send(address, message, options);
   }
 }

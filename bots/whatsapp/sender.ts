@@ -1,6 +1,6 @@
 // Our messages out to WhatsApp: rendered as numbered text (outbound.ts) and sent through the receiver's
 // client, which owns the one WhatsApp Web session of this process.
-import { RecipientGoneError, type ChannelHealth, type Sender } from "../../src/channel/contract.ts";
+import { RecipientGoneError, lastMoment, type ChannelHealth, type SendOptions, type Sender } from "../../src/channel/contract.ts";
 import type { Message } from "../../src/engine/index.ts";
 import type { Texts } from "../../src/i18n/texts.ts";
 import { describe } from "../handover.ts";
@@ -23,10 +23,11 @@ export class WhatsAppSender implements Sender {
   ) {}
 
   /** Send one message as text; resolves with WhatsApp's id of it. */
-  async send(address: string, message: Message): Promise<{ providerMessageId: string }> {
+  async send(address: string, message: Message, options?: SendOptions): Promise<{ providerMessageId: string }> {
     const client = this.connection.readyClient();
     // Not a verdict on the person: the pipeline tries again once we are back.
     if (!client) throw new Error(`whatsapp: not connected (${this.connection.health().state})`);
+    await lastMoment("whatsapp", options);
     let sent: Awaited<ReturnType<WhatsAppClient["sendMessage"]>>;
     try {
       sent = await client.sendMessage(address, whatsappOutbound(message, this.texts));

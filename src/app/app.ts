@@ -1,7 +1,7 @@
 import type { Channel, ChannelName, Receiver, Sender } from "../channel/contract.ts";
 import { plannedChannels, readChannelSettings } from "../config/channels.ts";
 import { readPipelineSettings } from "../config/pipeline.ts";
-import { openBroker, readQueueSettings } from "../config/queue.ts";
+import { openBroker, openSendRates, readQueueSettings } from "../config/queue.ts";
 import { Conversations } from "../conversation/conversations.ts";
 import type { PlanSettings } from "../effects/effect.ts";
 import { outboxPlanner } from "../effects/registry.ts";
@@ -100,7 +100,10 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       log.info(`inloco: queued again from the database: ${relayed.messages} accepted messages, ${relayed.outbox} outbox items, ${relayed.timers} timers`);
     }
 
-    const planned = channelsFor(plan, o.mode, runtime.texts, log);
+    // Telegram's flood control counts here: in Redis with the queues, so every process keeps one limit per bot.
+    const sendRates = await openSendRates(queueSettings, log);
+    cleanup.push(() => sendRates.close());
+    const planned = channelsFor(plan, o.mode, runtime.texts, log, sendRates.store);
     const receivers: Receiver[] = [...(o.extraChannels ?? []), ...planned.receivers];
     const senders = new Map<ChannelName, Sender>([...planned.senders, ...(o.extraChannels ?? [])].map((s) => [s.channel, s]));
     await pipeline.work({ inbound: true, ingest: true, timers: true, outbound: senders, concurrency: pipelineSettings.INLOCO_WORKER_CONCURRENCY, ingestConcurrency: pipelineSettings.INLOCO_INGEST_CONCURRENCY });

@@ -77,11 +77,37 @@ export class PermanentSendError extends Error {
   }
 }
 
+/** How one message is sent. */
+export interface SendOptions {
+  /** Part of a broadcast: a channel with flood control sends it only when no reply is waiting. */
+  bulk?: boolean;
+  /**
+   * Called once, right before the message's first call leaves for the platform (after any wait for a
+   * slot): the last moment to decide. False (or a throw): nothing is sent, and `send` throws
+   * SendAbandonedError (or what it threw). A broadcast claims its copy here, so that a process killed
+   * while waiting for a slot leaves nothing in doubt.
+   */
+  beforeCall?: () => Promise<boolean>;
+}
+
+/** `beforeCall` said no: nothing was sent. */
+export class SendAbandonedError extends Error {
+  override readonly name = "SendAbandonedError";
+  constructor(readonly channel: ChannelName) {
+    super(`${channel}: not sent (the sender was told not to at the last moment)`);
+  }
+}
+
+/** For senders without a wait of their own: ask `beforeCall` now. */
+export async function lastMoment(channel: ChannelName, options: SendOptions | undefined): Promise<void> {
+  if (options?.beforeCall && !(await options.beforeCall())) throw new SendAbandonedError(channel);
+}
+
 /** Sends our messages on one channel (the platform calls out). Throws the errors above; anything else is treated as transient. */
 export interface Sender {
   readonly channel: ChannelName;
   /** Send one message to an address; resolves with the provider's id of the sent message. */
-  send(address: string, message: Message): Promise<{ providerMessageId: string }>;
+  send(address: string, message: Message, options?: SendOptions): Promise<{ providerMessageId: string }>;
 }
 
 /** The pipeline's name for a Sender. */

@@ -51,6 +51,20 @@ export const ChannelSettings = z
       .transform((u) => u.replace(/^@/, ""))
       .optional()
       .describe("the bot's @username, for poster links (otherwise asked from Telegram with the token)"),
+    TELEGRAM_MAX_PER_SECOND: z.coerce
+      .number({ error: "a whole number of messages a second, e.g. 30" })
+      .int("a whole number of messages a second, e.g. 30")
+      .min(1, "at least 1 message a second")
+      .max(1000, "at most 1000 (Telegram allows about 30 a second per bot; more only after asking Telegram)")
+      .default(30)
+      .describe("messages a second the bot sends at most, across every process sending for it (Telegram allows about 30)"),
+    TELEGRAM_CHAT_BURST: z.coerce
+      .number({ error: "a whole number of messages, e.g. 3" })
+      .int("a whole number of messages, e.g. 3")
+      .min(1, "at least 1 (one message a second to a chat, no burst)")
+      .max(20, "at most 20 (Telegram tolerates only short bursts to one chat)")
+      .default(3)
+      .describe("messages to one chat that may go at once (a turn's 1–3 messages); after them, one a second"),
     WHATSAPP_ENABLED: z
       .enum(["true", "false"], { error: "true or false" })
       .transform((v) => v === "true")
@@ -86,6 +100,8 @@ export interface ChannelPlan {
     token: string;
     apiRoot?: string;
     webhook?: { url: string; secret: string; port: number };
+    /** Flood control: messages a second per bot, and the burst to one chat (bots/telegram/flood.ts). */
+    flood: { perSecond: number; chatBurst: number };
   };
   whatsapp?: { dataDir: string; chromiumPath: string };
   /** The channels that won't start, each with the reason: "telegram: TELEGRAM_BOT_TOKEN not set". */
@@ -102,6 +118,7 @@ export function plannedChannels(s: ChannelSettings): ChannelPlan {
       ...(s.TELEGRAM_WEBHOOK_URL && s.TELEGRAM_WEBHOOK_SECRET
         ? { webhook: { url: s.TELEGRAM_WEBHOOK_URL, secret: s.TELEGRAM_WEBHOOK_SECRET, port: s.PORT } }
         : {}),
+      flood: { perSecond: s.TELEGRAM_MAX_PER_SECOND, chatBurst: s.TELEGRAM_CHAT_BURST },
     };
   } else {
     plan.notStarting.push("telegram: TELEGRAM_BOT_TOKEN not set");

@@ -1,6 +1,8 @@
 // Settings of the queues, from the environment, and the broker they choose: BullMQ on Redis when
 // REDIS_URL is set, otherwise the in-memory broker of the zero-setup demo.
 import { z } from "zod";
+import { MemorySendRateStore, type SendRateStore } from "../channel/send-rate.ts";
+import type { Log } from "../log/log.ts";
 import type { BullmqBrokerOptions } from "../queue/bullmq-broker.ts";
 import { MemoryBroker } from "../queue/memory-broker.ts";
 import type { Broker } from "../queue/types.ts";
@@ -77,4 +79,14 @@ export async function openBroker(settings: QueueSettings, options: Omit<BullmqBr
     options.log?.warn(`Could not read the maxmemory-policy of Redis at ${redis.url}: make sure it is noeviction, or jobs can be lost.`);
   }
   return new BullmqBroker({ ...options, url: settings.REDIS_URL, prefix: settings.INLOCO_QUEUE_PREFIX });
+}
+
+/**
+ * Where channels count what they send (flood control): in Redis when REDIS_URL is set, shared by every
+ * process of the installation (under INLOCO_QUEUE_PREFIX), otherwise in this process.
+ */
+export async function openSendRates(settings: QueueSettings, log?: Log): Promise<{ store: SendRateStore; close(): Promise<void> }> {
+  if (!settings.REDIS_URL) return { store: new MemorySendRateStore(), close: async () => undefined };
+  const { openRedisSendRates } = await import("../queue/send-rate-redis.ts");
+  return openRedisSendRates(settings.REDIS_URL, settings.INLOCO_QUEUE_PREFIX, log);
 }

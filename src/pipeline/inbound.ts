@@ -67,7 +67,7 @@ export function inboundProcessor(deps: InboundDeps, shard: number) {
     await dispatch(deps.broker, outbox, deps.now());
     // A broadcast's flow that had nothing to say: its copy ends here (else the message's send settles it).
     if (d.delivery && !outbox.some((o) => o.kind === "outbound")) {
-      await endDelivery(deps.sql, d.delivery.id, { status: "failed", error: "the flow started had nothing to say" }, deps.now());
+      await endDelivery(deps.sql, d.delivery.id, d.delivery.release, { status: "failed", error: "the flow started had nothing to say" }, deps.now());
     }
   };
 }

@@ -1,4 +1,4 @@
-import { PermanentSendError, RateLimitedError, RecipientGoneError, type ChannelName, type ChannelSender } from "../channel/contract.ts";
+import { PermanentSendError, RateLimitedError, RecipientGoneError, SendAbandonedError, type ChannelName, type ChannelSender } from "../channel/contract.ts";
 import type { Message } from "../engine/index.ts";
 import { RowBatcher } from "../batch/row-batcher.ts";
 import type { IdentityVault, Sql } from "../db/index.ts";
@@ -7,7 +7,7 @@ import type { Job } from "../queue/types.ts";
 import type { OutboundJob } from "../jobs/jobs.ts";
 import type { Log } from "../log/log.ts";
 import { findAddresses, markStopped, type Recipient, type Target } from "../repos/addresses.ts";
-import { claimDelivery, endDelivery } from "../repos/broadcasts.ts";
+import { claimDelivery, endDelivery, type Claim } from "../repos/broadcasts.ts";
 
 export interface OutboundDeps {
   sql: Sql;
@@ -42,7 +42,7 @@ export function outboundProcessor(deps: OutboundDeps) {
     for (let i = d.sent; i < d.messages.length; i++) {
       if (i > d.sent && deps.gapMs > 0) await deps.sleep(deps.gapMs);
       try {
-        await deps.sender.send(target.address, d.messages[i] as Message);
+        await deps.sender.send(target.address, d.messages[i] as Message, { bulk: d.priority === "bulk" });
       } catch (e) {
         if (e instanceof RateLimitedError) throw new RetryLaterError(Math.ceil(e.retryAfterSeconds * 1000), e.message);
         if (e instanceof RecipientGoneError) {
@@ -73,43 +73,50 @@ type Delivery = NonNullable<OutboundJob["delivery"]>;
  */
 async function sendDelivery(deps: OutboundDeps, addresses: RowBatcher<Recipient, Target | undefined>, job: Job<OutboundJob>, delivery: Delivery, now: () => Date): Promise<void> {
   const d = job.data;
-  // The address first: between the claim and the send call nothing but the call itself, so that a
-  // process killed there leaves as few copies as can be in doubt.
   const target = await addressOf(deps, addresses, d);
   if (!target) return; // erased: the delivery went with the contact
-  const claim = await claimDelivery(deps.sql, delivery.id, delivery.release, { from: delivery.from, to: "sending" }, now());
-  if (claim.outcome !== "go") {
-    if (claim.outcome === "interrupted") deps.log.warn(`outbound ${job.id}: an earlier send of this broadcast copy never ended; not sent again`);
-    return;
-  }
+  // Claimed at the last moment, once the channel has a slot for it (after its wait behind replies):
+  // between the claim and the call nothing else, so a process killed there leaves as little as can be in doubt.
+  let claim: Claim | undefined;
+  const beforeCall = async () => {
+    claim = await claimDelivery(deps.sql, delivery.id, delivery.release, { from: delivery.from, to: "sending" }, now());
+    return claim.outcome === "go";
+  };
+  const end = (how: Parameters<typeof endDelivery>[3]) => endDelivery(deps.sql, delivery.id, delivery.release, how, now());
   let providerMessageId: string | null = null;
   for (let i = d.sent; i < d.messages.length; i++) {
     if (i > d.sent && deps.gapMs > 0) await deps.sleep(deps.gapMs);
     try {
-      providerMessageId = (await deps.sender.send(target.address, d.messages[i] as Message)).providerMessageId;
+      const options = claim ? { bulk: true } : { bulk: true, beforeCall };
+      providerMessageId = (await deps.sender.send(target.address, d.messages[i] as Message, options)).providerMessageId;
     } catch (e) {
+      if (e instanceof SendAbandonedError) {
+        const outcome = (claim as Claim | undefined)?.outcome;
+        if (outcome === "interrupted") deps.log.warn(`outbound ${job.id}: an earlier send of this broadcast copy never ended; not sent again`);
+        return;
+      }
       const error = (e as Error).message;
       if (e instanceof RateLimitedError) {
-        await endDelivery(deps.sql, delivery.id, { status: "back", to: delivery.from, error }, now());
+        await end({ status: "back", to: delivery.from, error });
         throw new RetryLaterError(Math.ceil(e.retryAfterSeconds * 1000), error);
       }
       if (e instanceof RecipientGoneError) {
         deps.log.info(`outbound ${job.id}: recipient gone, contact stopped`);
         if (d.contactId) await markStopped(deps.sql, d.contactId);
-        await endDelivery(deps.sql, delivery.id, { status: "blocked", error }, now());
+        await end({ status: "blocked", error });
         return;
       }
       if (e instanceof PermanentSendError || job.attempt >= job.maxAttempts) {
-        await endDelivery(deps.sql, delivery.id, { status: "failed", error }, now());
+        await end({ status: "failed", error });
         if (e instanceof PermanentSendError) throw new PermanentJobError(error, { cause: e });
         throw e;
       }
-      await endDelivery(deps.sql, delivery.id, { status: "back", to: delivery.from, error }, now());
+      await end({ status: "back", to: delivery.from, error });
       throw e;
     }
     if (i + 1 < d.messages.length) await job.updateData({ ...d, sent: i + 1 });
   }
-  await endDelivery(deps.sql, delivery.id, { status: "sent", providerMessageId }, now());
+  await end({ status: "sent", providerMessageId });
 }
 
 async function addressOf(deps: OutboundDeps, addresses: RowBatcher<Recipient, Target | undefined>, d: OutboundJob): Promise<Target | undefined> {

@@ -18,11 +18,12 @@ export interface PipelineShape {
   channels: readonly ChannelName[];
 }
 
-// Per platform (shared/PLATFORM-LIMITS.md): Telegram about 30 messages/s in all; WhatsApp Web is one
-// phone, kept well below what gets a number banned. A job is one turn's messages (1–3), so the job
-// rate is set below the message rate.
+// Per platform (shared/PLATFORM-LIMITS.md). WhatsApp Web is one phone, kept well below what gets a
+// number banned; a job is one turn's messages (1–3), so the job rate is set below the message rate.
+// Telegram has none here: its flood control (bots/telegram/flood.ts) paces each message, shared by
+// every process, at the bot's limit (about 30 a second); a job rate could only guess at messages per job.
 const OUTBOUND_RATE: Record<ChannelName, { max: number; durationMs: number } | undefined> = {
-  telegram: { max: 12, durationMs: 1000 },
+  telegram: undefined,
   whatsapp: { max: 4, durationMs: 1000 },
   terminal: undefined,
 };

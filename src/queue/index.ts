@@ -35,4 +35,5 @@ export { DEFAULT_SETTINGS } from "./policy.ts";
 export { MemoryBroker } from "./memory-broker.ts";
 export { BullmqBroker, type BullmqBrokerOptions } from "./bullmq-broker.ts";
 export { checkRedis, type RedisCheck } from "./redis-check.ts";
+export { openRedisSendRates, RedisSendRateStore, type RedisSendRateStoreOptions } from "./send-rate-redis.ts";
 export { redactRedisUrl } from "./redis-url.ts";

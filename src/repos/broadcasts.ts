@@ -392,20 +392,27 @@ function go(d: { kind: BroadcastKind; event_id: string | null; flow_id: string |
   return { outcome: "go", kind: d.kind, eventId: d.event_id, flowId: d.flow_id, messages: d.messages, baseLanguage: d.base_language };
 }
 
-/** The send call ended: how. `back` hands a delivery back to the state it was claimed from (a retry follows). */
+/**
+ * The send ended: how. `back` hands a delivery back to the state it was claimed from (a retry
+ * follows); failed and blocked end it whether or not its send was claimed (a job failing for good
+ * before its claim leaves no copy waiting forever). Only this release's job ends it.
+ */
 export async function endDelivery(
   sql: Sql,
   id: string,
+  release: number,
   end: { status: "sent"; providerMessageId: string | null } | { status: "failed" | "blocked"; error: string } | { status: "back"; to: "queued" | "started"; error: string },
   now: Date,
 ): Promise<void> {
   if (end.status === "sent") {
-    await sql.query("UPDATE deliveries SET status = 'sent', provider_message_id = $2, error = NULL, updated_at = $3 WHERE id = $1 AND status = 'sending'", [id, end.providerMessageId, now]);
+    await sql.query("UPDATE deliveries SET status = 'sent', provider_message_id = $3, error = NULL, updated_at = $4 WHERE id = $1 AND release = $2 AND status = 'sending'", [id, release, end.providerMessageId, now]);
   } else if (end.status === "back") {
-    await sql.query("UPDATE deliveries SET status = $2::delivery_status, error = $3, updated_at = $4 WHERE id = $1 AND status = 'sending'", [id, end.to, end.error.slice(0, 500), now]);
+    await sql.query("UPDATE deliveries SET status = $3::delivery_status, error = $4, updated_at = $5 WHERE id = $1 AND release = $2 AND status = 'sending'", [id, release, end.to, end.error.slice(0, 500), now]);
   } else {
-    // From started too: a flow's turn that had nothing to say.
-    await sql.query("UPDATE deliveries SET status = $2::delivery_status, error = $3, updated_at = $4 WHERE id = $1 AND status IN ('sending', 'started')", [id, end.status, end.error.slice(0, 500), now]);
+    await sql.query(
+      "UPDATE deliveries SET status = $3::delivery_status, error = $4, updated_at = $5 WHERE id = $1 AND release = $2 AND status IN ('sending', 'started', 'queued')",
+      [id, release, end.status, end.error.slice(0, 500), now],
+    );
   }
 }
 

@@ -7,7 +7,7 @@
 //   a light load and a steady 200 messages/s for latency — on BullMQ with 16 and 32 shards, with the
 //   workers in this process and also in a second one (pipeline/worker.ts), and on the in-memory broker.
 //   All on the terminal channel, whose outbound queue has no rate limit: the pipeline's own figures.
-// - Telegram-shaped: replies through outbound.telegram at its production rate limit (what caps a bot).
+// - Telegram-shaped: replies through outbound.telegram with its production queue settings (a bot is capped by its flood control, in the sender).
 // Also printed: statements per message, and where the CPU goes (node, Prisma's query compile,
 // PostgreSQL, Redis). BENCH_PIPELINE_SETUPS=text|… runs only the inbound setups whose label contains
 // one of them ("ingest": the ingest part, "telegram": the Telegram-shaped case, each of which otherwise runs
@@ -98,7 +98,7 @@ const INGEST_CONCURRENCIES = [...new Set([WORKER_CONCURRENCY, 32, 64, INGEST_CON
 const STUCK_S = 30;
 
 // The Telegram-shaped case: this many new people each send /start at once on channel "telegram", whose
-// outbound queue keeps its production rate limit (src/pipeline/queues.ts); every turn's reply is one job.
+// outbound queue keeps its production settings (src/pipeline/queues.ts); every turn's reply is one job.
 const TELEGRAM_PEOPLE = 120;
 
 // Goals, from the issue.
@@ -810,7 +810,7 @@ async function wrongSessions(app: BenchApp, people: readonly Person[], waits: re
   return people.filter((p) => at.get(p.contactId) !== (p.sent === 0 ? "housing" : waits[(p.sent - 1) % CYCLE.length])).length;
 }
 
-/** The Telegram-shaped case: replies go out through outbound.telegram at its rate limit. */
+/** The Telegram-shaped case: replies go out through outbound.telegram with its production settings. */
 interface TelegramResult {
   people: number;
   acceptSeconds: number;
@@ -864,9 +864,9 @@ function printTelegram(t: TelegramResult): void {
   const cap = t.limit ? `${t.limit.max} jobs per ${fmt(t.limit.durationMs / 1000, 0)} s` : "none";
   console.log(`\n--- Telegram-shaped: ${t.people} new people each send /start at once on channel "telegram"; BullMQ, 32 shards, 1 process\n`);
   console.log(`Replies sent: ${fmt(t.rate, 1)} turns/s (${t.people} replies, the last ${fmt(t.seconds, 1)} s after the first accept; all accepted in ${fmt(t.acceptSeconds, 2)} s).`);
-  console.log(`What caps it: the outbound.telegram queue's rate limit, ${cap} (src/pipeline/queues.ts), kept below Telegram's own limit of`);
-  console.log(`about 30 messages/s per bot (a job is one turn's 1–3 messages). Not the pipeline: the "${CHANNEL}" figures above, on a queue with no`);
-  console.log(`limit, show what it carries. A bot's replies leave at that rate however many workers run; a burst waits in the queue.`);
+  console.log(`The outbound.telegram queue's own rate limit: ${cap} (src/pipeline/queues.ts). What caps a real bot is its flood control`);
+  console.log(`(bots/telegram/flood.ts, about 30 messages/s per bot, shared by every process), which sits in the Telegram sender: faked here,`);
+  console.log(`so this shows the queue, not Telegram's limit (test/bots/flood.test.ts checks the limit against a fake Bot API).`);
 }
 
 // ─── The benchmark ───────────────────────────────────────────────────────────────────────────────
@@ -1049,8 +1049,8 @@ function printInbound(results: SetupResult[], loadBefore: number): void {
   const cpus = availableParallelism();
   console.log(
     `\n--- Inbound end to end: accept → inbound shard → engine turn + one transaction → outbox → outbound job → reply sent\n\n` +
-      `Channel "${CHANNEL}", faked at the ChannelSender contract (its outbound queue has no rate limit; Telegram's, 12 jobs/s,\n` +
-      `would measure Telegram's limit instead: see the Telegram-shaped case at the end). Every process runs all worker roles as inloco start/worker do: one job at a\n` +
+      `Channel "${CHANNEL}", faked at the ChannelSender contract (its outbound queue has no rate limit; a real Telegram bot is capped at about 30 messages/s,\n` +
+      `by its flood control, in the sender). Every process runs all worker roles as inloco start/worker do: one job at a\n` +
       `time per inbound shard, concurrency ${WORKER_CONCURRENCY} on ingest, outbound and timers. "2 processes": this process accepts and works (inloco\n` +
       `start), and one more process works (inloco worker) on the same Redis and PostgreSQL. ${PEOPLE} people per setup, their own, spread evenly over the shards.\n` +
       `Per setup: ${WARM_STEPS * PEOPLE} messages to warm up (not timed); saturation: the ${PEOPLE} people each say their next ${SATURATION_STEPS} answers at once (each person's in order),\n` +

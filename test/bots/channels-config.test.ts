@@ -26,7 +26,7 @@ describe("channel settings", () => {
   });
 
   it("a token starts Telegram by long polling; a webhook URL and secret switch it to webhook mode", () => {
-    expect(plannedChannels(readChannelSettings({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: "" })).telegram).toEqual({ token: TOKEN });
+    expect(plannedChannels(readChannelSettings({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: "" })).telegram).toEqual({ token: TOKEN, flood: { perSecond: 30, chatBurst: 3 } });
     const webhook = readChannelSettings({
       TELEGRAM_BOT_TOKEN: TOKEN,
       TELEGRAM_WEBHOOK_URL: "https://bot.example.org/telegram",
@@ -45,6 +45,7 @@ describe("channel settings", () => {
         token: TOKEN,
         apiRoot: "http://localhost:8081",
         webhook: { url: "https://bot.example.org/telegram", secret: "a_long-secret_42", port: 3000 },
+        flood: { perSecond: 30, chatBurst: 3 },
       },
       whatsapp: { dataDir: "/var/lib/inloco", chromiumPath: "/opt/chrome/chrome" },
       notStarting: [],
@@ -91,6 +92,17 @@ describe("channel settings", () => {
       TELEGRAM_WEBHOOK_SECRET: expect.stringContaining("1 to 256 characters of A-Z a-z 0-9 _ -"),
     });
     expect(problems({ TELEGRAM_WEBHOOK_URL: "https://x.org/h", TELEGRAM_WEBHOOK_SECRET: "x".repeat(257) })).toHaveProperty("TELEGRAM_WEBHOOK_SECRET");
+  });
+
+  it("Telegram's flood control: 30 messages a second and bursts of 3 to a chat unless set, within what Telegram can take", () => {
+    expect(plannedChannels(readChannelSettings({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_MAX_PER_SECOND: "25", TELEGRAM_CHAT_BURST: "1" })).telegram?.flood).toEqual({
+      perSecond: 25,
+      chatBurst: 1,
+    });
+    expect(problems({ TELEGRAM_MAX_PER_SECOND: "thirty" })).toEqual({ TELEGRAM_MAX_PER_SECOND: "a whole number of messages a second, e.g. 30" });
+    expect(problems({ TELEGRAM_MAX_PER_SECOND: "0" })).toEqual({ TELEGRAM_MAX_PER_SECOND: "at least 1 message a second" });
+    expect(problems({ TELEGRAM_CHAT_BURST: "2.5" })).toEqual({ TELEGRAM_CHAT_BURST: "a whole number of messages, e.g. 3" });
+    expect(problems({ TELEGRAM_CHAT_BURST: "50" })).toHaveProperty("TELEGRAM_CHAT_BURST");
   });
 
   it("describes every variable", () => {

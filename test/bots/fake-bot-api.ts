@@ -1,6 +1,7 @@
 // A fake Telegram Bot API server on 127.0.0.1, reached through the bot's apiRoot: it serves getUpdates
 // (long polling) from a queue the test fills, keeps the messages the bot sent (with their edits) as a
-// person would see them, records every call, and fails calls when told to (429, 403…).
+// person would see them, records every call, and fails calls when told to (429, 403…). With `limits`
+// it also answers 429 as Telegram does when a bot sends too fast (see FakeLimits), and counts those.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, UserFromGetMe } from "grammy/types";
@@ -34,6 +35,33 @@ interface Failure {
   error: { error_code: number; description: string; parameters?: { retry_after?: number } };
 }
 
+/**
+ * Telegram's flood limits as the fake enforces them, on calls that put something into a chat (send*,
+ * edit*, copy*, forward*, not sendChatAction), at the moment each request is handled:
+ * - at most `perSecond` such calls in any `windowMs` (a sliding window: counted over the last `windowMs`);
+ * - per chat, for new messages (not edits): `chatBurst` may come at once, then one every `chatIntervalMs`
+ *   (a token bucket, as bots/telegram/flood.ts keeps it; Telegram tolerates short bursts to a chat).
+ * Beyond that: 429 "Too Many Requests: retry after N" with `parameters.retry_after`, the call not counted.
+ */
+export interface FakeLimits {
+  perSecond: number;
+  windowMs: number;
+  chatBurst: number;
+  chatIntervalMs: number;
+}
+
+export const TELEGRAM_FAKE_LIMITS: FakeLimits = { perSecond: 30, windowMs: 1000, chatBurst: 3, chatIntervalMs: 1000 };
+
+/** A call the limits counted: when the fake handled it (ms since the epoch, sub-millisecond), and where it went. */
+export interface CountedCall {
+  at: number;
+  method: string;
+  chatId?: string;
+}
+
+const COUNTED = /^(send|edit|copy|forward)/;
+const NEW_MESSAGE = /^(send|copy|forward)/;
+
 /** A message of the bot as the person sees it now, with the markup it was sent with. */
 export interface BotMessage extends Message.TextMessage {
   /** The reply_markup of the sendMessage call (reply keyboards are not part of a Message). */
@@ -42,6 +70,13 @@ export interface BotMessage extends Message.TextMessage {
 
 export class FakeBotApi {
   readonly calls: ApiCall[] = [];
+  /** With limits: the calls they counted, in the order handled. */
+  readonly counted: CountedCall[] = [];
+  /** With limits: how many calls were answered 429 for going too fast. */
+  tooManyRequests = 0;
+  private limits: FakeLimits | undefined;
+  private readonly chatTat = new Map<string, number>();
+  private windowStart = 0;
   private readonly queue: Update[] = [];
   private readonly held = new Set<() => void>();
   private readonly settledWaiters = new Set<() => void>();
@@ -55,10 +90,14 @@ export class FakeBotApi {
 
   private constructor(private readonly server: Server) {}
 
-  /** Listening on `port` (default: any free one), e.g. where a channel was already told to look. */
-  static async start(port = 0): Promise<FakeBotApi> {
+  /**
+   * Listening on `port` (default: any free one), e.g. where a channel was already told to look. With
+   * `limits` (true: Telegram's, TELEGRAM_FAKE_LIMITS), sending too fast is answered 429; by default never.
+   */
+  static async start(port = 0, o: { limits?: true | Partial<FakeLimits> } = {}): Promise<FakeBotApi> {
     const server = createServer();
     const api = new FakeBotApi(server);
+    if (o.limits) api.limits = { ...TELEGRAM_FAKE_LIMITS, ...(o.limits === true ? {} : o.limits) };
     server.on("request", (req, res) => void api.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -180,6 +219,11 @@ export class FakeBotApi {
       failure.times -= 1;
       return reply(failure.error.error_code, { ok: false, ...failure.error });
     }
+    const retryAfter = this.tooFast(method, payload);
+    if (retryAfter !== undefined) {
+      this.tooManyRequests += 1;
+      return reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } });
+    }
     try {
       const result = await this.answer(method, payload, req);
       reply(200, { ok: true, result });
@@ -187,6 +231,36 @@ export class FakeBotApi {
       const error = e as { error_code?: number; description?: string };
       reply(error.error_code ?? 500, { ok: false, error_code: error.error_code ?? 500, description: error.description ?? String(e) });
     }
+  }
+
+  /** With limits: the retry_after (seconds) if this call goes beyond them; otherwise counts it. */
+  private tooFast(method: string, payload: Record<string, unknown>): number | undefined {
+    const limits = this.limits;
+    if (!limits || !COUNTED.test(method) || method === "sendChatAction") return undefined;
+    const now = performance.timeOrigin + performance.now();
+    const chatId = payload.chat_id === undefined ? undefined : String(payload.chat_id);
+    // `counted` is in time order: the window's first call only moves forward.
+    while (this.windowStart < this.counted.length && (this.counted[this.windowStart] as CountedCall).at <= now - limits.windowMs) this.windowStart++;
+    const inWindow = this.counted.length - this.windowStart;
+    let waitMs = 0;
+    if (inWindow >= limits.perSecond) waitMs = (this.counted[this.counted.length - limits.perSecond] as CountedCall).at + limits.windowMs - now;
+    const perChat = chatId !== undefined && NEW_MESSAGE.test(method);
+    const tat = perChat ? (this.chatTat.get(chatId) ?? 0) : 0;
+    if (perChat) waitMs = Math.max(waitMs, tat - (limits.chatBurst - 1) * limits.chatIntervalMs - now);
+    if (waitMs > 0) return Math.max(1, Math.ceil(waitMs / 1000));
+    this.counted.push({ at: now, method, ...(chatId !== undefined ? { chatId } : {}) });
+    if (perChat) this.chatTat.set(chatId, Math.max(tat, now) + limits.chatIntervalMs);
+    return undefined;
+  }
+
+  /** With limits: the most calls counted in any window of `windowMs` (what a test compares with perSecond). */
+  busiestWindow(windowMs = this.limits?.windowMs ?? 1000): number {
+    let most = 0;
+    for (let i = 0, j = 0; j < this.counted.length; j++) {
+      while ((this.counted[j] as CountedCall).at - (this.counted[i] as CountedCall).at >= windowMs) i++;
+      most = Math.max(most, j - i + 1);
+    }
+    return most;
   }
 
   private async answer(method: string, p: Record<string, unknown>, req: IncomingMessage): Promise<unknown> {

@@ -55,7 +55,7 @@ export const clock = (): number => performance.timeOrigin + performance.now();
 
 /** The channels whose outbound queues `inloco start` declares (src/app/app.ts). */
 export const ALL_CHANNELS: readonly ChannelName[] = ["telegram", "whatsapp", "terminal"];
-/** The channel the benchmark talks on: its outbound queue has no rate limit (Telegram's: 12 jobs/s; WhatsApp's: 4). */
+/** The channel the benchmark talks on: its outbound queue has no rate limit (Telegram's is paced by its flood control, in the sender; WhatsApp's: 4 jobs/s). */
 export const CHANNEL: ChannelName = "terminal";
 /** INLOCO_WORKER_CONCURRENCY's default. */
 export const WORKER_CONCURRENCY = 8;
