@@ -95,8 +95,8 @@ export function registerEvent(program: Command): void {
       withMeetings(async (ctx) => {
         const updated = await updateMeeting(ctx, id, meetingInput(o));
         console.log(details(updated));
-        const coming = updated.rsvps.yes + updated.rsvps.maybe;
-        if (o.starts !== undefined && coming > 0) console.error(`${coming} who said yes or maybe will be told the new time; their reminders are planned again for it.`);
+        const coming = updated.rsvps.yes + updated.rsvps.maybe + updated.rsvps.waitlist;
+        if (o.starts !== undefined && coming > 0) console.error(`${coming} who said yes or maybe (or wait for a place) will be told the new time; reminders are planned again for it.`);
       }),
     );
   event
@@ -107,8 +107,8 @@ export function registerEvent(program: Command): void {
       withMeetings(async (ctx) => {
         const { meeting, alreadyCancelled } = await cancelMeeting(ctx, id);
         console.log(`${alreadyCancelled ? "was already cancelled" : "cancelled"}: meeting ${meeting.id} "${baseTitle(meeting)}" on ${meeting.starts} (${meeting.timeZone})`);
-        const coming = meeting.rsvps.yes + meeting.rsvps.maybe;
-        if (!alreadyCancelled && coming > 0) console.error(`${coming} who said yes or maybe will be told it is cancelled.`);
+        const coming = meeting.rsvps.yes + meeting.rsvps.maybe + meeting.rsvps.waitlist;
+        if (!alreadyCancelled && coming > 0) console.error(`${coming} who said yes or maybe (or wait for a place) will be told it is cancelled.`);
       }),
     );
 }
@@ -212,7 +212,7 @@ function details(m: Meeting): string {
     ...inOrder(m.title),
     Object.keys(m.description).length ? "description:" : line("description", "none"),
     ...inOrder(m.description),
-    line("rsvps", `yes ${m.rsvps.yes}, maybe ${m.rsvps.maybe}, no ${m.rsvps.no}`),
+    line("rsvps", `yes ${m.rsvps.yes}, maybe ${m.rsvps.maybe}, no ${m.rsvps.no}${m.rsvps.waitlist > 0 ? `, waiting list ${m.rsvps.waitlist}` : ""}`),
     line("created", m.createdAt.toISOString()),
     line("updated", m.updatedAt.toISOString()),
   ].join("\n");

@@ -1,4 +1,5 @@
 import type { InputPreparer } from "../conversation/conversations.ts";
+import { meetingTitle, meetingWhen } from "../messages/meeting.ts";
 import type { Input, Session } from "../engine/index.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 
@@ -114,14 +115,8 @@ type EventRow = NonNullable<Awaited<ReturnType<PrismaClient["event"]["findUnique
 /** An event's id, title, time and place as flow params in `lang` (`event`, `event_title`…, or another prefix), and what differs in other languages. */
 function eventParams(event: EventRow, lang: string, languages: readonly string[], prefix = "event"): Record<string, string> {
   const titles = (event.title ?? {}) as Record<string, string>;
-  const title = (l: string) => titles[l] ?? titles[event.baseLanguage] ?? titles.en ?? Object.values(titles)[0] ?? "";
-  const when = (l: string) => {
-    try {
-      return new Intl.DateTimeFormat(l, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: event.timeZone }).format(event.startsAt);
-    } catch {
-      return "";
-    }
-  };
+  const title = (l: string) => meetingTitle({ title: titles, baseLanguage: event.baseLanguage }, l);
+  const when = (l: string) => meetingWhen(event, l);
   const params: Record<string, string> = { [prefix]: event.id, [`${prefix}_title`]: title(lang), [`${prefix}_when`]: when(lang), [`${prefix}_place`]: event.place };
   // Only what differs from the person's current language, so a session stays small.
   for (const l of new Set([...languages, ...Object.keys(titles)])) {
