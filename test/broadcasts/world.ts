@@ -66,7 +66,7 @@ export interface WorldOptions {
 }
 
 /** A world on `db` (the demo territories are seeded here). */
-export async function openWorld(db: TestDatabase, o: WorldOptions): Promise<World> {
+export async function openWorld(db: Pick<TestDatabase, "prisma" | "sql">, o: WorldOptions): Promise<World> {
   await seedDemo(db.prisma);
   const clock = new Clock(o.start.getTime());
   const engine = testContext();
