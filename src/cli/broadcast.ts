@@ -121,9 +121,10 @@ export function registerBroadcast(program: Command): void {
         const tty = process.stdout.isTTY === true;
         let last = "";
         for (;;) {
-          const text = statusText(p);
-          if (tty) process.stdout.write(`\r\x1b[2K${text.split("\n").join(" · ")}`);
-          else if (text !== last) console.log(text.split("\n").join(" · "));
+          const text = watchLine(p);
+          // One line redrawn in place: cut to the terminal's width, or it would wrap and scroll.
+          if (tty) process.stdout.write(`\r\x1b[2K${text.slice(0, Math.max(20, (process.stdout.columns ?? 80) - 1))}`);
+          else if (text !== last) console.log(text);
           last = text;
           if (p.broadcast.status === "sent" || p.broadcast.status === "cancelled") break;
           await new Promise((r) => setTimeout(r, 500));
@@ -212,6 +213,25 @@ export function statusText(p: Progress): string {
     `${p.broadcast.id} ${p.broadcast.status} ${bar}`,
     `queued ${p.pending + p.queued}, sent ${p.sent}, failed ${p.failed}, blocked ${p.blocked}, skipped ${s.stopped + s.erased + s.expired + s.cancelled} (stopped ${s.stopped}, erased ${s.erased}, expired ${s.expired}, cancelled ${s.cancelled})`,
   ].join("\n");
+}
+
+/** Progress on one line: the bar, then only the counts that aren't zero. */
+export function watchLine(p: Progress): string {
+  const total = p.recipients ?? 0;
+  const filled = total > 0 ? Math.round((p.done / total) * 20) : 0;
+  const s = p.skipped;
+  const counts = [
+    ["sent", p.sent],
+    ["queued", p.pending + p.queued],
+    ["failed", p.failed],
+    ["blocked", p.blocked],
+    ["stopped", s.stopped],
+    ["erased", s.erased],
+    ["expired", s.expired],
+    ["cancelled", s.cancelled],
+  ] as const;
+  const shown = counts.filter(([, n], i) => i < 2 || n > 0).map(([k, n]) => `${k} ${n}`);
+  return `${p.broadcast.status} [${"#".repeat(filled)}${".".repeat(20 - filled)}] ${p.done}/${total} · ${shown.join(" · ")}`;
 }
 
 function short(text: string, max = 50): string {
