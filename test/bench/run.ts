@@ -1,5 +1,6 @@
 // `npm run bench [-- name…]`: runs every benchmark, or those whose name contains one of the arguments.
 // Exits 1 when any goal printed FAIL (or a benchmark threw), so a script can tell.
+import { broadcastBench } from "./broadcast.ts";
 import { databaseBench } from "./database.ts";
 import { engineBench } from "./engine.ts";
 import { grammyBench } from "./grammy-conversations.ts";
@@ -18,6 +19,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: "grammy", run: grammyBench },
   { name: "database", run: databaseBench },
   { name: "pipeline", run: pipelineBench },
+  { name: "broadcast", run: broadcastBench },
 ];
 
 const filters = process.argv.slice(2).filter((a) => a !== "--");
