@@ -11,7 +11,6 @@ import {
   insertMeeting,
   listMeetingRows,
   markMeetingCancelled,
-  noticeMeetingChange,
   updateMeetingFields,
   type MeetingFields,
   type MeetingRow,
@@ -147,12 +146,10 @@ export async function updateMeeting(ctx: MeetingsContext, id: string, changes: M
   if (given.starts !== undefined) fields.startsAt = startsAt;
   if (given.ends !== undefined) fields.endsAt = endsAt;
   // Saved only if nobody changed or cancelled it since it was read: a title map merged from a stale read would drop their change.
-  const updated = await updateMeetingFields(ctx.prisma, current.id, current.updatedAt, fields);
-  if (updated) {
-    // Moved: those coming hear the new time, and their reminders are planned again for it.
-    if (updated.startsAt.getTime() !== current.startsAt.getTime()) await noticeMeetingChange(ctx.prisma, current.id, "moved", (ctx.now ?? (() => new Date()))());
-    return meeting(updated);
-  }
+  // Moved: those coming hear the new time (the repository writes the notice with the change), and
+  // their reminders are planned again for it.
+  const updated = await updateMeetingFields(ctx.prisma, current.id, current.updatedAt, fields, (ctx.now ?? (() => new Date()))());
+  if (updated) return meeting(updated);
   const now = await showMeeting(ctx, id);
   throw now.status === "cancelled" ? new MeetingCancelledError(now.id, now.cancelledAt) : new MeetingChangedError(now.id);
 }
@@ -160,10 +157,8 @@ export async function updateMeeting(ctx: MeetingsContext, id: string, changes: M
 /** Cancels a meeting (it is no longer offered); cancelling one already cancelled changes nothing. */
 export async function cancelMeeting(ctx: MeetingsContext, id: string): Promise<{ meeting: Meeting; alreadyCancelled: boolean }> {
   const current = await showMeeting(ctx, id);
-  const at = (ctx.now ?? (() => new Date()))();
-  const cancelled = await markMeetingCancelled(ctx.prisma, current.id, at);
-  // Those coming are told; invitations and reminders still to go out stop.
-  if (cancelled) await noticeMeetingChange(ctx.prisma, current.id, "cancelled", at);
+  // Those coming are told (the notice is written with the cancellation).
+  const cancelled = await markMeetingCancelled(ctx.prisma, current.id, (ctx.now ?? (() => new Date()))());
   return { meeting: await showMeeting(ctx, id), alreadyCancelled: !cancelled };
 }
 

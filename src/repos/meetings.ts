@@ -94,9 +94,16 @@ export async function findMeeting(prisma: PrismaClient, id: string): Promise<Mee
  * Changes the fields given of a scheduled meeting last changed at `readAt`, and returns it as it now
  * is; null when it was changed or cancelled since (the caller read it, then decided on the change).
  */
-export async function updateMeetingFields(prisma: PrismaClient, id: string, readAt: Date, fields: Partial<MeetingFields>): Promise<MeetingRow | null> {
-  const { count } = await prisma.event.updateMany({ where: { id, updatedAt: readAt, status: "scheduled" }, data: { ...fields, updatedAt: new Date() } });
-  if (count !== 1) return null;
+export async function updateMeetingFields(prisma: PrismaClient, id: string, readAt: Date, fields: Partial<MeetingFields>, now: Date = new Date()): Promise<MeetingRow | null> {
+  // The change and, when the meeting moved, the notice to those coming: together or not at all.
+  const changed = await prisma.$transaction(async (tx) => {
+    const before = fields.startsAt ? await tx.event.findUnique({ where: { id }, select: { startsAt: true } }) : null;
+    const { count } = await tx.event.updateMany({ where: { id, updatedAt: readAt, status: "scheduled" }, data: { ...fields, updatedAt: new Date() } });
+    if (count !== 1) return false;
+    if (before && fields.startsAt && before.startsAt.getTime() !== fields.startsAt.getTime()) await noticeMeetingChange(tx, id, "moved", now);
+    return true;
+  });
+  if (!changed) return null;
   // A capacity raised (or removed) frees places: the first waiting take them.
   // They are told by the broadcaster, which finds them by rsvps.promoted_at (planPromotions).
   if (fields.capacity !== undefined) await fillFreePlaces(prisma, id);
@@ -105,9 +112,13 @@ export async function updateMeetingFields(prisma: PrismaClient, id: string, read
 
 /** Marks a scheduled meeting cancelled at `at`; false when it was already cancelled (or doesn't exist). */
 export async function markMeetingCancelled(prisma: PrismaClient, id: string, at: Date): Promise<boolean> {
-  // One conditional statement, so two coordinators cancelling at once record one cancellation time.
-  const { count } = await prisma.event.updateMany({ where: { id, status: "scheduled" }, data: { status: "cancelled", cancelledAt: at } });
-  return count === 1;
+  return prisma.$transaction(async (tx) => {
+    // One conditional statement, so two coordinators cancelling at once record one cancellation time.
+    const { count } = await tx.event.updateMany({ where: { id, status: "scheduled" }, data: { status: "cancelled", cancelledAt: at } });
+    // Those coming are told, in the same transaction; invitations and reminders still to go out stop.
+    if (count === 1) await noticeMeetingChange(tx, id, "cancelled", at);
+    return count === 1;
+  });
 }
 
 /** Meetings (of one territory, or all) ending at or after `endingFrom` (or all), soonest first. */
@@ -169,7 +180,7 @@ function texts(json: Prisma.JsonValue): Record<string, string> {
  * per new time or per cancellation), and what was still to go out about its old time stops: its
  * reminders (moved: new ones are made for the new time) or, cancelled, its invitations too.
  */
-export async function noticeMeetingChange(prisma: PrismaClient, eventId: string, change: "moved" | "cancelled", now: Date): Promise<void> {
+async function noticeMeetingChange(prisma: Prisma.TransactionClient, eventId: string, change: "moved" | "cancelled", now: Date): Promise<void> {
   const stopKinds = change === "moved" ? ["meeting_reminder"] : ["meeting", "meeting_reminder", "meeting_moved"];
   await prisma.$executeRaw`
     WITH stopped AS (
