@@ -115,7 +115,9 @@ export class Broadcaster {
       const promoted = await planPromotions(this.o.sql, now);
       if (promoted > 0) this.o.log.info(`broadcasts: ${promoted} notices to people moved up from a waiting list`);
     }
-    const started = await startDueBroadcasts(this.o.sql, now, segmentQuery);
+    const started = await startDueBroadcasts(this.o.sql, now, segmentQuery, (id, e) =>
+      this.o.log.error(`broadcast ${id}: cancelled, its segment can't be read: ${(e as Error).message}`),
+    );
     for (const id of started) this.o.log.info(`broadcast ${id}: sending`);
     if (this.first || t - this.lastSweep >= (this.o.sweepEveryMs ?? 1000)) {
       await this.sweep(now);

@@ -163,7 +163,12 @@ export async function segmentCounts(sql: Sql, s: SegmentQuery, preferences: read
  * Start the due broadcasts: for each (one process takes each), choose its people now, as pending
  * deliveries, and mark it sending. Returns the ids started.
  */
-export async function startDueBroadcasts(sql: Sql, now: Date, segmentOf: (b: BroadcastRow) => { query: SegmentQuery; preferences: readonly string[] }): Promise<string[]> {
+export async function startDueBroadcasts(
+  sql: Sql,
+  now: Date,
+  segmentOf: (b: BroadcastRow) => { query: SegmentQuery; preferences: readonly string[] },
+  unreadable: (id: string, e: unknown) => void = () => undefined,
+): Promise<string[]> {
   const started: string[] = [];
   for (;;) {
     const id = await sql.transaction(async (tx) => {
@@ -174,7 +179,17 @@ export async function startDueBroadcasts(sql: Sql, now: Date, segmentOf: (b: Bro
       );
       const b = rows[0];
       if (!b) return undefined;
-      const { query, preferences } = segmentOf(b);
+      let segment: ReturnType<typeof segmentOf>;
+      try {
+        segment = segmentOf(b);
+      } catch (e) {
+        // A segment this version can't read (written by hand, or by a newer version) would stop every
+        // broadcast behind it: this one is cancelled, and said so.
+        await tx.query("UPDATE broadcasts SET status = 'cancelled', finished_at = $2, updated_at = $2 WHERE id = $1", [b.id, now]);
+        unreadable(b.id, e);
+        return { id: b.id, started: false };
+      }
+      const { query, preferences } = segment;
       const q = segmentWhere(query, preferences, now, 2);
       const inserted = await tx.query(
         `INSERT INTO deliveries (id, broadcast_id, contact_id, channel, status, created_at, updated_at)
@@ -184,10 +199,10 @@ export async function startDueBroadcasts(sql: Sql, now: Date, segmentOf: (b: Bro
       const expired = b.expires_at !== null && b.expires_at <= now;
       if (expired) await tx.query("UPDATE deliveries SET status = 'skipped', skip_reason = 'expired', updated_at = $2 WHERE broadcast_id = $1 AND status = 'pending'", [b.id, now]);
       await tx.query("UPDATE broadcasts SET status = 'sending', recipients = $2, started_at = $3, updated_at = $3 WHERE id = $1", [b.id, inserted.rowCount ?? 0, now]);
-      return b.id;
+      return { id: b.id, started: true };
     });
     if (!id) return started;
-    started.push(id);
+    if (id.started) started.push(id.id);
   }
 }
 

@@ -1,8 +1,9 @@
-// WhatsApp Web is one phone, and numbers that send in bulk get banned: a broadcast there goes one copy
+// The broadcaster on its own. WhatsApp Web is one phone, and numbers that send in bulk get banned: a broadcast there goes one copy
 // at a time, a gap (varied) between two. Telegram's copies go a couple of seconds' worth at a time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { confirmBroadcast, createBroadcast } from "../../src/broadcasts/index.ts";
 import { silentLog } from "../../src/log/log.ts";
+import { logInto } from "../support/log.ts";
 import { Broadcaster } from "../../src/pipeline/broadcaster.ts";
 import { declareQueues, QUEUES } from "../../src/pipeline/queues.ts";
 import { MemoryBroker } from "../../src/queue/index.ts";
@@ -64,6 +65,27 @@ describe("the pace of a broadcast's copies", () => {
     await quick.round();
     expect(await waiting(QUEUES.outbound("whatsapp"))).toBe(2);
     expect(gaps.length).toBeGreaterThan(0);
+    await broker.close();
+  });
+});
+
+describe("a broadcast whose segment this version can't read", () => {
+  it("is cancelled and said so, and the broadcasts behind it still go", async () => {
+    const broker = new MemoryBroker();
+    await declareQueues(broker, { shards: 2, channels: ["telegram"] });
+    const ctx = { sql: db.sql, languages: ["en"], flows: [], timeZone: "Europe/Rome" };
+    const bad = await createBroadcast(ctx, { texts: { en: "Unreadable" }, createdBy: "cli:test" });
+    await confirmBroadcast(ctx, bad.broadcast.id, "cli:test");
+    await db.sql.query(`UPDATE broadcasts SET segment = '{"territories": "all of them"}' WHERE id = $1`, [bad.broadcast.id]);
+    const good = await createBroadcast(ctx, { texts: { en: "Readable" }, createdBy: "cli:test" });
+    await confirmBroadcast(ctx, good.broadcast.id, "cli:test");
+    const lines: string[] = [];
+    const broadcaster = new Broadcaster({ sql: db.sql, broker, channels: ["telegram"], shards: 2, quiet: null, defaultZone: "Europe/Rome", queuesLostAtStart: false, log: logInto(lines) });
+    await broadcaster.round();
+    const status = async (id: string) => (await db.sql.query<{ status: string }>("SELECT status FROM broadcasts WHERE id = $1", [id])).rows[0]?.status;
+    expect(await status(bad.broadcast.id)).toBe("cancelled");
+    expect(await status(good.broadcast.id)).toBe("sending");
+    expect(lines.some((l) => l.startsWith(`broadcast ${bad.broadcast.id}: cancelled, its segment can't be read`))).toBe(true);
     await broker.close();
   });
 });
