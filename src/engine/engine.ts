@@ -33,11 +33,12 @@ export function resume(session: Session | null, input: Input, ctx: EngineContext
 type Handled = boolean;
 
 function onSaid(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>): Handled {
-  // Facts the host looked up for this turn ("Answer an invitation" chosen after the territory was):
-  // what the outermost run lacks, as if its start had carried it.
-  const outer = s.session.runs[0];
-  if ((input.type === "text" || input.type === "choice") && input.facts && outer) {
-    for (const [k, v] of Object.entries(input.facts)) if (outer.params[k] === undefined) outer.params[k] = v;
+  // Facts the host looked up for this turn ("Answer an invitation" chosen after the territory was; a
+  // meeting full by now): set on the run the person is answering, as if its start had carried them,
+  // replacing what that start carried (they are newer). Sub-flows it starts inherit them.
+  const current = s.session.runs.at(-1);
+  if ((input.type === "text" || input.type === "choice") && input.facts && current) {
+    for (const [k, v] of Object.entries(input.facts)) current.params[k] = v;
   }
   const reader = s.reader();
   let command = globalCommand(input, reader);

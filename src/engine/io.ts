@@ -16,8 +16,8 @@ export const Input = z.discriminatedUnion("type", [
     /** The question the button belonged to: a tap on an old keyboard is ignored. */
     node: z.string().optional(),
     /**
-     * What the host looked up for this turn (the next event in the person's territory, as a start's
-     * params): added to the outermost run's params that it doesn't have yet.
+     * What the host looked up for this turn (the next event in the person's territory, a meeting full
+     * by now): set on the params of the run the person answers in, replacing what it had.
      */
     facts: z.record(z.string(), z.string()).optional(),
   }),

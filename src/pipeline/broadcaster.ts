@@ -27,6 +27,7 @@ import {
   type QuietWindow,
   type ReleasedDelivery,
 } from "../repos/broadcasts.ts";
+import { fillAllFreePlaces } from "../repos/rsvps.ts";
 import { PRIORITY, QUEUES, shardOf } from "./queues.ts";
 
 /** How one channel's broadcast copies are paced. */
@@ -112,6 +113,9 @@ export class Broadcaster {
       this.lastReminders = t;
       const made = await planReminders(this.o.sql, now);
       if (made > 0) this.o.log.info(`broadcasts: ${made} meeting reminders due`);
+      // Places freed by anything but an answer (a person erased) go to the first waiting, then they are told.
+      const filled = await fillAllFreePlaces(this.o.sql, now);
+      if (filled > 0) this.o.log.info(`broadcasts: ${filled} moved up from waiting lists to a freed place`);
       const promoted = await planPromotions(this.o.sql, now);
       if (promoted > 0) this.o.log.info(`broadcasts: ${promoted} notices to people moved up from a waiting list`);
     }

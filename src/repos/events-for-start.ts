@@ -58,6 +58,25 @@ async function myMeetings(prisma: PrismaClient, now: () => Date, languages: read
   return facts;
 }
 
+/**
+ * An answer to "Will you come?": whether the meeting is full is looked up again now, not taken from
+ * when the invitation went out (a broadcast invites everyone before anyone answers). Undefined when
+ * the person isn't answering that question.
+ */
+async function fullNow(prisma: PrismaClient, input: Extract<Input, { type: "text" | "choice" }>, session: Session, contactId: string | undefined): Promise<Input | undefined> {
+  const run = session.runs.at(-1);
+  const eventId = run?.params.event;
+  if (session.status !== "active" || run?.flow !== RSVP_FLOW || session.wait?.node !== RSVP_QUESTION || !eventId || !UUID.test(eventId)) return undefined;
+  const event = await prisma.event.findUnique({ where: { id: eventId } });
+  if (!event) return input;
+  // "" is "not full": it replaces a "yes" the invitation may have carried.
+  return { ...input, facts: { event_full: (await isFull(prisma, event, contactId)).event_full ?? "" } };
+}
+
+/** The RSVP flow and its question (flows/rsvp.yaml). */
+const RSVP_FLOW = "rsvp";
+const RSVP_QUESTION = "attend";
+
 /** `event_full: "yes"` when a yes from this person would go on the meeting's waiting list (see saveRsvp). */
 async function isFull(prisma: PrismaClient, event: EventRow, contactId: string | undefined): Promise<Record<string, string>> {
   if (event.capacity === null) return {};
@@ -78,7 +97,10 @@ async function isFull(prisma: PrismaClient, event: EventRow, contactId: string |
  */
 export function eventsForStart(prisma: PrismaClient, now: () => Date = () => new Date(), languages: readonly string[] = []): InputPreparer {
   return async (input, session, contactId) => {
-    if (input.type === "text" || input.type === "choice") return lookUpForMenu(prisma, now, languages, input, session, contactId);
+    if (input.type === "text" || input.type === "choice") {
+      const answering = await fullNow(prisma, input, session, contactId);
+      return answering ?? lookUpForMenu(prisma, now, languages, input, session, contactId);
+    }
     if (input.type !== "start") return input;
     // A link's territory that the database doesn't know (an old or mistyped poster) is dropped, so
     // the person is asked where they live instead of being left without a territory.

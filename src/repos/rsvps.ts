@@ -104,3 +104,27 @@ async function lockMeeting(tx: SqlTx, eventId: string): Promise<{ capacity: numb
   const { rows } = await tx.query<{ capacity: number | null }>(LOCK_MEETING, [eventId]);
   return rows[0];
 }
+
+/**
+ * Fill the free places of every coming meeting that has both free places and people waiting: a place
+ * freed by anything but an answer (the person erased, a capacity raised) goes to the first waiting.
+ * Returns how many moved up. Each meeting under its own lock, as `saveRsvp` takes it.
+ */
+export async function fillAllFreePlaces(sql: Sql, now: Date): Promise<number> {
+  const { rows: meetings } = await sql.query<{ id: string }>(
+    `SELECT e.id FROM events e
+     WHERE e.status = 'scheduled' AND e.starts_at > $1 AND e.capacity IS NOT NULL
+       AND EXISTS (SELECT 1 FROM rsvps w WHERE w.event_id = e.id AND w.answer = 'waitlist')
+       AND (SELECT count(*) FROM rsvps y WHERE y.event_id = e.id AND y.answer = 'yes') < e.capacity`,
+    [now],
+  );
+  let moved = 0;
+  for (const { id } of meetings) {
+    moved += await sql.transaction(async (tx) => {
+      const meeting = await lockMeeting(tx, id);
+      if (!meeting) return 0;
+      return (await tx.query(FILL, [id, meeting.capacity])).rowCount ?? 0;
+    });
+  }
+  return moved;
+}

@@ -154,3 +154,43 @@ describe("a full meeting's waiting list", () => {
     expect(texts(AR).length).toBe(before + 1);
   });
 });
+
+describe("a place freed because its holder was erased", () => {
+  it("goes to the first waiting, who is told", async () => {
+    w.clock.set(new Date("2027-04-02T09:00:00Z"));
+    const m = await createMeeting(w.meetings, { territory: "valsusa", title: { en: "Language café" }, starts: "2027-04-12 17:00", place: "Bussoleno", capacity: 1 });
+    const { broadcast } = await createBroadcast(w.broadcasts, { meeting: m.id, createdBy: "cli:test" });
+    await confirmBroadcast(w.broadcasts, broadcast.id, "cli:test");
+    await w.settle();
+    await w.tap(AR, { data: "c:attend:yes" });
+    await w.tap(AR, { data: "c:reminder:none" });
+    await w.tap(NO, { data: "c:attend:yes" });
+    await w.tap(NO, { data: "c:reminder:none" });
+    // Invited when nobody had answered; answering once the place was taken, they hear it is full.
+    expect(texts(NO).slice(-3).join("\n")).toContain("This meeting is full: you are on the waiting list.");
+    const before = texts(NO).length;
+    await w.say(AR, "DELETE");
+    await w.tap(AR, { label: "نعم، احذفوا كل شيء" });
+    await w.settle();
+    expect(texts(NO).length).toBe(before + 1);
+    expect(lastText(NO)).toContain("A place has freed up: you are coming to Language café!");
+  });
+});
+
+describe("an invitation that went out before the meeting filled up", () => {
+  it("tells a later yes it is on the waiting list, and an earlier one it has a place", async () => {
+    w.clock.set(new Date("2027-04-03T09:00:00Z"));
+    const m = await createMeeting(w.meetings, { territory: "valsusa", title: { en: "Bike repair" }, starts: "2027-04-14 17:00", place: "Susa", capacity: 1 });
+    const { broadcast } = await createBroadcast(w.broadcasts, { meeting: m.id, createdBy: "cli:test" });
+    await confirmBroadcast(w.broadcasts, broadcast.id, "cli:test");
+    await w.settle();
+    await w.tap(EN, { data: "c:attend:yes" });
+    await w.tap(EN, { data: "c:reminder:none" });
+    expect(lastText(EN)).toBe("Thank you, see you there! 🙌");
+    await w.tap(NO, { data: "c:attend:yes" });
+    await w.tap(NO, { data: "c:reminder:none" });
+    expect(texts(NO).slice(-3).join("\n")).toContain("This meeting is full: you are on the waiting list.");
+    const answers = (await db.prisma.rsvp.findMany({ where: { eventId: m.id }, select: { answer: true } })).map((r) => r.answer).sort();
+    expect(answers).toEqual(["waitlist", "yes"]);
+  });
+});

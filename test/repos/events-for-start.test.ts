@@ -55,8 +55,8 @@ describe("events for a start", () => {
     const rsvp = await step({ type: "text", text: "3" }); // Answer an invitation
     expect(rsvp.at(-1)).toContain("Val di Susa task force meeting");
     expect(rsvp.join("\n")).not.toContain(ctx.texts.t("en", "rsvp:no_event"));
-    // Inside a sub-flow nothing is looked up.
-    expect(await prepare({ type: "text", text: "1" }, session)).toEqual({ type: "text", text: "1" });
+    // Inside the sub-flow, at "Will you come?", only whether the meeting is full now is looked up (it has no capacity).
+    expect(await prepare({ type: "text", text: "1" }, session)).toEqual({ type: "text", text: "1", facts: { event_full: "" } });
   });
 
   it("a cancelled meeting is no longer offered: not as the territory's next one, nor through its link", async () => {
