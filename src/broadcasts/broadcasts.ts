@@ -11,13 +11,13 @@ import {
   findBroadcast,
   insertBroadcast,
   listBroadcastRows,
-  meetingState,
   meetingTexts,
   segmentCounts,
   type BroadcastKind,
   type BroadcastRow,
   type BroadcastStatus,
   type DeliveryCounts,
+  type MeetingTextRow,
 } from "../repos/broadcasts.ts";
 import { territoryZones } from "../repos/territories.ts";
 import { writeAudit } from "../repos/audit.ts";
@@ -124,15 +124,14 @@ export async function createBroadcast(ctx: BroadcastsContext, input: NewBroadcas
   if (o.meeting) {
     kind = "meeting";
     const meeting = UUID.test(o.meeting) ? (await meetingTexts(ctx.sql, [o.meeting])).get(o.meeting) : undefined;
-    const status = meeting ? await meetingState(ctx.sql, o.meeting) : undefined;
-    if (!meeting || !status) problems.push({ field: "meeting", message: `no meeting ${o.meeting} (\`inloco event list\` shows their ids)` });
-    else if (status.status === "cancelled") problems.push({ field: "meeting", message: "the meeting is cancelled" });
+    if (!meeting) problems.push({ field: "meeting", message: `no meeting ${o.meeting} (\`inloco event list\` shows their ids)` });
+    else if (meeting.status === "cancelled") problems.push({ field: "meeting", message: "the meeting is cancelled" });
     else if (meeting.starts_at <= now) problems.push({ field: "meeting", message: "the meeting has already begun" });
     else {
       baseLanguage = meeting.base_language;
       meetingStart = meeting.starts_at;
       // An invitation goes to the meeting's territory unless the coordinator says otherwise.
-      if (territories.length === 0) territories = [status.territoryId];
+      if (territories.length === 0) territories = [meeting.territory_id];
     }
   }
   if (o.flow) kind = "flow";
@@ -203,7 +202,8 @@ export async function broadcastProgress(ctx: BroadcastsContext, id: string): Pro
 /** Broadcasts not finished, and the latest finished ones, newest first. */
 export async function listBroadcasts(ctx: BroadcastsContext, recent = 10): Promise<Broadcast[]> {
   const rows = await listBroadcastRows(ctx.sql, recent);
-  return Promise.all(rows.map((r) => toBroadcast(ctx.sql, r)));
+  const meetings = await meetingTexts(ctx.sql, [...new Set(rows.flatMap((r) => (r.event_id ? [r.event_id] : [])))]);
+  return Promise.all(rows.map((r) => toBroadcast(ctx.sql, r, meetings)));
 }
 
 /** One broadcast. */
@@ -243,12 +243,12 @@ async function previewOf(ctx: BroadcastsContext, row: BroadcastRow, now: Date): 
   return { total: counts.reduce((a, c) => a + c.people, 0), byLanguage, byChannel, missing };
 }
 
-async function toBroadcast(sql: Sql, r: BroadcastRow): Promise<Broadcast> {
+async function toBroadcast(sql: Sql, r: BroadcastRow, meetings?: ReadonlyMap<string, MeetingTextRow>): Promise<Broadcast> {
   let what = "";
   if (r.kind === "announcement") what = r.messages[r.base_language] ?? Object.values(r.messages)[0] ?? "";
   else if (r.kind === "flow") what = `flow ${r.flow_id ?? "?"}`;
   else if (r.event_id) {
-    const m = (await meetingTexts(sql, [r.event_id])).get(r.event_id);
+    const m = (meetings ?? (await meetingTexts(sql, [r.event_id]))).get(r.event_id);
     const title = m ? (m.title[m.base_language] ?? Object.values(m.title)[0] ?? "") : "?";
     what = `${r.kind === "meeting" ? "invitation" : r.kind.replace("meeting_", "")}: ${title}`;
   }

@@ -3,7 +3,7 @@
 // own notices (reminder, moved, cancelled) also to `direct_only`, and only to who said yes or maybe.
 import { z } from "zod";
 import { ChannelName } from "../channel/contract.ts";
-import type { BroadcastKind, SegmentQuery } from "../repos/broadcasts.ts";
+import { NOTICE_KINDS, preferencesFor, type BroadcastKind, type SegmentQuery } from "../repos/broadcasts.ts";
 
 /** A segment as stored with the broadcast; an empty list means everyone. */
 export const Segment = z.object({
@@ -21,8 +21,6 @@ export const Segment = z.object({
 });
 export type Segment = z.infer<typeof Segment>;
 
-/** Kinds that are a meeting's own notices, for the people who answered it. */
-export const NOTICE_KINDS: readonly BroadcastKind[] = ["meeting_reminder", "meeting_moved", "meeting_cancelled", "meeting_promoted"];
 
 // Who each notice is for: reminders to those with a place; a move or a cancellation to the waiting
 // list too; a freed place to those it went to.
@@ -48,6 +46,6 @@ export function segmentQuery(b: { kind: BroadcastKind; event_id: string | null; 
         ? { rsvp: { eventId: b.event_id, answers: NOTICE_ANSWERS[b.kind] ?? ["yes", "maybe"], reminder: s.reminder, promotedAt: s.promotedAt ? new Date(s.promotedAt) : undefined } }
         : {}),
     },
-    preferences: notice ? ["all", "direct_only"] : ["all"],
+    preferences: preferencesFor(b.kind),
   };
 }

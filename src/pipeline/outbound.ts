@@ -38,7 +38,6 @@ export function outboundProcessor(deps: OutboundDeps) {
     if (d.delivery) return sendDelivery(deps, addresses, job, d.delivery, now);
     const target = await addressOf(deps, addresses, d);
     if (!target) return; // erased since: nothing to send, nowhere to send it
-    if (d.priority === "bulk" && target.status !== "active") return;
     for (let i = d.sent; i < d.messages.length; i++) {
       if (i > d.sent && deps.gapMs > 0) await deps.sleep(deps.gapMs);
       try {

@@ -9,6 +9,14 @@ import type { Sql, SqlTx } from "../db/index.ts";
 export type BroadcastKind = "announcement" | "meeting" | "flow" | "meeting_reminder" | "meeting_moved" | "meeting_cancelled" | "meeting_promoted";
 export type BroadcastStatus = "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled";
 export type DeliveryState = "pending" | "queued" | "started" | "sending" | "sent" | "failed" | "blocked" | "skipped" | "skipped_opted_out";
+/** Kinds that are a meeting's own notices, for the people who answered it. */
+export const NOTICE_KINDS: readonly BroadcastKind[] = ["meeting_reminder", "meeting_moved", "meeting_cancelled", "meeting_promoted"];
+
+/** The contact preferences a kind may reach: a meeting's notices also people who asked for direct messages only. */
+export function preferencesFor(kind: BroadcastKind): readonly string[] {
+  return NOTICE_KINDS.includes(kind) ? ["all", "direct_only"] : ["all"];
+}
+
 /** Why a delivery was not sent. */
 export type SkipReason = "stopped" | "erased" | "expired" | "cancelled";
 
@@ -383,8 +391,7 @@ export async function claimDelivery(sql: Sql, id: string, release: number, step:
     };
     if (d.contact_status === "erased") return skip("erased");
     // A contact preference narrowed since (no more broadcasts, or nothing at all) counts as a stop.
-    const notice = d.kind === "meeting_reminder" || d.kind === "meeting_moved" || d.kind === "meeting_cancelled" || d.kind === "meeting_promoted";
-    const allowed = d.contact_preference === "all" || (notice && d.contact_preference === "direct_only");
+    const allowed = preferencesFor(d.kind).includes(d.contact_preference);
     if (d.contact_status !== "active" || d.consent_version === null || !allowed) return skip("stopped");
     if (d.broadcast_status === "cancelled") return skip("cancelled");
     if (step.from === "queued") {
@@ -507,6 +514,8 @@ export async function planPromotions(sql: Sql, now: Date): Promise<number> {
 /** A meeting as its messages show it. */
 export interface MeetingTextRow {
   id: string;
+  status: "scheduled" | "cancelled";
+  territory_id: string;
   title: Record<string, string>;
   base_language: string;
   starts_at: Date;
@@ -517,7 +526,7 @@ export interface MeetingTextRow {
 /** The meetings with these ids, as their messages show them. */
 export async function meetingTexts(sql: Sql, ids: readonly string[]): Promise<Map<string, MeetingTextRow>> {
   if (ids.length === 0) return new Map();
-  const { rows } = await sql.query<MeetingTextRow>("SELECT id, title, base_language, starts_at, time_zone, place FROM events WHERE id = ANY($1::uuid[])", [[...ids]]);
+  const { rows } = await sql.query<MeetingTextRow>("SELECT id, status, territory_id, title, base_language, starts_at, time_zone, place FROM events WHERE id = ANY($1::uuid[])", [[...ids]]);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -526,10 +535,4 @@ export async function broadcastContents(sql: Sql, ids: readonly string[]): Promi
   if (ids.length === 0) return new Map();
   const { rows } = await sql.query<BroadcastRow>("SELECT id, kind, messages, base_language, event_id, flow_id, segment FROM broadcasts WHERE id = ANY($1::uuid[])", [[...ids]]);
   return new Map(rows.map((r) => [r.id, r]));
-}
-
-/** A meeting's status and territory, or undefined when there is none with this id. */
-export async function meetingState(sql: Sql, id: string): Promise<{ status: string; territoryId: string } | undefined> {
-  const { rows } = await sql.query<{ status: string; territory_id: string }>("SELECT status, territory_id FROM events WHERE id = $1", [id]);
-  return rows[0] ? { status: rows[0].status, territoryId: rows[0].territory_id } : undefined;
 }
