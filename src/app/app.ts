@@ -9,6 +9,9 @@ import { eventsForStart } from "../repos/events-for-start.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import { Broadcaster, BULK_PACE } from "../pipeline/broadcaster.ts";
 import { readBroadcastSettings } from "../config/broadcasts.ts";
+import { readDigestSettings } from "../config/digests.ts";
+import { readSlackSettings } from "../config/slack.ts";
+import { slackAppFor } from "./slack.ts";
 import { DatabaseConversationStore } from "../repos/conversations.ts";
 import { RetentionSweeper } from "../retention/retention.ts";
 import type { Broker } from "../queue/types.ts";
@@ -60,6 +63,8 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   const queueSettings = readQueueSettings(env);
   const channelSettings = readChannelSettings(env);
   const broadcastSettings = readBroadcastSettings(env);
+  const slackSettings = readSlackSettings(env);
+  const digestSettings = readDigestSettings(env);
   const plan = plannedChannels(channelSettings);
   // With DATABASE_URL the identity keys come from the environment: checked now, like every other setting.
   serverIdentityKeys({ env });
@@ -129,8 +134,16 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     }
     log.info(`inloco: workers running (${broker.kind === "bullmq" ? "BullMQ on Redis" : "in-process queues"}, ${pipelineSettings.INLOCO_SHARDS} inbound shards; sending on ${[...senders.keys()].join(", ") || "no channel"})`);
 
-    // One HTTP server per process: /healthz and the routes receivers need (Telegram's webhook).
-    const routes = receivers.flatMap((r) => r.routes?.() ?? []);
+    // Slack: requests received where the channels are (`start`); digests and notices posted by every process.
+    const slack = o.mode === "chat" ? undefined : slackAppFor({ settings: slackSettings, database, runtime, minCount: digestSettings.INLOCO_DIGEST_MIN_COUNT, log, receive: o.mode === "start", schedule: true });
+    if (slack) {
+      await slack.start();
+      cleanup.unshift(() => slack.stop());
+      log.info(`inloco: Slack app on (${slack.transport === "socket" ? "Socket Mode" : slack.transport === "http" ? "requests at /slack/events" : "posting only"})`);
+    }
+
+    // One HTTP server per process: /healthz and the routes receivers need (Telegram's webhook, Slack's requests).
+    const routes = [...receivers.flatMap((r) => r.routes?.() ?? []), ...(slack?.route ? [slack.route] : [])];
     if (o.health !== false || routes.length > 0) {
       const http = await startHttpServer({ port: channelSettings.PORT, host: channelSettings.HOST });
       cleanup.unshift(() => http.close());

@@ -247,6 +247,8 @@ async function toBroadcast(sql: Sql, r: BroadcastRow, meetings?: ReadonlyMap<str
   let what = "";
   if (r.kind === "announcement") what = r.messages[r.base_language] ?? Object.values(r.messages)[0] ?? "";
   else if (r.kind === "flow") what = `flow ${r.flow_id ?? "?"}`;
+  // One person's: what was written to them is not shown around.
+  else if (r.kind === "feedback_reply") what = `reply to feedback, from ${r.messages.from ?? "?"}`;
   else if (r.event_id) {
     const m = (meetings ?? (await meetingTexts(sql, [r.event_id]))).get(r.event_id);
     const title = m ? (m.title[m.base_language] ?? Object.values(m.title)[0] ?? "") : "?";

@@ -18,6 +18,8 @@ export const Segment = z.object({
   reminder: z.enum(["day_before", "hour_before"]).optional(),
   /** A place freed up: the people moved up from the waiting list at this moment (ISO 8601). */
   promotedAt: z.string().optional(),
+  /** A reply to one person's feedback: only them. */
+  contacts: z.array(z.uuid()).optional(),
 });
 export type Segment = z.infer<typeof Segment>;
 
@@ -42,6 +44,7 @@ export function segmentQuery(b: { kind: BroadcastKind; event_id: string | null; 
       channels: s.channels,
       seenWithinDays: s.seenWithinDays,
       flow: s.flow,
+      contacts: s.contacts,
       ...(notice && b.event_id
         ? { rsvp: { eventId: b.event_id, answers: NOTICE_ANSWERS[b.kind] ?? ["yes", "maybe"], reminder: s.reminder, promotedAt: s.promotedAt ? new Date(s.promotedAt) : undefined } }
         : {}),

@@ -10,9 +10,15 @@ const optionOf = (field: string) => (field === "id" ? "<id>" : `--${field.replac
 const BROADCAST_OPTIONS: Record<string, string> = { content: "--text / --event / --flow", texts: "--text", meeting: "--event", territories: "--territory", languages: "--language", channels: "--channel", baseLanguage: "--text" };
 const broadcastOption = (field: string) => BROADCAST_OPTIONS[field] ?? optionOf(field);
 
+/** Something asked of a command that can't be done, said in words the person can act on. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
 /** Print an error the way a person running the CLI can act on it, then exit 1. */
 export function reportAndExit(e: unknown): never {
-  if (e instanceof FlowError) console.error(`Flows can't be loaded:\n${e.message}`);
+  if (e instanceof UsageError) console.error(e.message);
+  else if (e instanceof FlowError) console.error(`Flows can't be loaded:\n${e.message}`);
   else if (e instanceof ConfigError) console.error(e.message);
   else if (e instanceof MeetingInputError) console.error(e.problems.map((p) => `${optionOf(p.field)}: ${p.message}`).join("\n"));
   else if (e instanceof BroadcastInputError) console.error(e.problems.map((p) => `${broadcastOption(p.field)}: ${p.message}`).join("\n"));

@@ -11,6 +11,7 @@ import { registerFlows } from "./flows.ts";
 import { registerPoster } from "./poster.ts";
 import { registerQueue } from "./queue.ts";
 import { registerRun } from "./run.ts";
+import { registerTaskForce } from "./task-force.ts";
 import { reportAndExit } from "./errors.ts";
 
 const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
@@ -26,5 +27,6 @@ registerFlows(program);
 registerPoster(program);
 registerQueue(program);
 registerRun(program);
+registerTaskForce(program);
 
 program.parseAsync(process.argv).catch(reportAndExit);

@@ -216,6 +216,8 @@ export function copyMessage(
     const lang = b.messages[language] !== undefined ? language : b.base_language;
     return { key: "broadcast:announcement", params: { text: b.messages[lang] ?? "" }, lang, choices: [] };
   }
+  // A task force's words go as written, framed in the person's own language.
+  if (b.kind === "feedback_reply") return { key: "broadcast:feedback_reply", params: { text: b.messages.text ?? "", from: b.messages.from ?? "" }, lang: language, choices: [] };
   const params = meeting ? meetingParams({ title: meeting.title, baseLanguage: meeting.base_language, startsAt: meeting.starts_at, timeZone: meeting.time_zone, place: meeting.place }, language) : { title: "", when: "", place: "" };
   const key = `broadcast:${b.kind === "meeting_moved" || b.kind === "meeting_cancelled" || b.kind === "meeting_promoted" ? b.kind : "meeting_reminder"}`;
   return { key, params, lang: language, choices: [] };

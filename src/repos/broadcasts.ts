@@ -6,15 +6,18 @@
 import type { ChannelName } from "../channel/contract.ts";
 import type { Sql, SqlTx } from "../db/index.ts";
 
-export type BroadcastKind = "announcement" | "meeting" | "flow" | "meeting_reminder" | "meeting_moved" | "meeting_cancelled" | "meeting_promoted";
+export type BroadcastKind = "announcement" | "meeting" | "flow" | "meeting_reminder" | "meeting_moved" | "meeting_cancelled" | "meeting_promoted" | "feedback_reply";
 export type BroadcastStatus = "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled";
 export type DeliveryState = "pending" | "queued" | "started" | "sending" | "sent" | "failed" | "blocked" | "skipped" | "skipped_opted_out";
 /** Kinds that are a meeting's own notices, for the people who answered it. */
 export const NOTICE_KINDS: readonly BroadcastKind[] = ["meeting_reminder", "meeting_moved", "meeting_cancelled", "meeting_promoted"];
 
-/** The contact preferences a kind may reach: a meeting's notices also people who asked for direct messages only. */
+/**
+ * The contact preferences a kind may reach: a meeting's notices and a reply to one's own feedback also
+ * people who asked for direct messages only.
+ */
 export function preferencesFor(kind: BroadcastKind): readonly string[] {
-  return NOTICE_KINDS.includes(kind) ? ["all", "direct_only"] : ["all"];
+  return NOTICE_KINDS.includes(kind) || kind === "feedback_reply" ? ["all", "direct_only"] : ["all"];
 }
 
 /** Why a delivery was not sent. */
@@ -30,6 +33,8 @@ export interface SegmentQuery {
   flow?: { id: string; state: "finished" | "left" } | undefined;
   /** A meeting's notices: people who gave one of `answers` to it (with this reminder preference; moved up at this moment). */
   rsvp?: { eventId: string; answers: readonly string[]; reminder?: "day_before" | "hour_before" | undefined; promotedAt?: Date | undefined } | undefined;
+  /** Only these people (a reply to one person's feedback). */
+  contacts?: readonly string[] | undefined;
 }
 
 /** A broadcast row. */
@@ -143,6 +148,10 @@ function segmentWhere(s: SegmentQuery, preferences: readonly string[], now: Date
     const finished = `EXISTS (SELECT 1 FROM survey_runs r WHERE r.contact_id = c.id AND r.flow_id = ${flow} AND r.status = 'completed')`;
     const started = `EXISTS (SELECT 1 FROM survey_runs r WHERE r.contact_id = c.id AND r.flow_id = ${flow} AND r.status <> 'completed')`;
     where.push(s.flow.state === "finished" ? finished : `${started} AND NOT ${finished}`);
+  }
+  if (s.contacts) {
+    params.push([...s.contacts]);
+    where.push(`c.id = ANY(${p(params.length)}::uuid[])`);
   }
   if (s.rsvp) {
     params.push(s.rsvp.eventId, [...s.rsvp.answers], s.rsvp.reminder ?? null, s.rsvp.promotedAt ?? null);

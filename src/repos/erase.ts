@@ -48,6 +48,8 @@ export async function eraseContact(tx: SqlTx, contactId: string, actor: string):
   await tx.query("DELETE FROM inbox WHERE address_hash IN (SELECT address_hash FROM channel_identities WHERE contact_id = $1)", [contactId]);
   // Turns without a delivery (timers) are keyed by the contact id, and so are their events' receipts.
   await tx.query("DELETE FROM ingest_receipts WHERE event_id LIKE $1 || '-%'", [contactId]);
+  // A task force's reply to this person's feedback names them in its segment: it goes with them.
+  await tx.query("DELETE FROM broadcasts WHERE kind = 'feedback_reply' AND segment->'contacts' ? $1", [contactId]);
   await tx.query("DELETE FROM contacts WHERE id = $1", [contactId]);
   const report: ErasureReport = { answers: Number(row.answers), feedback: feedback.rowCount ?? 0, identities: Number(row.identities) };
   await tx.query("INSERT INTO audit_log (id, actor, action, subject, details) VALUES (gen_random_uuid(), $1, 'erase', $2, $3)", [actor, contactId, report]);

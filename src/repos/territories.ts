@@ -22,3 +22,8 @@ export async function territoryZones(sql: Sql): Promise<Map<string, string>> {
   const { rows } = await sql.query<{ id: string; time_zone: string }>("SELECT id, time_zone FROM territories ORDER BY id");
   return new Map(rows.map((r) => [r.id, r.time_zone]));
 }
+
+/** Every territory, with its name and time zone, by id. */
+export async function listTerritories(sql: Sql): Promise<Array<{ id: string; name: string; time_zone: string }>> {
+  return (await sql.query<{ id: string; name: string; time_zone: string }>("SELECT id, name, time_zone FROM territories ORDER BY name")).rows;
+}
