@@ -17,6 +17,7 @@ import {
 } from "../repos/digests.ts";
 import { Digest, type FeedbackItem } from "./digest.ts";
 import { AmbiguousTaskForceError, DigestPeriodError, TaskForceNotFoundError, type KnownTaskForce } from "./errors.ts";
+import { instantOfLocalTime, localTimeOf } from "../meetings/local-time.ts";
 import { excerptOf, languageName } from "./format.ts";
 import { NEED_CATEGORIES, NEED_SIGNS, NEEDS_FLOW, PRIORITY_RESULT, needLabelKey, type NeedCategory } from "./needs.ts";
 
@@ -73,7 +74,7 @@ export async function buildDigest(ctx: DigestsContext, req: DigestRequest): Prom
   const tf = /^[0-9a-f-]{36}$/i.test(req.taskForceId) ? await digestTaskForce(ctx.sql, req.taskForceId) : null;
   if (!tf) throw new TaskForceNotFoundError(req.taskForceId, known(await allTaskForces(ctx.sql)));
   const now = ctx.now?.() ?? new Date();
-  const previousFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
+  const previousFrom = previousStart(from, to, tf.timeZone);
   const periods = { previousFrom, from, to };
   const lang = tf.language;
 
@@ -139,6 +140,22 @@ export async function buildDigest(ctx: DigestsContext, req: DigestRequest): Prom
       rsvps: { yes: m.yes, maybe: m.maybe, no: m.no, waitlist: m.waitlist },
     })),
   });
+}
+
+/**
+ * Where the period before [from, to) starts: as long before `from` as `to` is after it. A period of whole
+ * days on the territory's clocks is compared with as many whole days (a week across the change to summer
+ * time is 7 days before, not 167 hours).
+ */
+export function previousStart(from: Date, to: Date, timeZone: string): Date {
+  const [f, t] = [localTimeOf(from, timeZone), localTimeOf(to, timeZone)];
+  if (f.endsWith(" 00:00") && t.endsWith(" 00:00") && from.getTime() % 60_000 === 0) {
+    const days = Math.round((Date.parse(t.slice(0, 10)) - Date.parse(f.slice(0, 10))) / 86_400_000);
+    const day = new Date(Date.parse(f.slice(0, 10)) - days * 86_400_000).toISOString().slice(0, 10);
+    const start = instantOfLocalTime(`${day} 00:00`, timeZone);
+    if (start instanceof Date) return start;
+  }
+  return new Date(from.getTime() - (to.getTime() - from.getTime()));
 }
 
 /** A feedback topic's name in a language (the feedback flow's own names), or the topic itself. */
