@@ -1,6 +1,6 @@
 // Task forces' digests: what a digest holds (built from the database), and how it is shown — as text
 // for a terminal, as a Slack message with triage buttons, and as a chart. Import from here.
-export { buildDigest, feedbackItem, findTaskForce, lastWeek, listTaskForces, topicName, ITEMS_PER_TOPIC, MEETINGS_LISTED, type DigestRequest, type DigestsContext, type DigestTaskForce } from "./build.ts";
+export { buildDigest, feedbackItem, findTaskForce, lastWeek, listTaskForces, previousStart, topicName, ITEMS_PER_TOPIC, MEETINGS_LISTED, type DigestRequest, type DigestsContext, type DigestTaskForce } from "./build.ts";
 export { Digest, FeedbackItem, FeedbackStatus, FEEDBACK_STATUSES, type Compared } from "./digest.ts";
 export { digestText, digestHeading } from "./text.ts";
 export { digestMessage, feedbackItemBlocks, triageOutcomeBlock, triageBlockId, SLACK_LIMITS, TRIAGE_ACTIONS, type KnownBlock } from "./slack.ts";
