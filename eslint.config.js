@@ -83,8 +83,8 @@ export default tseslint.config(
     ),
   },
   {
-    // Services staff reach (meetings) are held to the same rules: the CLI and Slack call them alike.
-    files: ["src/slack/**/*.ts", "src/exports/**/*.ts", "src/meetings/**/*.ts"],
+    // Services staff reach (meetings, digests) are held to the same rules: the CLI and Slack call them alike.
+    files: ["src/slack/**/*.ts", "src/exports/**/*.ts", "src/meetings/**/*.ts", "src/digests/**/*.ts"],
     rules: restrict(
       [DATABASE_CLIENT, "Staff-facing code reads through src/repos."],
       [[...QUEUE_LIBS, ...NOT_FOR_STAFF], "Staff-facing code calls services and reads through src/repos; never the engine or the queues."],
