@@ -88,23 +88,23 @@ export async function setFeedbackStatus(sql: Sql, id: string, status: TriageStat
 
 /**
  * Take the feedback of a task force not yet shown to it and older than `settledBefore` (so a burst goes
- * in one notice): marked shown, returned oldest first. `release` hands them back if the notice fails.
+ * in one notice) and younger than a week (older feedback is in the digests already: a task force that
+ * gets a channel is not flooded with its past): marked shown, their ids oldest first. `releaseNotice` hands them back if the notice fails.
  */
-export async function takeUnnoticedFeedback(sql: Sql, taskForceId: string, settledBefore: Date, now: Date, limit: number): Promise<FeedbackItemRow[]> {
-  const { rows } = await sql.query<{ id: string }>(
+export async function takeUnnoticedFeedback(sql: Sql, taskForceId: string, settledBefore: Date, now: Date, limit: number): Promise<string[]> {
+  const { rows } = await sql.query<{ id: string; created_at: Date }>(
     `UPDATE feedback SET noticed_at = $3 WHERE id IN (
-       SELECT id FROM feedback WHERE task_force_id = $1 AND noticed_at IS NULL AND status = 'new' AND created_at <= $2
+       SELECT id FROM feedback WHERE task_force_id = $1 AND noticed_at IS NULL AND status = 'new' AND created_at <= $2 AND created_at > $3::timestamptz - interval '7 days'
        ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)
-     RETURNING id`,
+     RETURNING id, created_at`,
     [taskForceId, settledBefore, now, limit],
   );
-  if (rows.length === 0) return [];
-  return (await sql.query<FeedbackItemRow>(`${ITEM} WHERE f.id = ANY($1::uuid[]) ORDER BY f.created_at`, [rows.map((r) => r.id)])).rows;
+  return rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime()).map((r) => r.id);
 }
 
 /** How much feedback of a task force is still waiting to be shown (after a notice took its share). */
 export async function unnoticedCount(sql: Sql, taskForceId: string): Promise<number> {
-  const { rows } = await sql.query<{ n: string }>("SELECT count(*) AS n FROM feedback WHERE task_force_id = $1 AND noticed_at IS NULL AND status = 'new'", [taskForceId]);
+  const { rows } = await sql.query<{ n: string }>("SELECT count(*) AS n FROM feedback WHERE task_force_id = $1 AND noticed_at IS NULL AND status = 'new' AND created_at > now() - interval '7 days'", [taskForceId]);
   return Number(rows[0]?.n ?? 0);
 }
 

@@ -78,13 +78,15 @@ export function registerBroadcastForm(app: App, services: SlackServices, permiss
     }
   });
 
-  app.view<ViewSubmitAction>("broadcast_confirm", async ({ ack, view, body, client }) => {
-    await ack();
+  // By type as well: Bolt matches a callback id alone for both submission and closing.
+  app.view<ViewSubmitAction>({ callback_id: "broadcast_confirm", type: "view_submission" }, async ({ ack, view, body, client }) => {
+    // Confirmed before the modal closes: what the coordinator sees closing has happened.
     const b = await confirmBroadcast(services.broadcasts, view.private_metadata, `slack:${body.user.id}`);
+    await ack();
     await client.chat.postMessage({ channel: body.user.id, text: `Broadcast confirmed: ${b.at ? `it goes out at ${b.at.toISOString()}` : "it is going out now"}. Follow it with \`/inloco status\`.` });
   });
 
-  app.view<ViewClosedAction>("broadcast_confirm", async ({ ack, view, body }) => {
+  app.view<ViewClosedAction>({ callback_id: "broadcast_confirm", type: "view_closed" }, async ({ ack, view, body }) => {
     await ack();
     await cancelBroadcast(services.broadcasts, view.private_metadata, `slack:${body.user.id}`).catch(() => undefined);
   });

@@ -3,7 +3,7 @@
 import type { App } from "@slack/bolt";
 import type { KnownBlock, View } from "@slack/types";
 import { listBroadcasts, broadcastProgress } from "../broadcasts/index.ts";
-import { shownCount } from "../digests/index.ts";
+import { countText } from "../digests/index.ts";
 import { listMeetings } from "../meetings/index.ts";
 import { overview } from "../repos/overview.ts";
 import type { Log } from "../log/log.ts";
@@ -29,7 +29,7 @@ export async function homeView(services: SlackServices, coordinator: boolean, mi
   const now = services.now();
   const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
   const [meetings, broadcasts, numbers] = await Promise.all([listMeetings(services.meetings), listBroadcasts(services.broadcasts), overview(services.sql, weekAgo, now)]);
-  const shown = (n: number) => shownCount(n, minCount);
+  const shown = (n: number) => countText(n, minCount, "en");
   const blocks: KnownBlock[] = [header("This week (last 7 days)")];
   blocks.push(
     section(

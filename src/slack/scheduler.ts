@@ -72,12 +72,12 @@ export class SlackScheduler {
     if (items.length === 0 || !tf.slack_channel) return 0;
     try {
       const more = await unnoticedCount(this.o.digests.sql, tf.id);
-      const message = feedbackNotice(tf, items, more);
+      const message = await feedbackNotice(this.o.digests, tf, items, more);
       await this.o.pace.turn(tf.slack_channel);
       await this.o.client.chat.postMessage({ channel: tf.slack_channel, text: message.text, blocks: message.blocks, unfurl_links: false });
       return items.length;
     } catch (e) {
-      await releaseNotice(this.o.digests.sql, items.map((i) => i.id));
+      await releaseNotice(this.o.digests.sql, items);
       this.o.log.warn(`slack: a new-feedback notice to task force ${tf.id} failed, tried again later: ${(e as Error).message}`);
       return 0;
     }

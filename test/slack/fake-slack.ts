@@ -126,7 +126,7 @@ export class FakeSlack {
     if (path.startsWith("/upload/")) {
       const file = this.files.get(path.slice("/upload/".length));
       if (!file) return void res.writeHead(404).end();
-      file.bytes = body;
+      file.bytes = fileBytes(body, String(req.headers["content-type"] ?? ""));
       return void res.writeHead(200, { "content-type": "text/plain" }).end("OK - " + body.length);
     }
     if (path.startsWith("/response/")) {
@@ -220,6 +220,16 @@ export class FakeSlack {
       edits: 0,
     };
   }
+}
+
+/** The file in an upload: the body itself, or the one part of a multipart form. */
+function fileBytes(body: Buffer, contentType: string): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!boundary) return body;
+  const mark = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = body.indexOf("\r\n\r\n", body.indexOf(mark)) + 4;
+  const end = body.indexOf(mark, start) - 2;
+  return body.subarray(start, end);
 }
 
 /** The Web API's form body (complex values JSON-encoded) or a JSON body. */

@@ -1,6 +1,6 @@
 // The weekly digest across processes: two `inloco worker` processes (the real CLI, BullMQ on Redis,
 // PostgreSQL) both see a task force's digest come due at the same moment; each channel gets it once,
-// its chart once in its thread.
+// its chart once in its thread; the week's new feedback is noticed once.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
@@ -29,13 +29,15 @@ const keys = { hash: generateKey(), encryption: generateKey() };
 beforeAll(async () => {
   db = await createTestDatabase();
   await seedDemo(db.prisma);
-  // People who answered the needs survey over the last weeks: something for each digest to show.
+  // People who answered the needs survey over the last weeks: something for each digest to show (and chart).
   const engine = testContext();
   await seedPeople({
     sql: db.sql,
     vault: new IdentityVault({ hashKey: Buffer.from(keys.hash, "base64"), encryptionKey: Buffer.from(keys.encryption, "base64") }),
     count: 1000,
     seed: 11,
+    // Their times fall in the 90 days before this: some in the last two weeks.
+    now: new Date(Date.now() + 14 * 86_400_000),
     languages: engine.languages,
     needs: shippedFlows(engine.texts).get("needs")!,
     context: { consentVersion: consentGate(engine)!.version, entryFlow: { id: "main", version: 2 } },
@@ -60,9 +62,8 @@ async function worker(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(PROJECT_ROOT, "src", "cli", "inloco.js"), "worker"], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env, PORT: String(await freePort()) },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "ignore", "inherit"],
   });
-  child.stderr?.resume();
   children.push(child);
   return child;
 }
@@ -90,13 +91,17 @@ describe("the weekly digest with two worker processes", () => {
     // Both workers looked (each looks a second after it starts); give any second post time to show.
     await new Promise((r) => setTimeout(r, 3_000));
     for (const channel of CHANNELS) {
-      const posts = slack.channelMessages(channel);
+      const posts = slack.channelMessages(channel).filter((m) => m.metadata?.event_type === "inloco_digest");
       expect(posts, channel).toHaveLength(1);
       const charts = [...slack.files.values()].filter((f) => f.channel === channel);
       expect(charts, channel).toHaveLength(1);
       expect(charts[0]?.thread_ts).toBe(posts[0]?.ts);
       expect(charts[0]?.bytes.subarray(1, 4).toString()).toBe("PNG");
     }
+    // The week's new feedback went out in notices too, each piece in one notice only, whichever worker posted it.
+    const noticed = slack.messages.filter((m) => !m.metadata).flatMap((m) => m.blocks.filter((b) => b.type === "actions").map((b) => String(b.block_id)));
+    expect(noticed.length).toBeGreaterThan(0);
+    expect(new Set(noticed).size).toBe(noticed.length);
     const rows = (await db.sql.query<{ status: string; n: string }>("SELECT status::text, count(*) AS n FROM digests WHERE kind = 'weekly' GROUP BY 1")).rows;
     expect(rows).toEqual([{ status: "posted", n: "4" }]);
   });

@@ -113,13 +113,13 @@ const submit = (user: string, callbackId: string, values: Record<string, Record<
 
 const contactOf = async (language: string) => (await db.sql.query<{ id: string }>("SELECT id FROM contacts WHERE language = $1", [language])).rows[0]?.id as string;
 
-async function feedback(language: string, text: string, contactBack: boolean): Promise<string> {
+async function feedback(language: string, text: string, contactBack: boolean, minutesAgo: number): Promise<string> {
   const contact = await contactOf(language);
   const tf = await findTaskForce(db.sql, "valsusa");
   const { rows } = await db.sql.query<{ id: string }>(
     `INSERT INTO feedback (id, source_event_id, contact_id, text, category, language, territory_id, task_force_id, contact_back, created_at)
      VALUES (gen_random_uuid(), gen_random_uuid()::text, $1, $2, 'housing', $3, 'valsusa', $4, $5, $6) RETURNING id`,
-    [contact, text, language, tf?.id, contactBack, new Date(w.clock.now().getTime() - 5 * 60_000)],
+    [contact, text, language, tf?.id, contactBack, new Date(w.clock.now().getTime() - minutesAgo * 60_000)],
   );
   return rows[0]?.id as string;
 }
@@ -159,8 +159,8 @@ describe("feedback triage", () => {
   let replyable = "";
 
   it("gathers new feedback into one notice in the task force's channel, each item with its buttons, no person named", async () => {
-    housing = await feedback("en", "The reception centre in Susa has no heating, call me on +39 333 123 4567", false);
-    replyable = await feedback("ar", "لا أجد سكنًا في بوسولينو", true);
+    housing = await feedback("en", "The reception centre in Susa has no heating, call me on +39 333 123 4567", false, 6);
+    replyable = await feedback("ar", "لا أجد سكنًا في بوسولينو", true, 5);
     const tf = await findTaskForce(db.sql, "valsusa");
     expect(await app.scheduler.notice(tf!, w.clock.now())).toBe(2);
     expect(await app.scheduler.notice(tf!, w.clock.now())).toBe(0); // shown once
@@ -183,8 +183,10 @@ describe("feedback triage", () => {
     await slack.until(() => notice.edits > 0);
     const row = (await db.sql.query<{ status: string; triaged_by: string }>("SELECT status::text, triaged_by FROM feedback WHERE id = $1", [housing])).rows[0];
     expect(row).toEqual({ status: "forwarded", triaged_by: `slack:${MEMBER}` });
-    const outcome = JSON.stringify(notice.blocks.find((b) => b.block_id !== undefined && JSON.stringify(b).includes(`<@${MEMBER}>`)));
-    expect(outcome).toContain(`<@${MEMBER}>`);
+    const outcome = notice.blocks.find((b) => JSON.stringify(b).includes(`<@${MEMBER}>`));
+    expect(outcome?.type).toBe("context");
+    // In the task force's working language (Val di Susa works in Italian), on its clock.
+    expect(JSON.stringify(outcome)).toContain("Inoltrata da <@U0MEMBER> · 23 mar 10:00");
     expect(notice.blocks.some((b) => b.block_id === `triage:${housing}`)).toBe(false);
     expect(notice.blocks.some((b) => b.block_id === `triage:${replyable}`)).toBe(true);
     const audit = (await db.sql.query<{ actor: string; details: unknown }>("SELECT actor, details FROM audit_log WHERE action = 'feedback_triage' AND subject = $1", [housing])).rows;
