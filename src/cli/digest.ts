@@ -6,6 +6,14 @@ import { readDigestSettings } from "../config/digests.ts";
 import { openDatabase } from "../db/index.ts";
 import { buildDigest, digestText, DigestPeriodError, findTaskForce, lastWeek, needsChart, type DigestsContext, type DigestTaskForce } from "../digests/index.ts";
 import { instantOfLocalTime } from "../meetings/local-time.ts";
+import { userInfo } from "node:os";
+import { WebClient } from "@slack/web-api";
+import { readSlackSettings } from "../config/slack.ts";
+import { createLog } from "../log/log.ts";
+import { findTaskForce as findTaskForceRow, listTaskForces as listTaskForceRows } from "../repos/task-forces.ts";
+import { DigestPoster } from "../slack/digest-poster.ts";
+import { ChannelPace } from "../slack/pace.ts";
+import { UsageError } from "./errors.ts";
 
 /** `--from`/`--to` as given: a day, a day and a time (both on the territory's clocks), or an instant. */
 export interface PeriodOptions {
@@ -88,6 +96,37 @@ export function registerDigest(program: Command): Command {
         const file = resolve(o.out ?? `digest-${fileNameOf(tf)}.png`);
         await writeFile(file, chart.png);
         console.log(`\nChart (${chart.width}×${chart.height}) written to ${file}`);
+      }),
+    );
+  digest
+    .command("send")
+    .description("post a task force's digest (or every task force's) to its Slack channel now, chart in the thread (needs SLACK_BOT_TOKEN)")
+    .option("--task-force <id or name>", "the task force, by id, name or territory")
+    .option("--all", "every task force that has a Slack channel")
+    .option("--from <date>", "start of the period (default: 7 days before --to)", timeOption)
+    .option("--to <date>", "end of the period, not included (default: now)", timeOption)
+    .action((o: PeriodOptions & { taskForce?: string; all?: boolean }) =>
+      withDigests(async (ctx) => {
+        if (Boolean(o.taskForce) === Boolean(o.all)) throw new UsageError("say which: --task-force <id or name>, or --all");
+        const settings = readSlackSettings();
+        if (!settings.SLACK_BOT_TOKEN) throw new UsageError("SLACK_BOT_TOKEN is not set: digests can't be posted (`inloco digest preview` shows one without Slack)");
+        const client = new WebClient(settings.SLACK_BOT_TOKEN, settings.SLACK_API_URL ? { slackApiUrl: settings.SLACK_API_URL.endsWith("/") ? settings.SLACK_API_URL : `${settings.SLACK_API_URL}/` } : {});
+        const poster = new DigestPoster({ client, digests: ctx, pace: new ChannelPace(), log: createLog({ level: "warn", format: "text" }) });
+        const forces = o.all ? (await listTaskForceRows(ctx.sql)).filter((t) => t.slack_channel) : [await findTaskForceRow(ctx.sql, o.taskForce ?? "")];
+        let failed = 0;
+        for (const tf of forces) {
+          if (!tf) throw new UsageError(`No task force "${o.taskForce}" (\`inloco task-force list\` shows them)`);
+          if (!tf.slack_channel) throw new UsageError(`${tf.name} has no Slack channel: \`inloco task-force set-channel "${tf.name}" <channel id>\``);
+          const period = periodOf(o, tf.time_zone, new Date());
+          try {
+            await poster.post(tf, { kind: "on_demand", ...period, requestedBy: `cli:${userInfo().username}` });
+            console.error(`${tf.name}: posted to ${tf.slack_channel}`);
+          } catch (e) {
+            failed += 1;
+            console.error(`${tf.name}: not posted: ${(e as Error).message}`);
+          }
+        }
+        if (failed > 0) process.exitCode = 1;
       }),
     );
   return digest;

@@ -230,6 +230,42 @@ describe("feedback triage", () => {
   });
 });
 
+describe("digests on demand", () => {
+  it("/inloco digest in a task force's channel posts its digest there, the chart uploaded in the thread, waiting out a 429", async () => {
+    // Someone started the needs survey this week: there is a chart to draw.
+    await db.sql.query("INSERT INTO survey_runs (run_id, contact_id, flow_id, flow_version, status, started_at) VALUES ('run-slack-1', $1, 'needs', '1', 'in_progress', $2)", [
+      await contactOf("ar"),
+      new Date(w.clock.now().getTime() - 86_400_000),
+    ]);
+    const before = slack.channelMessages(CHANNEL).length;
+    const calls = slack.calls.length;
+    slack.rateLimit("chat.postMessage", 1, 1);
+    const r = await command("digest", MEMBER);
+    expect(JSON.parse(r.body)).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining("Making the digest of Task force Val di Susa") });
+    await slack.until(() => slack.responses.find((x) => String(x.text).startsWith("Posted in <#C0VALSUSA>")), 30_000);
+    const posted = slack.channelMessages(CHANNEL).slice(before);
+    expect(posted).toHaveLength(1);
+    const digest = posted[0] as SlackMessage;
+    expect(digest.blocks.length).toBeLessThanOrEqual(50);
+    expect(digest.metadata?.event_type).toBe("inloco_digest");
+    // The 429 was waited out (Retry-After: 1 s) and the message posted once.
+    const tries = slack.calls.slice(calls).filter((c) => c.method === "chat.postMessage" && c.args.channel === CHANNEL);
+    expect(tries).toHaveLength(2);
+    expect((tries[1] as { at: number }).at - (tries[0] as { at: number }).at).toBeGreaterThanOrEqual(950);
+    // files.uploadV2: ask for a URL, upload the bytes there, complete it into the digest's thread.
+    const upload = slack.calls.slice(calls).map((c) => c.method).filter((m) => m.startsWith("files."));
+    expect(upload).toEqual(["files.getUploadURLExternal", "files.completeUploadExternal"]);
+    const file = [...slack.files.values()].find((f) => f.thread_ts === digest.ts);
+    expect(file).toMatchObject({ channel: CHANNEL, completed: true });
+    expect(file?.bytes.subarray(1, 4).toString()).toBe("PNG");
+  });
+
+  it("someone outside a task force's channel can't have its digest posted", async () => {
+    const r = await command("digest valsusa", STRANGER, "C0ELSEWHERE");
+    expect(JSON.parse(r.body).text).toMatch(/^Sorry — only members/);
+  });
+});
+
 describe("the coordinator console", () => {
   it("/inloco event opens a modal at once and fills it; a bad field comes back inline; a good one creates the meeting", async () => {
     const opened = slack.callsOf("views.open").length;
