@@ -10,6 +10,7 @@
 // person in five, and a meeting with answers in each territory.
 import { loadavg } from "node:os";
 import { loadRuntime } from "../../src/app/runtime.ts";
+import type { Sql } from "../../src/db/index.ts";
 import { buildDigest, needsChart, type Digest, type DigestsContext } from "../../src/digests/index.ts";
 import { fmt, heading, median, table, verdict } from "./measure.ts";
 import { benchDatabase } from "./pipeline/services.ts";
@@ -80,16 +81,21 @@ const SEED: readonly string[] = [
    SELECT gen_random_uuid(), r.contact_id, 'The bus to the office is at 7 and the office opens at 9, call me on +39 333 123 4567',
      (ARRAY['housing', 'work', 'language', 'health', 'documents', 'education', 'discrimination', 'other'])[1 + floor(random() * 8)::int],
      r.language, r.territory, tf.id, random() < 0.5, r.started_at + interval '9 minutes', 'bench:' || r.run_id
-   FROM bench_runs r JOIN task_forces tf ON tf.territory_id = r.territory WHERE r.i % 5 = 0`,
+   FROM bench_runs r JOIN task_forces tf ON tf.territory_id = r.territory WHERE (r.i / 50) % 5 = 0`,
   `INSERT INTO events (id, title, description, base_language, starts_at, time_zone, place, territory_id, capacity)
    SELECT gen_random_uuid(), jsonb_build_object('en', 'Task force meeting ' || t.id, 'it', 'Incontro ' || t.id), '{}', 'en', now() + interval '3 days', 'Europe/Rome', 'Town library', t.id, 40
    FROM territories t WHERE t.id LIKE 'bench-%'`,
   `INSERT INTO rsvps (id, event_id, contact_id, answer, updated_at)
    SELECT gen_random_uuid(), e.id, r.contact_id, (ARRAY['yes', 'maybe', 'no'])[1 + r.i % 3]::rsvp_answer, now()
-   FROM bench_runs r JOIN events e ON e.territory_id = r.territory WHERE r.i % 40 = 0`,
+   FROM bench_runs r JOIN events e ON e.territory_id = r.territory WHERE (r.i / 50) % 40 = 0`,
   "DROP TABLE bench_runs",
   "ANALYZE",
 ];
+
+/** Seeds the bench's world: 50 territories and task forces, `runs` people with a needs survey each (~15 answers), feedback, meetings. */
+export async function seedDigestBench(sql: Sql, runs: number): Promise<void> {
+  for (const statement of SEED) await sql.query(statement, statement.includes("$1") ? [runs] : []);
+}
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number;
 
@@ -100,7 +106,7 @@ export async function digestBench(): Promise<void> {
   try {
     console.log(`database: ${bench.setup}`);
     let t = performance.now();
-    for (const statement of SEED) await bench.db.sql.query(statement, statement.includes("$1") ? [runs] : []);
+    await seedDigestBench(bench.db.sql, runs);
     const counts = await bench.db.sql.query<{ answers: string; runs: string; feedback: string }>(
       "SELECT (SELECT count(*) FROM answers) AS answers, (SELECT count(*) FROM survey_runs) AS runs, (SELECT count(*) FROM feedback) AS feedback",
     );
