@@ -16,7 +16,7 @@ export type FeedbackStatus = z.infer<typeof FeedbackStatus>;
 
 /** A piece of feedback as a task force sees it: a masked excerpt, never who wrote it. */
 export const FeedbackItem = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   /** The feedback's category (`feedback.category`). */
   topic: z.string(),
   /** The topic's name in the working language (the topic itself when the texts have none). */
@@ -40,7 +40,7 @@ const Labelled = Compared.extend({ id: z.string(), label: z.string() });
 
 export const Digest = z.object({
   taskForce: z.object({
-    id: z.uuid(),
+    id: z.guid(),
     name: z.string(),
     territoryId: z.string(),
     territoryName: z.string(),
@@ -85,7 +85,7 @@ export const Digest = z.object({
   /** The territory's meetings not over yet that the task force (or nobody in particular) holds, soonest first. */
   meetings: z.array(
     z.object({
-      id: z.uuid(),
+      id: z.guid(),
       /** In the working language, else the meeting's base language. */
       title: z.string(),
       startsAt: z.date(),

@@ -2,6 +2,7 @@
 // Exits 1 when any goal printed FAIL (or a benchmark threw), so a script can tell.
 import { broadcastBench } from "./broadcast.ts";
 import { databaseBench } from "./database.ts";
+import { digestBench } from "./digest.ts";
 import { engineBench } from "./engine.ts";
 import { grammyBench } from "./grammy-conversations.ts";
 import { closing } from "./measure.ts";
@@ -20,6 +21,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: "database", run: databaseBench },
   { name: "pipeline", run: pipelineBench },
   { name: "broadcast", run: broadcastBench },
+  { name: "digest", run: digestBench },
 ];
 
 const filters = process.argv.slice(2).filter((a) => a !== "--");
