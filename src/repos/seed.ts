@@ -10,10 +10,10 @@ const TERRITORIES = [
 ] as const;
 
 const TASK_FORCES = [
-  { territoryId: "torino", name: "Task force Torino", kind: "local", slackChannel: "C0TORINO", language: "en" },
-  { territoryId: "valsusa", name: "Task force Val di Susa", kind: "rural", slackChannel: "C0VALSUSA", language: "it" },
-  { territoryId: "cuneo", name: "Task force Cuneo", kind: "rural", slackChannel: "C0CUNEO", language: "it" },
-  { territoryId: "asti", name: "Task force Asti", kind: "local", slackChannel: "C0ASTI", language: "en" },
+  { territoryId: "torino", name: "Task force Torino", kind: "local", slackChannel: "C0TORINO" },
+  { territoryId: "valsusa", name: "Task force Val di Susa", kind: "rural", slackChannel: "C0VALSUSA" },
+  { territoryId: "cuneo", name: "Task force Cuneo", kind: "rural", slackChannel: "C0CUNEO" },
+  { territoryId: "asti", name: "Task force Asti", kind: "local", slackChannel: "C0ASTI" },
 ] as const;
 
 const ORGANISATIONS = [

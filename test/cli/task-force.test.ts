@@ -16,7 +16,7 @@ describe("inloco task-force", () => {
   it("lists the task forces with their channel and language", { timeout: 60_000 }, async () => {
     const r = await inloco(["task-force", "list"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^[0-9a-f-]{36} {2}Task force Val di Susa +valsusa +C0VALSUSA +it$/m);
+    expect(r.stdout).toMatch(/^[0-9a-f-]{36} {2}Task force Val di Susa +valsusa +C0VALSUSA +en$/m);
     expect(r.stdout.trim().split("\n")).toHaveLength(4);
   });
 

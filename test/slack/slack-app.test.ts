@@ -34,6 +34,8 @@ beforeAll(async () => {
   w = await openWorld(db, { start: new Date("2027-03-23T09:00:00Z") });
   await w.newcomer(AR, "ar");
   await w.newcomer(EN, "en");
+  // Val di Susa's task force works in Italian.
+  await db.sql.query("UPDATE task_forces SET language = 'it' WHERE territory_id = 'valsusa'");
   slack = await FakeSlack.start({ members: { [CHANNEL]: [MEMBER, "U0BOT"] } });
   const engine = testContext();
   services = {
