@@ -5,6 +5,7 @@ import { databaseBench } from "./database.ts";
 import { engineBench } from "./engine.ts";
 import { grammyBench } from "./grammy-conversations.ts";
 import { closing } from "./measure.ts";
+import { memoryBench } from "./memory.ts";
 import { pipelineBench } from "./pipeline.ts";
 
 /** A benchmark: a name to pick it by, and a function that measures and prints its own section. */
@@ -20,6 +21,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: "database", run: databaseBench },
   { name: "pipeline", run: pipelineBench },
   { name: "broadcast", run: broadcastBench },
+  { name: "memory", run: memoryBench },
 ];
 
 const filters = process.argv.slice(2).filter((a) => a !== "--");
