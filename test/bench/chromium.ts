@@ -102,7 +102,6 @@ async function measure(executablePath: string, args: readonly string[], url: str
     await new Promise((r) => setTimeout(r, 5000)); // settled
     const pid = browser.process()?.pid;
     const m = pid === undefined ? { processes: 0, rss: Number.NaN, pss: Number.NaN } : treeMemory(pid);
-    if (process.env.CHROME_DETAIL && pid !== undefined) for (const p of processTree(pid)) { try { const r = readFileSync(`/proc/${p}/smaps_rollup`, "utf8"); const t = /--type=([\w-]+)/.exec(readFileSync(`/proc/${p}/cmdline`, "utf8"))?.[1] ?? "browser"; console.log("   ", t, Math.round(Number(/^Pss:\s+(\d+)/m.exec(r)?.[1]) / 1024), "MB pss", Math.round(Number(/^Rss:\s+(\d+)/m.exec(r)?.[1]) / 1024), "rss"); } catch { /* gone */ } }
     return { ...m, works, seconds };
   } finally {
     await browser.close();
@@ -142,20 +141,4 @@ export async function chromiumSection(executablePath = process.env.CHROMIUM_PATH
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
   }
-}
-
-export async function experiment(variants: Record<string, string[]>): Promise<void> {
-  const server: Server = createServer((req, res) => {
-    if (req.url === "/sw.js") res.writeHead(200, { "content-type": "text/javascript" }).end(SW);
-    else res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(PAGE);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const url = `http://localhost:${(server.address() as AddressInfo).port}/`;
-  for (let i = 0; i < 2; i++)
-    for (const [k, v] of Object.entries(variants)) {
-      const r = await measure("/usr/bin/chromium", v, url);
-      console.log(k, r.processes, Math.round(r.rss), Math.round(r.pss), r.works, r.seconds.toFixed(1));
-    }
-  server.closeAllConnections();
-  server.close();
 }

@@ -24,6 +24,7 @@ import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 import { generateKey } from "../../src/db/index.ts";
 import { BOT_TOKEN, FakeBotApi } from "../bots/fake-bot-api.ts";
 import { freePort } from "../support/free-port.ts";
+import { chromiumSection } from "./chromium.ts";
 import { fmt, heading, table, verdict } from "./measure.ts";
 import { benchDatabase, benchRedis, type BenchDatabase, type BenchRedis } from "./pipeline/services.ts";
 
@@ -436,6 +437,11 @@ export async function memoryBench(): Promise<void> {
     const embedded = await embeddedRun(api);
     const server = await serverRun(api);
     report(embedded, server, loadBefore);
+    const chromium = await chromiumSection();
+    if (chromium) {
+      console.log(`Check: the local page works in Chromium launched with CHROMIUM_ARGS (a service worker, a web worker, IndexedDB):`);
+      console.log(`      ${chromium.works ? "it does" : "it does NOT"}  ${verdict(chromium.works, "memory: Chromium with CHROMIUM_ARGS")}`);
+    }
   } finally {
     process.removeListener("SIGINT", interrupted);
     process.removeListener("SIGTERM", interrupted);
