@@ -11,7 +11,6 @@ import { Broadcaster, BULK_PACE } from "../pipeline/broadcaster.ts";
 import { readBroadcastSettings } from "../config/broadcasts.ts";
 import { readDigestSettings } from "../config/digests.ts";
 import { readSlackSettings } from "../config/slack.ts";
-import { slackAppFor } from "./slack.ts";
 import { DatabaseConversationStore } from "../repos/conversations.ts";
 import { RetentionSweeper } from "../retention/retention.ts";
 import type { Broker } from "../queue/types.ts";
@@ -135,7 +134,8 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     log.info(`inloco: workers running (${broker.kind === "bullmq" ? "BullMQ on Redis" : "in-process queues"}, ${pipelineSettings.INLOCO_SHARDS} inbound shards; sending on ${[...senders.keys()].join(", ") || "no channel"})`);
 
     // Slack: requests received where the channels are (`start`); digests and notices posted by every process.
-    const slack = o.mode === "chat" ? undefined : slackAppFor({ settings: slackSettings, database, runtime, minCount: digestSettings.INLOCO_DIGEST_MIN_COUNT, log, receive: o.mode === "start", schedule: true });
+    // Loaded only when configured: Bolt and its Web API client are memory a pilot without Slack doesn't need.
+    const slack = o.mode === "chat" || !slackSettings.SLACK_BOT_TOKEN ? undefined : (await import("./slack.ts")).slackAppFor({ settings: slackSettings, database, runtime, minCount: digestSettings.INLOCO_DIGEST_MIN_COUNT, log, receive: o.mode === "start", schedule: true });
     if (slack) {
       await slack.start();
       cleanup.unshift(() => slack.stop());

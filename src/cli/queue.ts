@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { ConfigError } from "../config/env.ts";
 import { openBroker, readQueueSettings } from "../config/queue.ts";
-import { JOB_STATES, type FailedJob, type QueueAdmin } from "../queue/index.ts";
+// From types.ts, not index.ts: the index loads BullMQ and ioredis, which every command (start included) would then load.
+import { JOB_STATES, type FailedJob, type QueueAdmin } from "../queue/types.ts";
 
 export interface QueueCliIo {
   env?: NodeJS.ProcessEnv;

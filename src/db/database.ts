@@ -6,7 +6,8 @@ import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { attachEmbeddedPostgres, openEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.ts";
 import { applyMigrations, pendingMigrations } from "./migrate.ts";
-import { databaseSettings } from "./settings.ts";
+import { isFreshFolder, migrateApart } from "./migrate-apart.ts";
+import { databaseCacheMb, databaseSettings } from "./settings.ts";
 import { sqlOver, type Sql } from "./sql.ts";
 import { DatabaseUnreachableError, DataFolderLockedError, RunningAppNotMigratedError } from "./errors.ts";
 
@@ -22,6 +23,9 @@ export interface OpenDatabaseOptions {
   env?: NodeJS.ProcessEnv;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
+  /** Embedded: create and migrate the folder in a short-lived child process (default true), so the memory
+   * PGlite grows to meanwhile is not kept by this one (migrate-apart.ts). false: in this process. */
+  migrateInChild?: boolean;
   /** Most connections in the pool (default 10). */
   maxConnections?: number;
   /** A PostgreSQL server must answer a first connection within this long at open (default 10 s). */
@@ -53,7 +57,8 @@ export interface Database {
 /** Opens the database described by the options or the environment, migrated unless `migrate: false`. */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const target = chooseTarget(options);
-  const embedded = target.url === undefined ? await openOrAttach(target.dataDir, options) : undefined;
+  const opened = target.url === undefined ? await openEmbedded(target.dataDir, target.cacheMb, options) : undefined;
+  const embedded = opened?.embedded;
   const url = target.url ?? (embedded as EmbeddedPostgres).url;
   const attachedTo = embedded?.attachedTo;
   try {
@@ -61,7 +66,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     // host) fails the open with a clear sentence instead of hanging, with or without migrations.
     if (!embedded) await checkReachable(url, options.connectTimeoutMs ?? 10_000);
     let migrationsApplied: string[] = [];
-    if (options.migrate !== false && attachedTo !== undefined) {
+    if (opened?.migrated !== undefined) {
+      migrationsApplied = opened.migrated; // by the child process, before this one opened the folder
+    } else if (options.migrate !== false && attachedTo !== undefined) {
       // The running app migrated at its start; changing the schema under it is not this command's to do.
       const pending = await pendingMigrations(url);
       if (pending.length > 0) throw new RunningAppNotMigratedError(attachedTo, pending);
@@ -190,12 +197,46 @@ function unreachableReason(e: unknown, timeoutMs: number | undefined): string | 
   return undefined;
 }
 
+/**
+ * The embedded database, opened (or attached to) and, unless `migrate: false`, migrated in a child
+ * process when it has to be: a fresh folder is created there before this process opens it; an existing
+ * one with migrations pending is closed again, migrated there and reopened. `migrated`: the names the
+ * child applied (an empty list when nothing was pending), or undefined when the caller has to migrate
+ * (in-process, or attached to a running app).
+ */
+async function openEmbedded(dataDir: string, cacheMb: number, options: OpenDatabaseOptions): Promise<{ embedded: EmbeddedPostgres; migrated: string[] | undefined }> {
+  if (options.migrate === false || options.migrateInChild === false) return { embedded: await openOrAttach(dataDir, cacheMb, options), migrated: undefined };
+  let migrated: string[] | undefined;
+  if (isFreshFolder(dataDir)) migrated = await apart(dataDir, cacheMb);
+  const embedded = await openOrAttach(dataDir, cacheMb, options);
+  if (migrated !== undefined || embedded.attachedTo !== undefined) return { embedded, migrated };
+  try {
+    if ((await pendingMigrations(embedded.url)).length === 0) return { embedded, migrated: [] };
+  } catch (error) {
+    await embedded.close();
+    throw error;
+  }
+  await embedded.close();
+  migrated = await apart(dataDir, cacheMb);
+  return { embedded: await openOrAttach(dataDir, cacheMb, options), migrated };
+}
+
+/** migrateApart, or undefined when another process holds the folder (opening it says what to do then). */
+async function apart(dataDir: string, cacheMb: number): Promise<string[] | undefined> {
+  try {
+    return await migrateApart(dataDir, cacheMb);
+  } catch (error) {
+    if (error instanceof DataFolderLockedError) return undefined;
+    throw error;
+  }
+}
+
 /** The embedded database in `dataDir`: opened here, or, while an app holds the folder, the app's. */
-async function openOrAttach(dataDir: string, options: OpenDatabaseOptions): Promise<EmbeddedPostgres> {
+async function openOrAttach(dataDir: string, cacheMb: number, options: OpenDatabaseOptions): Promise<EmbeddedPostgres> {
   // Twice at most: the app holding the folder may stop while this waits for its socket.
   for (let attempt = 0; ; attempt++) {
     try {
-      return await openEmbeddedPostgres(dataDir);
+      return await openEmbeddedPostgres(dataDir, { cacheMb });
     } catch (error) {
       if (!(error instanceof DataFolderLockedError) || options.attach !== true || attempt > 0) throw error;
       const attached = await attachEmbeddedPostgres(dataDir, error, options.attachWaitMs);
@@ -204,9 +245,9 @@ async function openOrAttach(dataDir: string, options: OpenDatabaseOptions): Prom
   }
 }
 
-function chooseTarget(options: OpenDatabaseOptions): { url: string; dataDir?: undefined } | { url?: undefined; dataDir: string } {
+function chooseTarget(options: OpenDatabaseOptions): { url: string; dataDir?: undefined } | { url?: undefined; dataDir: string; cacheMb: number } {
   if (options.url) return { url: options.url };
-  if (options.dataDir) return { dataDir: options.dataDir };
+  if (options.dataDir) return { dataDir: options.dataDir, cacheMb: databaseCacheMb(options.env) };
   const settings = databaseSettings(options.env);
-  return settings.databaseUrl ? { url: settings.databaseUrl } : { dataDir: settings.dataDir };
+  return settings.databaseUrl ? { url: settings.databaseUrl } : { dataDir: settings.dataDir, cacheMb: settings.cacheMb };
 }

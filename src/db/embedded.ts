@@ -14,6 +14,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { DataFolderLockedError, SocketPathTooLongError } from "./errors.ts";
 import { lockDataFolder, processExists, unlinkQuietly } from "./lock.ts";
 import { SessionQueue } from "./pglite-session.ts";
+import { DEFAULT_DB_CACHE_MB } from "./settings.ts";
 
 /** Sub-folder of the data folder that holds PGlite's files. */
 export const PGLITE_FOLDER = "pglite";
@@ -52,6 +53,19 @@ export interface EmbeddedOptions {
   /** false: the server and its connections do not keep the process alive (for the Prisma CLI,
    * which waits for the event loop to empty and never closes the database). Default true. */
   keepProcessAlive?: boolean;
+  /** PostgreSQL's page cache (shared_buffers), in MB (default DEFAULT_DB_CACHE_MB). */
+  cacheMb?: number;
+}
+
+/**
+ * PGlite's start parameters with a small PostgreSQL: its WebAssembly memory grows to hold what
+ * PostgreSQL allocates and never gives any back, so every megabyte allocated once stays resident.
+ * shared_buffers is the big one (PGlite's default is PostgreSQL's 128 MB, and it is touched at start):
+ * the data files stay in the operating system's page cache anyway, so a page PostgreSQL no longer caches
+ * costs one read from memory. PGlite's own parameters (single-user mode, fsync as it sets it…) are kept.
+ */
+export function embeddedStartParams(cacheMb: number = DEFAULT_DB_CACHE_MB): string[] {
+  return [...PGlite.defaultStartParams, "-c", `shared_buffers=${cacheMb}MB`];
 }
 
 /** Opens (creating if needed) the embedded database in `dataDir`, holding the folder's lock while open. */
@@ -70,7 +84,8 @@ export async function openEmbeddedPostgres(dataDir: string, options: EmbeddedOpt
     socketDir = prepareSocketFolder(dir);
     const pgliteDir = join(dir, PGLITE_FOLDER);
     mkdirSync(pgliteDir, { recursive: true, mode: 0o700 });
-    const embedded = await serve(await PGlite.create({ dataDir: pgliteDir }), dir, socketDir, options, release);
+    const pglite = await PGlite.create({ dataDir: pgliteDir, startParams: embeddedStartParams(options.cacheMb) });
+    const embedded = await serve(pglite, dir, socketDir, options, release);
     // Written once the socket answers, so a reader never finds a record without a server.
     writeFileSync(join(dir, SOCKET_RECORD_NAME), `${JSON.stringify({ pid: process.pid, socket: embedded.socket })}\n`, { mode: 0o600 });
     return embedded;
@@ -106,7 +121,7 @@ export async function attachEmbeddedPostgres(dataDir: string, held: DataFolderLo
 export async function openInMemoryPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
   const socketDir = mkdtempSync(join(tmpdir(), SOCKET_FOLDER_PREFIX));
   try {
-    return await serve(await PGlite.create(), "memory://", socketDir, options, () => rmSync(socketDir, { recursive: true, force: true }));
+    return await serve(await PGlite.create({ startParams: embeddedStartParams(options.cacheMb) }), "memory://", socketDir, options, () => rmSync(socketDir, { recursive: true, force: true }));
   } catch (error) {
     rmSync(socketDir, { recursive: true, force: true });
     throw error;

@@ -19,7 +19,18 @@ export const databaseEnvSchema = z.object({
   INLOCO_DATA_DIR: optional(z.string().trim().min(1)),
   /** A database `prisma migrate dev` may wipe and use as its shadow (PostgreSQL mode only). */
   SHADOW_DATABASE_URL: optional(postgresUrl),
+  /** Embedded database: PostgreSQL's page cache (shared_buffers), in MB (default 16). */
+  INLOCO_DB_CACHE_MB: optional(
+    z.coerce
+      .number()
+      .int("must be a whole number of megabytes, e.g. 16")
+      .min(1, "must be at least 1 (MB)")
+      .max(4096, "must be at most 4096 (MB)"),
+  ),
 });
+
+/** The embedded database's page cache when INLOCO_DB_CACHE_MB is unset, in MB (see embedded.ts). */
+export const DEFAULT_DB_CACHE_MB = 16;
 
 export type DatabaseEnv = z.infer<typeof databaseEnvSchema>;
 
@@ -29,6 +40,8 @@ export interface DatabaseSettings {
   /** Absolute path of the embedded database's folder. */
   readonly dataDir: string;
   readonly shadowDatabaseUrl: string | undefined;
+  /** The embedded database's page cache (PostgreSQL's shared_buffers), in MB. */
+  readonly cacheMb: number;
 }
 
 /** Reads the database settings from the environment, throwing InvalidEnvironmentError if malformed. */
@@ -42,5 +55,13 @@ export function databaseSettings(env: NodeJS.ProcessEnv = process.env): Database
     databaseUrl: parsed.data.DATABASE_URL,
     dataDir: resolve(parsed.data.INLOCO_DATA_DIR ?? "data"),
     shadowDatabaseUrl: parsed.data.SHADOW_DATABASE_URL,
+    cacheMb: parsed.data.INLOCO_DB_CACHE_MB ?? DEFAULT_DB_CACHE_MB,
   };
+}
+
+/** INLOCO_DB_CACHE_MB alone (for a folder given in code, whatever else the environment holds). */
+export function databaseCacheMb(env: NodeJS.ProcessEnv = process.env): number {
+  const parsed = databaseEnvSchema.pick({ INLOCO_DB_CACHE_MB: true }).safeParse(env);
+  if (!parsed.success) throw new InvalidEnvironmentError("INLOCO_DB_CACHE_MB", parsed.error.issues[0]?.message ?? "invalid");
+  return parsed.data.INLOCO_DB_CACHE_MB ?? DEFAULT_DB_CACHE_MB;
 }

@@ -6,6 +6,7 @@ import { digestBench } from "./digest.ts";
 import { engineBench } from "./engine.ts";
 import { grammyBench } from "./grammy-conversations.ts";
 import { closing } from "./measure.ts";
+import { memoryBench } from "./memory.ts";
 import { pipelineBench } from "./pipeline.ts";
 
 /** A benchmark: a name to pick it by, and a function that measures and prints its own section. */
@@ -22,6 +23,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: "pipeline", run: pipelineBench },
   { name: "broadcast", run: broadcastBench },
   { name: "digest", run: digestBench },
+  { name: "memory", run: memoryBench },
 ];
 
 const filters = process.argv.slice(2).filter((a) => a !== "--");
