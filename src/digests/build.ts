@@ -3,18 +3,15 @@
 import type { Sql } from "../db/index.ts";
 import type { Texts } from "../i18n/texts.ts";
 import {
-  allTaskForces,
   comingMeetingRows,
-  digestTaskForce,
   feedbackItemRow,
   feedbackItemRows,
   feedbackTopicRows,
   needsRows,
   reachRows,
-  taskForcesNamed,
-  type DigestTaskForceRow,
   type FeedbackItemRow,
 } from "../repos/digests.ts";
+import { listTaskForces as allTaskForceRows, taskForceById, taskForcesNamed, type TaskForceRow } from "../repos/task-forces.ts";
 import { Digest, type FeedbackItem } from "./digest.ts";
 import { AmbiguousTaskForceError, DigestPeriodError, TaskForceNotFoundError, type KnownTaskForce } from "./errors.ts";
 import { instantOfLocalTime, localTimeOf } from "../meetings/local-time.ts";
@@ -44,9 +41,28 @@ export const ITEMS_PER_TOPIC = 3;
 export const MEETINGS_LISTED = 5;
 
 /** A task force as a digest is addressed: the Digest's `taskForce`. */
-export type DigestTaskForce = DigestTaskForceRow;
+export interface DigestTaskForce {
+  id: string;
+  name: string;
+  territoryId: string;
+  territoryName: string;
+  timeZone: string;
+  language: string;
+  slackChannel: string | null;
+}
 
-const known = (rows: readonly DigestTaskForceRow[]): KnownTaskForce[] => rows.map((t) => ({ id: t.id, name: t.name, territoryId: t.territoryId }));
+const asDigestTaskForce = (r: TaskForceRow): DigestTaskForce => ({
+  id: r.id,
+  name: r.name,
+  territoryId: r.territory_id,
+  territoryName: r.territory_name,
+  timeZone: r.time_zone,
+  language: r.language,
+  slackChannel: r.slack_channel,
+});
+const allTaskForces = async (sql: Sql): Promise<DigestTaskForce[]> => (await allTaskForceRows(sql)).map(asDigestTaskForce);
+
+const known = (rows: readonly DigestTaskForce[]): KnownTaskForce[] => rows.map((t) => ({ id: t.id, name: t.name, territoryId: t.territoryId }));
 
 /** Every task force, by name. */
 export async function listTaskForces(ctx: Pick<DigestsContext, "sql">): Promise<DigestTaskForce[]> {
@@ -55,7 +71,7 @@ export async function listTaskForces(ctx: Pick<DigestsContext, "sql">): Promise<
 
 /** The task force with this id or name (letter case aside); TaskForceNotFoundError lists the known ones. */
 export async function findTaskForce(ctx: Pick<DigestsContext, "sql">, idOrName: string): Promise<DigestTaskForce> {
-  const found = await taskForcesNamed(ctx.sql, idOrName);
+  const found = (await taskForcesNamed(ctx.sql, idOrName)).map(asDigestTaskForce);
   if (found.length === 1) return found[0] as DigestTaskForce;
   if (found.length > 1) throw new AmbiguousTaskForceError(idOrName, known(found));
   throw new TaskForceNotFoundError(idOrName, known(await allTaskForces(ctx.sql)));
@@ -71,7 +87,8 @@ export async function buildDigest(ctx: DigestsContext, req: DigestRequest): Prom
   const { from, to } = req;
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new DigestPeriodError("the period's start and end must be dates");
   if (to.getTime() <= from.getTime()) throw new DigestPeriodError(`the period must end after it starts (from ${from.toISOString()}, to ${to.toISOString()})`);
-  const tf = /^[0-9a-f-]{36}$/i.test(req.taskForceId) ? await digestTaskForce(ctx.sql, req.taskForceId) : null;
+  const row = /^[0-9a-f-]{36}$/i.test(req.taskForceId) ? await taskForceById(ctx.sql, req.taskForceId) : undefined;
+  const tf = row ? asDigestTaskForce(row) : null;
   if (!tf) throw new TaskForceNotFoundError(req.taskForceId, known(await allTaskForces(ctx.sql)));
   const now = ctx.now?.() ?? new Date();
   const previousFrom = previousStart(from, to, tf.timeZone);

@@ -6,16 +6,6 @@
 import type { Sql } from "../db/index.ts";
 
 /** A task force as its digest is addressed and dated. */
-export interface DigestTaskForceRow {
-  id: string;
-  name: string;
-  territoryId: string;
-  territoryName: string;
-  timeZone: string;
-  language: string;
-  slackChannel: string | null;
-}
-
 /** The two periods a digest compares: [previousFrom, from) and [from, to). */
 export interface DigestPeriods {
   previousFrom: Date;
@@ -42,28 +32,6 @@ export interface NeedsRow {
   runs: number;
   /** Runs showing each need, in the order of the needs given. */
   needs: number[];
-}
-
-const TASK_FORCE = `SELECT tf.id::text AS id, tf.name, tf.territory_id AS "territoryId", t.name AS "territoryName", t.time_zone AS "timeZone",
-  tf.language, tf.slack_channel AS "slackChannel"
-  FROM task_forces tf JOIN territories t ON t.id = tf.territory_id`;
-
-/** The task force with this id, or null. */
-export async function digestTaskForce(sql: Sql, id: string): Promise<DigestTaskForceRow | null> {
-  const { rows } = await sql.query<DigestTaskForceRow>(`${TASK_FORCE} WHERE tf.id::text = $1`, [id.toLowerCase()]);
-  return rows[0] ?? null;
-}
-
-/** Task forces whose id is this, or whose name is this (letter case aside): none, one, or several of one name. */
-export async function taskForcesNamed(sql: Sql, idOrName: string): Promise<DigestTaskForceRow[]> {
-  const { rows } = await sql.query<DigestTaskForceRow>(`${TASK_FORCE} WHERE tf.id::text = lower($1) OR lower(tf.name) = lower($1) ORDER BY tf.name, t.id`, [idOrName.trim()]);
-  return rows;
-}
-
-/** Every task force, by name. */
-export async function allTaskForces(sql: Sql): Promise<DigestTaskForceRow[]> {
-  const { rows } = await sql.query<DigestTaskForceRow>(`${TASK_FORCE} ORDER BY tf.name, t.id`);
-  return rows;
 }
 
 // A test as SQL on the answer `a`, its values added to `values`.

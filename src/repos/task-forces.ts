@@ -14,12 +14,22 @@ export interface TaskForceRow {
   language: string;
 }
 
-const SELECT = `SELECT tf.id, tf.name, tf.kind::text AS kind, tf.territory_id, t.name AS territory_name, t.time_zone, tf.slack_channel, tf.language
+const SELECT = `SELECT tf.id::text AS id, tf.name, tf.kind::text AS kind, tf.territory_id, t.name AS territory_name, t.time_zone, tf.slack_channel, tf.language
   FROM task_forces tf JOIN territories t ON t.id = tf.territory_id`;
 
-/** Every task force, by territory and name. */
+/** Every task force, by name. */
 export async function listTaskForces(sql: Sql): Promise<TaskForceRow[]> {
-  return (await sql.query<TaskForceRow>(`${SELECT} ORDER BY tf.territory_id, tf.name`)).rows;
+  return (await sql.query<TaskForceRow>(`${SELECT} ORDER BY tf.name, t.id`)).rows;
+}
+
+/** The task force with this id, or undefined. */
+export async function taskForceById(sql: Sql, id: string): Promise<TaskForceRow | undefined> {
+  return (await sql.query<TaskForceRow>(`${SELECT} WHERE tf.id::text = lower($1)`, [id.trim()])).rows[0];
+}
+
+/** Task forces whose id is this, or whose name is this (letter case aside): none, one, or several of one name. */
+export async function taskForcesNamed(sql: Sql, idOrName: string): Promise<TaskForceRow[]> {
+  return (await sql.query<TaskForceRow>(`${SELECT} WHERE tf.id::text = lower($1) OR lower(tf.name) = lower($1) ORDER BY tf.name, t.id`, [idOrName.trim()])).rows;
 }
 
 /** A task force by its id, its name (any case) or its territory's id when that territory has one task force. */
