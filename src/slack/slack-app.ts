@@ -2,7 +2,7 @@
 // the process's one server mounts at /slack/events (requests verified with the signing secret: a bad
 // signature or a timestamp over 5 minutes old gets 401), or Socket Mode when SLACK_APP_TOKEN is set
 // (no public address needed). Handlers call services; the scheduler posts digests and notices.
-import { App, HTTPReceiver, LogLevel, type Receiver } from "@slack/bolt";
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Receiver } from "@slack/bolt";
 import type { RequestListener } from "node:http";
 import type { SlackSettings } from "../config/slack.ts";
 import type { Log } from "../log/log.ts";
@@ -51,19 +51,14 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   if (!s.SLACK_BOT_TOKEN) throw new Error("createSlackApp: SLACK_BOT_TOKEN is not set");
   const logger = boltLogger(o.log);
   const clientOptions = { ...(s.SLACK_API_URL ? { slackApiUrl: s.SLACK_API_URL.endsWith("/") ? s.SLACK_API_URL : `${s.SLACK_API_URL}/` } : {}), logger, logLevel: LogLevel.WARN };
-  const socket = Boolean(s.SLACK_APP_TOKEN);
-  const transport = !o.receive ? "none" : socket ? "socket" : "http";
-  const receiver =
+  const transport = !o.receive ? "none" : s.SLACK_APP_TOKEN ? "socket" : "http";
+  const http =
     transport === "http"
       ? new HTTPReceiver({ signingSecret: s.SLACK_SIGNING_SECRET ?? "", endpoints: SLACK_EVENTS_PATH, logger, logLevel: LogLevel.WARN, unhandledRequestTimeoutMillis: 2_900 })
       : undefined;
-  const app = new App({
-    token: s.SLACK_BOT_TOKEN,
-    logger,
-    logLevel: LogLevel.WARN,
-    clientOptions,
-    ...(receiver ? { receiver } : transport === "socket" ? { socketMode: true, appToken: s.SLACK_APP_TOKEN } : { receiver: idleReceiver() }),
-  });
+  // Socket Mode's own client opens the connection through the same Web API (SLACK_API_URL included).
+  const socket = transport === "socket" ? new SocketModeReceiver({ appToken: s.SLACK_APP_TOKEN ?? "", logger, logLevel: LogLevel.WARN, installerOptions: { clientOptions } }) : undefined;
+  const app = new App({ token: s.SLACK_BOT_TOKEN, logger, logLevel: LogLevel.WARN, clientOptions, receiver: http ?? socket ?? idleReceiver() });
   app.error(async (e) => {
     o.log.warn(`slack: a request failed: ${e.message}`);
   });
@@ -90,7 +85,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   registerHome(app, o.services, permissions, o.log);
 
   return {
-    ...(receiver ? { route: { path: SLACK_EVENTS_PATH, handle: receiver.requestListener } } : {}),
+    ...(http ? { route: { path: SLACK_EVENTS_PATH, handle: http.requestListener } } : {}),
     transport,
     poster,
     scheduler,

@@ -3,6 +3,7 @@
 // the files uploaded, and can answer 429 with Retry-After. Also: signed requests to /slack/events.
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { WebSocketServer, type WebSocket } from "ws";
 
 /** One Web API call as received. */
 export interface SlackCall {
@@ -53,6 +54,9 @@ export class FakeSlack {
   /** What the app sent to response URLs (`respond()`), in order. */
   readonly responses: Array<Record<string, unknown>> = [];
   private readonly rateLimits = new Map<string, { times: number; retryAfter: number }>();
+  /** Socket Mode: the app's WebSocket, once it connected (apps.connections.open, then the socket). */
+  private socket: WebSocket | undefined;
+  private readonly acks = new Map<string, (payload: Record<string, unknown>) => void>();
   private nextTs = 1_700_000_000;
   private nextId = 1;
 
@@ -69,6 +73,15 @@ export class FakeSlack {
     const address = server.address();
     const fake = new FakeSlack(server, typeof address === "object" && address ? address.port : 0, o);
     server.on("request", (req, res) => void fake.handle(req, res));
+    const sockets = new WebSocketServer({ server, path: "/socket" });
+    sockets.on("connection", (ws) => {
+      fake.socket = ws;
+      ws.on("message", (data) => {
+        const m = JSON.parse(String(data)) as { envelope_id?: string; payload?: Record<string, unknown> };
+        if (m.envelope_id) fake.acks.get(m.envelope_id)?.(m.payload ?? {});
+      });
+      ws.send(JSON.stringify({ type: "hello", num_connections: 1, connection_info: { app_id: "A0INLOCO" }, debug_info: { host: "fake" } }));
+    });
     return fake;
   }
 
@@ -80,6 +93,15 @@ export class FakeSlack {
   /** The next `times` calls of `method` are answered 429 with Retry-After. */
   rateLimit(method: string, times: number, retryAfter = 1): void {
     this.rateLimits.set(method, { times, retryAfter });
+  }
+
+  /** Socket Mode: send an envelope (a slash command, an interaction) and wait for the app's ack payload. */
+  async envelope(type: "slash_commands" | "interactive" | "events_api", payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const ws = await this.until(() => this.socket);
+    const id = `env-${this.nextId++}`;
+    const acked = new Promise<Record<string, unknown>>((resolve) => this.acks.set(id, resolve));
+    ws.send(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: type !== "events_api" }));
+    return acked;
   }
 
   /** A response URL for a command or an action, as Slack gives one. */
@@ -114,6 +136,7 @@ export class FakeSlack {
   }
 
   async close(): Promise<void> {
+    this.socket?.terminate();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -146,6 +169,10 @@ export class FakeSlack {
     const reply = (data: Record<string, unknown>) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, ...data }));
     const fail = (error: string) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error }));
     const auth = String(req.headers.authorization ?? "");
+    if (method === "apps.connections.open") {
+      if (!auth.startsWith("Bearer xapp-")) return void fail("not_allowed_token_type");
+      return void reply({ url: `ws://127.0.0.1:${this.port}/socket` });
+    }
     if (!auth.startsWith("Bearer xoxb-")) return void fail("not_authed");
     switch (method) {
       case "auth.test":
