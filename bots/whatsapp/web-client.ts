@@ -31,13 +31,8 @@ export class ChromiumMissingError extends Error {
   }
 }
 
-/**
- * Flags for a headless Chromium on a server, possibly as root, in a container with a small /dev/shm;
- * the second group keeps it to fewer processes (one renderer, the GPU and audio work inside the browser
- * process, no zygote): 5 processes instead of 9 (`npm run bench -- memory` measures it with a local page;
- * README, "What server do I need?").
- */
-export const CHROMIUM_ARGS = [
+/** Flags for a headless Chromium on a server, possibly as root, in a container with a small /dev/shm. */
+export const SERVER_CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-setuid-sandbox",
   "--disable-gpu",
@@ -49,6 +44,15 @@ export const CHROMIUM_ARGS = [
   "--no-first-run",
   "--no-default-browser-check",
   "--mute-audio",
+];
+
+/**
+ * What the app launches: the server flags, and fewer processes (one renderer, the GPU and audio work
+ * inside the browser process, no zygote): 5 processes instead of 9 (`npm run bench -- memory` measures
+ * both with a local page; README, "What server do I need?").
+ */
+export const CHROMIUM_ARGS = [
+  ...SERVER_CHROMIUM_ARGS,
   "--renderer-process-limit=1",
   "--disable-features=site-per-process,IsolateOrigins,AudioServiceOutOfProcess",
   "--disable-site-isolation-trials",

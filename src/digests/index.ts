@@ -6,6 +6,6 @@ export { digestText, digestHeading } from "./text.ts";
 export { digestMessage, feedbackItemBlocks, triageOutcomeBlock, triageBlockId, SLACK_LIMITS, TRIAGE_ACTIONS, type KnownBlock } from "./slack.ts";
 export { needsChart, needsChartSpec, chartFonts, svgToPng, CHART_FONT_FILES, type Chart, type ChartFonts } from "./chart.ts";
 export { NEED_CATEGORIES, NEED_SIGNS, NEEDS_FLOW, PRIORITY_RESULT, type NeedCategory, type NeedSign } from "./needs.ts";
-export { countText, excerptOf, maskNames, staffTexts, EXCERPT_CHARS } from "./format.ts";
+export { countText, excerptOf, maskNames, mrkdwn as slackEscaped, staffTexts, EXCERPT_CHARS } from "./format.ts";
 export { feedbackNotice } from "./notice.ts";
 export { AmbiguousTaskForceError, DigestPeriodError, TaskForceNotFoundError, type KnownTaskForce } from "./errors.ts";

@@ -3,7 +3,7 @@
 // whose text reaches the person through the bot.
 import type { App, BlockButtonAction, ViewSubmitAction } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
-import { triageOutcomeBlock } from "../digests/index.ts";
+import { excerptOf, slackEscaped, triageOutcomeBlock } from "../digests/index.ts";
 import { FeedbackNotFoundError, FeedbackReplyError, REPLY_MAX, replyToFeedback, showFeedback, triageFeedback, type FeedbackContext } from "../feedback/index.ts";
 import type { Log } from "../log/log.ts";
 import { REFUSALS, type Permissions } from "./permissions.ts";
@@ -52,7 +52,8 @@ export function registerTriage(app: App, ctx: FeedbackContext, permissions: Perm
         submit: "Send",
         metadata: JSON.stringify({ id, channel: body.channel?.id, ts: body.message?.ts }),
         blocks: [
-          section(`*Feedback* (${item.category}, ${language}):\n>${(item.text ?? "").slice(0, 500).replace(/\n/g, "\n>")}`),
+          // What the digest shows of it: addresses, numbers and a name given masked, escaped for Slack.
+          section(`*Feedback* (${item.category}, ${language}):\n>${slackEscaped(excerptOf(item.text) ?? "")}`),
           {
             type: "input",
             block_id: "reply",

@@ -8,23 +8,11 @@
 import { accessSync, constants, readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CHROMIUM_ARGS } from "../../bots/whatsapp/web-client.ts";
+import { CHROMIUM_ARGS, SERVER_CHROMIUM_ARGS } from "../../bots/whatsapp/web-client.ts";
 import { fmt, table } from "./measure.ts";
 
-/** The flags bots/whatsapp/web-client.ts passed before the memory work: the comparison's baseline. */
-export const BASE_ARGS = [
-  "--no-sandbox",
-  "--disable-setuid-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-extensions",
-  "--disable-default-apps",
-  "--disable-sync",
-  "--no-first-run",
-  "--no-default-browser-check",
-  "--mute-audio",
-];
+/** The flags the app passed before the memory work (the server flags alone): the comparison's baseline. */
+export const BASE_ARGS = SERVER_CHROMIUM_ARGS;
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>chats</title></head><body><ul id="list"></ul><script>
 const list = document.getElementById("list");

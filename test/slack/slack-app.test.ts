@@ -348,3 +348,16 @@ describe("the coordinator console", () => {
     expect(JSON.stringify(other.view.blocks)).not.toContain("Coming meetings");
   });
 });
+
+// Last: it erases the Arabic speaker the tests above talk to.
+describe("erasure", () => {
+
+  it("erasing the person takes the reply's text with them", async () => {
+    const { eraseContact } = await import("../../src/repos/erase.ts");
+    const contact = await contactOf("ar");
+    const replies = async () => (await db.sql.query("SELECT 1 FROM broadcasts WHERE kind = 'feedback_reply' AND messages::text LIKE '%found a room%'")).rowCount;
+    expect(await replies()).toBe(1);
+    await db.sql.transaction((tx) => eraseContact(tx, contact, "cli:test"));
+    expect(await replies()).toBe(0);
+  });
+});
