@@ -3,7 +3,7 @@
 import { feedbackItem, type DigestsContext } from "./build.ts";
 import type { FeedbackItem } from "./digest.ts";
 import { say } from "./format.ts";
-import { feedbackItemBlocks, type KnownBlock } from "./slack.ts";
+import { context, feedbackItemBlocks, header, type KnownBlock } from "./slack.ts";
 
 /** The notice for these pieces of feedback (ids), `more` still waiting after them. */
 export async function feedbackNotice(
@@ -14,7 +14,7 @@ export async function feedbackNotice(
 ): Promise<{ text: string; blocks: KnownBlock[] }> {
   const items = (await Promise.all(ids.map((id) => feedbackItem(ctx, id, tf.language)))).filter((i): i is FeedbackItem & { taskForceId: string | null; territoryId: string | null } => i !== null);
   const title = say(tf.language, "notice.title", { taskForce: tf.name, n: items.length });
-  const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: title.slice(0, 150) } }, ...items.flatMap((i) => feedbackItemBlocks(i, tf.language))];
-  if (more > 0) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: say(tf.language, "notice.more", { n: more }) }] });
+  const blocks: KnownBlock[] = [header(title), ...items.flatMap((i) => feedbackItemBlocks(i, tf.language))];
+  if (more > 0) blocks.push(context(say(tf.language, "notice.more", { n: more })));
   return { text: title, blocks };
 }

@@ -35,8 +35,10 @@ export const TRIAGE_ACTIONS = {
 /** The block id of a piece of feedback's buttons: `triage:<feedback id>`. */
 export const triageBlockId = (feedbackId: string): string => `triage:${feedbackId}`;
 
-const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text: cutTo(text, SLACK_LIMITS.section) } });
-const context = (text: string): KnownBlock => ({ type: "context", elements: [{ type: "mrkdwn", text: cutTo(text, SLACK_LIMITS.section) }] });
+/** Block Kit's blocks, their texts cut to Slack's limits (the Slack app builds its views with these too). */
+export const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text: cutTo(text, SLACK_LIMITS.section) } });
+export const context = (text: string): KnownBlock => ({ type: "context", elements: [{ type: "mrkdwn", text: cutTo(text, SLACK_LIMITS.section) }] });
+export const header = (text: string): KnownBlock => ({ type: "header", text: { type: "plain_text", text: cutTo(text, SLACK_LIMITS.header), emoji: true } });
 const divider: KnownBlock = { type: "divider" };
 
 /**
@@ -136,7 +138,7 @@ export function digestMessage(d: Digest, o: { exportHint?: string } = {}): { tex
   const head = digestHeading(d);
 
   const top: KnownBlock[] = [
-    { type: "header", text: { type: "plain_text", text: cutTo(head.title, SLACK_LIMITS.header), emoji: true } },
+    header(head.title),
     context(mrkdwn(`${head.period} · ${head.territory}`)),
   ];
 

@@ -2,13 +2,13 @@
 // seconds), with a "loading" view, then filled once the database has answered.
 import type { KnownBlock, PlainTextOption, View } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
+import { section } from "../digests/index.ts";
+
+// The blocks a message is made of, one set for digests, notices and the app's views.
+export { context, header, section } from "../digests/index.ts";
 
 /** Plain text for a Block Kit field (Slack caps most at 75 or 150 characters). */
 export const plain = (text: string, max = 150) => ({ type: "plain_text" as const, text: cut(text, max), emoji: true });
-export const mrkdwn = (text: string, max = 3000) => ({ type: "mrkdwn" as const, text: cut(text, max) });
-export const section = (text: string): KnownBlock => ({ type: "section", text: mrkdwn(text) });
-export const context = (text: string): KnownBlock => ({ type: "context", elements: [mrkdwn(text)] });
-export const header = (text: string): KnownBlock => ({ type: "header", text: plain(text, 150) });
 export const option = (text: string, value: string): PlainTextOption => ({ text: plain(text, 75), value });
 
 /** Text cut to `max` characters with an ellipsis. */

@@ -12,12 +12,9 @@
 //   the reply counted by the fake (its own clock, this process's), p99 under 2 s.
 // The fake, the people chatting and the stopwatches are in this process; the app's work is in its own,
 // so neither's event loop slows the other's figures.
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { PROJECT_ROOT, loadRuntime, type Runtime } from "../../src/app/runtime.ts";
+import { loadRuntime, type Runtime } from "../../src/app/runtime.ts";
 import { broadcastProgress, confirmBroadcast, createBroadcast, type BroadcastsContext, type Progress } from "../../src/broadcasts/index.ts";
 import { generateKey, IdentityVault } from "../../src/db/index.ts";
 import { consentGate } from "../../src/engine/index.ts";
@@ -26,6 +23,7 @@ import { pretendPerson } from "../../src/seed/pretend-people.ts";
 import { seedPeople } from "../../src/seed/seed-people.ts";
 import { BOT_TOKEN, FakeBotApi, TELEGRAM_FAKE_LIMITS, type CountedCall } from "../bots/fake-bot-api.ts";
 import { freePort } from "../support/free-port.ts";
+import { InlocoProcess } from "./app-process.ts";
 import { fmt, heading, table, verdict } from "./measure.ts";
 import { benchDatabase, benchRedis, machineCpuSeconds, type BenchDatabase, type BenchRedis } from "./pipeline/services.ts";
 
@@ -104,53 +102,17 @@ function processCpuSeconds(pid: number | undefined): number {
 
 // ─── The app: `inloco start` in a process of its own ─────────────────────────────────────────────
 
-/** `node src/cli/inloco.js start`, as deployed; its log lines counted by level, the warnings and errors kept. */
-class AppProcess {
-  readonly child: ChildProcess;
-  readonly levels = new Map<string, number>();
-  readonly problems: string[] = [];
-  readonly ready: Promise<void>;
+/** `inloco start --no-migrate`, as deployed; the CPU it used, read as it is stopped. */
+class AppProcess extends InlocoProcess {
   cpuSeconds = Number.NaN;
-  private readonly killOnExit = () => this.child.kill("SIGKILL");
-  private readonly exited: Promise<number | null>;
 
   constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [join(PROJECT_ROOT, "src", "cli", "inloco.js"), "start", "--no-migrate"], { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    process.once("exit", this.killOnExit);
-    this.exited = new Promise((resolve) => this.child.once("exit", (code) => resolve(code)));
-    void this.exited.then(() => process.removeListener("exit", this.killOnExit));
-    let started: () => void = () => undefined;
-    this.ready = new Promise<void>((resolve, reject) => {
-      started = resolve;
-      void this.exited.then((code) => reject(new Error(`inloco start exited (${code}) before its channels started: ${this.problems.join(" | ")}`)));
-    });
-    createInterface({ input: this.child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-      let entry: { level?: string; msg?: string };
-      try {
-        entry = JSON.parse(line) as { level?: string; msg?: string };
-      } catch {
-        entry = { level: "stdout", msg: line };
-      }
-      const level = entry.level ?? "?";
-      this.levels.set(level, (this.levels.get(level) ?? 0) + 1);
-      if (level !== "info" && level !== "debug" && this.problems.length < 20) this.problems.push(`${level}: ${entry.msg ?? line}`);
-      if (entry.msg?.startsWith("inloco: channels started")) started();
-    });
-    createInterface({ input: this.child.stderr as NodeJS.ReadableStream }).on("line", (line) => {
-      this.levels.set("stderr", (this.levels.get("stderr") ?? 0) + 1);
-      if (this.problems.length < 20) this.problems.push(`stderr: ${line}`);
-    });
+    super(["start", "--no-migrate"], env);
   }
 
-  /** SIGTERM (it drains and exits 0); killed after 30 s. */
-  async stop(): Promise<number | null> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
-    this.cpuSeconds = processCpuSeconds(this.child.pid);
-    this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 30_000);
-    const code = await this.exited;
-    clearTimeout(timer);
-    return code;
+  override async stop(): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.cpuSeconds = processCpuSeconds(this.child.pid);
+    return super.stop();
   }
 }
 

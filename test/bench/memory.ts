@@ -15,16 +15,15 @@
 // survey and round again (typed answers), so every message is a turn with its answers written. The
 // app's own flood control is raised (TELEGRAM_MAX_PER_SECOND=1000) and the fake has no limits: the
 // replies (1–2 a message) would otherwise wait in the queues, and memory would measure the backlog.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 import { generateKey } from "../../src/db/index.ts";
 import { BOT_TOKEN, FakeBotApi } from "../bots/fake-bot-api.ts";
 import { freePort } from "../support/free-port.ts";
 import { chromiumSection } from "./chromium.ts";
+import { InlocoProcess } from "./app-process.ts";
 import { fmt, heading, table, verdict } from "./measure.ts";
 import { benchDatabase, benchRedis, type BenchDatabase, type BenchRedis } from "./pipeline/services.ts";
 
@@ -154,44 +153,13 @@ interface Sample {
 }
 
 /** `inloco start` as deployed, its RSS read every SAMPLE_MS from spawn to stop. */
-class App {
-  readonly child: ChildProcess;
+class App extends InlocoProcess {
   readonly samples: Sample[] = [];
-  readonly problems: string[] = [];
-  readonly ready: Promise<number>;
-  private readonly t0 = performance.now();
   private readonly timer: NodeJS.Timeout;
-  private readonly exited: Promise<number | null>;
-  private readonly killOnExit = () => this.child.kill("SIGKILL");
 
   constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [...nodeFlags(), join(PROJECT_ROOT, "src", "cli", "inloco.js"), "start"], { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    process.once("exit", this.killOnExit);
-    this.exited = new Promise((resolve) => this.child.once("exit", (code) => resolve(code)));
-    void this.exited.then(() => process.removeListener("exit", this.killOnExit));
+    super(["start"], env, nodeFlags());
     this.timer = setInterval(() => this.sample(), SAMPLE_MS);
-    let started: (t: number) => void = () => undefined;
-    this.ready = new Promise<number>((resolve, reject) => {
-      started = resolve;
-      void this.exited.then((code) => reject(new Error(`inloco start exited (${code}) before its channels started: ${this.problems.join(" | ")}`)));
-    });
-    createInterface({ input: this.child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-      let entry: { level?: string; msg?: string };
-      try {
-        entry = JSON.parse(line) as { level?: string; msg?: string };
-      } catch {
-        entry = { level: "stdout", msg: line };
-      }
-      if (entry.level !== "info" && entry.level !== "debug" && this.problems.length < 10) this.problems.push(`${entry.level}: ${entry.msg ?? line}`);
-      if (entry.msg?.startsWith("inloco: channels started")) started(this.now());
-    });
-    createInterface({ input: this.child.stderr as NodeJS.ReadableStream }).on("line", (line) => {
-      if (this.problems.length < 10) this.problems.push(`stderr: ${line}`);
-    });
-  }
-
-  now(): number {
-    return (performance.now() - this.t0) / 1000;
   }
 
   private sample(): void {
@@ -208,15 +176,9 @@ class App {
     return treeCpuSeconds(this.child.pid as number);
   }
 
-  /** SIGTERM (it drains and exits 0); killed after 30 s. */
-  async stop(): Promise<number | null> {
+  override async stop(): Promise<number | null> {
     clearInterval(this.timer);
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
-    this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 30_000);
-    const code = await this.exited;
-    clearTimeout(timer);
-    return code;
+    return super.stop();
   }
 }
 
