@@ -54,6 +54,7 @@ export class FakeSlack {
   /** What the app sent to response URLs (`respond()`), in order. */
   readonly responses: Array<Record<string, unknown>> = [];
   private readonly rateLimits = new Map<string, { times: number; retryAfter: number }>();
+  private readonly failures = new Map<string, { error: string; times: number }>();
   /** Socket Mode: the app's WebSocket, once it connected (apps.connections.open, then the socket). */
   private socket: WebSocket | undefined;
   private readonly acks = new Map<string, (payload: Record<string, unknown>) => void>();
@@ -88,6 +89,11 @@ export class FakeSlack {
   /** What SLACK_API_URL is set to. */
   get url(): string {
     return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  /** The next `times` calls of `method` are answered `{ ok: false, error }` (a channel gone, the app removed…). */
+  failNext(method: string, error: string, times = 1): void {
+    this.failures.set(method, { error, times });
   }
 
   /** The next `times` calls of `method` are answered 429 with Retry-After. */
@@ -168,6 +174,11 @@ export class FakeSlack {
     }
     const reply = (data: Record<string, unknown>) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, ...data }));
     const fail = (error: string) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error }));
+    const failure = this.failures.get(method);
+    if (failure && failure.times > 0) {
+      failure.times -= 1;
+      return void fail(failure.error);
+    }
     const auth = String(req.headers.authorization ?? "");
     if (method === "apps.connections.open") {
       if (!auth.startsWith("Bearer xapp-")) return void fail("not_allowed_token_type");

@@ -164,6 +164,11 @@ describe("feedback triage", () => {
     housing = await feedback("en", "The reception centre in Susa has no heating, call me on +39 333 123 4567", false, 6);
     replyable = await feedback("ar", "لا أجد سكنًا في بوسولينو", true, 5);
     const tf = await findTaskForce(db.sql, "valsusa");
+    // Slack refuses the first try (the app was removed from the channel, say): nothing is lost.
+    slack.failNext("chat.postMessage", "not_in_channel");
+    expect(await app.scheduler.notice(tf!, w.clock.now())).toBe(0);
+    expect(slack.channelMessages(CHANNEL)).toHaveLength(0);
+    expect((await db.sql.query("SELECT 1 FROM feedback WHERE noticed_at IS NULL")).rowCount).toBe(2);
     expect(await app.scheduler.notice(tf!, w.clock.now())).toBe(2);
     expect(await app.scheduler.notice(tf!, w.clock.now())).toBe(0); // shown once
     const posted = slack.channelMessages(CHANNEL);
