@@ -11,7 +11,7 @@ import { Inbox, OutboxMarks } from "../repos/inbox.ts";
 import { inboundProcessor } from "./inbound.ts";
 import { IngestJob, InboundJob, OutboundJob, TimerJob } from "../jobs/jobs.ts";
 import { outboundProcessor, PER_PERSON_GAP_MS } from "./outbound.ts";
-import { declareQueues, QUEUES, shardOf } from "./queues.ts";
+import { declareQueues, QUEUES, RECENT_COMPLETED, shardOf } from "./queues.ts";
 import type { PlanSettings } from "../effects/effect.ts";
 import { relay, type Relayed } from "./relay.ts";
 import { timerProcessor } from "./timers.ts";
@@ -38,6 +38,8 @@ export interface PipelineOptions {
    * in-memory one. With Redis, the queues themselves are durable.
    */
   durable?: boolean;
+  /** With `durable`: completed job ids each queue keeps (default `RECENT_COMPLETED`). */
+  recentJobs?: number;
 }
 
 /** Which workers a process runs. Outbound workers need the channel's sender in the same process. */
@@ -76,7 +78,7 @@ export class Pipeline {
 
   /** Declare every queue (each process that adds or works must). */
   async declare(): Promise<void> {
-    await declareQueues(this.o.broker, { shards: this.o.shards, channels: this.o.channels });
+    await declareQueues(this.o.broker, { shards: this.o.shards, channels: this.o.channels, ...(this.inbox ? { recentJobs: this.o.recentJobs ?? RECENT_COMPLETED } : {}) });
   }
 
   /**

@@ -312,7 +312,10 @@ export class BullmqBroker implements Broker {
       ...(job.priority > 0 ? { priority: job.priority } : {}),
       attempts: job.attempts,
       ...(job.backoffMs > 0 ? { backoff: { type: "exponential", delay: job.backoffMs } } : {}),
-      removeOnComplete: keep(settings.keepCompletedMs),
+      removeOnComplete:
+        settings.keepCompletedCount === undefined
+          ? keep(settings.keepCompletedMs)
+          : { age: Math.max(1, Math.ceil(settings.keepCompletedMs / 1000)), count: settings.keepCompletedCount },
       removeOnFail: job.keepFailed ? keep(settings.keepFailedMs) : true,
     };
   }

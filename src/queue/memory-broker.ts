@@ -362,7 +362,7 @@ export class MemoryBroker implements Broker {
     this.prune(q);
   }
 
-  /** Forgets finished jobs older than their retention (BullMQ forgets them lazily too). */
+  /** Forgets finished jobs older than their retention, or beyond the count kept (BullMQ forgets them lazily too). */
   private prune(q: MemQueue): void {
     const now = Date.now();
     const drop = (list: MemJob[], keepMs: number) => {
@@ -370,6 +370,9 @@ export class MemoryBroker implements Broker {
     };
     drop(q.completed, q.settings.keepCompletedMs);
     drop(q.failed, q.settings.keepFailedMs);
+    // A count cap keeps a busy process's memory flat (each kept job is an id and its bookkeeping).
+    const cap = q.settings.keepCompletedCount;
+    if (cap !== undefined) while (q.completed.length > cap) q.jobs.delete(q.completed.shift()!.id);
   }
 
   private async closeWorker(q: MemQueue, worker: MemWorker): Promise<void> {

@@ -19,6 +19,7 @@ export interface ResolvedSettings {
   readonly backoffMs: number;
   readonly rateLimit: { max: number; durationMs: number } | undefined;
   readonly keepCompletedMs: number;
+  readonly keepCompletedCount: number | undefined;
   readonly keepFailedMs: number;
   readonly keepCompletedData: boolean;
 }
@@ -49,6 +50,7 @@ export function resolveSettings(queue: string, s: QueueSettings = {}): ResolvedS
     backoffMs: s.backoffMs ?? DEFAULT_SETTINGS.backoffMs,
     rateLimit: s.rateLimit,
     keepCompletedMs: s.keepCompletedMs ?? DEFAULT_SETTINGS.keepCompletedMs,
+    keepCompletedCount: s.keepCompletedCount,
     keepFailedMs: s.keepFailedMs ?? DEFAULT_SETTINGS.keepFailedMs,
     keepCompletedData: s.keepCompletedData ?? true,
   };
@@ -62,6 +64,8 @@ export function resolveSettings(queue: string, s: QueueSettings = {}): ResolvedS
   for (const key of ["keepCompletedMs", "keepFailedMs"] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] < 0) throw new InvalidJobError(queue, `${key} must be 0 or more`);
   }
+  const count = resolved.keepCompletedCount;
+  if (count !== undefined && (!Number.isInteger(count) || count < 1)) throw new InvalidJobError(queue, `keepCompletedCount must be a whole number ≥ 1, not ${count}`);
   return resolved;
 }
 

@@ -39,6 +39,11 @@ export interface QueueSettings {
   rateLimit?: { max: number; durationMs: number };
   /** Completed jobs, and so their ids for dedupe, are kept at least this long (default 24 h). */
   keepCompletedMs?: number;
+  /**
+   * At most this many completed jobs (the latest) are kept, whatever their age (default: no limit).
+   * Their ids no longer dedupe: only for queues whose processors are safe to run twice anyway.
+   */
+  keepCompletedCount?: number;
   /** Failed jobs stay visible (and their ids taken) at least this long (default 7 days). */
   keepFailedMs?: number;
   /**

@@ -107,9 +107,12 @@ export class DatabaseConversationStore implements ConversationStore {
   async replay(receipt: Receipt): Promise<OutboxItem[] | undefined> {
     const { rows } = await this.sql.query<{ seen: boolean; id: string | null; kind: OutboxItem["kind"]; payload: unknown; due_at: Date | null }>(
       `SELECT true AS seen, o.id, o.kind, o.payload, o.due_at
-       FROM processed_messages p LEFT JOIN outbox o ON o.turn_key = $3
+       FROM processed_messages p LEFT JOIN outbox o ON o.turn_key = $3 AND ($4::boolean OR o.done_at IS NULL)
        WHERE p.channel = $1::channel AND p.provider_message_id = $2 ORDER BY o.id`,
-      [receipt.channel, receipt.messageId, turnKey("", 0, receipt)],
+      // With the in-process queues an item is marked done when its job ends, and the queues remember
+      // only recent job ids: hand back only what is not done, else a late repeat would send it again.
+      // With Redis every item is written done, and the queues' 24 h of job ids dedupe the repeat.
+      [receipt.channel, receipt.messageId, turnKey("", 0, receipt), !this.pendingOutbox],
     );
     if (rows.length === 0) return undefined;
     return parseOutbox(rows.flatMap((row) => (row.id === null ? [] : [{ ...row, id: row.id }])), this.log);

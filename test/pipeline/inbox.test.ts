@@ -8,6 +8,7 @@ import { Conversations } from "../../src/conversation/conversations.ts";
 import { generateKey, IdentityVault } from "../../src/db/index.ts";
 import { plainText } from "../../src/messages/plain-text.ts";
 import { Pipeline } from "../../src/pipeline/pipeline.ts";
+import { QUEUES, shardOf } from "../../src/pipeline/queues.ts";
 import { outboxPlanner } from "../../src/effects/registry.ts";
 import { MemoryBroker } from "../../src/queue/index.ts";
 import { DatabaseConversationStore } from "../../src/repos/conversations.ts";
@@ -33,10 +34,10 @@ beforeAll(async () => {
 afterAll(async () => db?.drop());
 
 /** A process's pipeline on the in-memory broker (what `inloco start` runs without REDIS_URL); workers only if asked. */
-async function process_(o: { work: boolean }) {
+async function process_(o: { work: boolean; recentJobs?: number }) {
   const broker = new MemoryBroker();
   const conversations = new Conversations(ctx, new DatabaseConversationStore(db.sql, vault), outboxPlanner(reminders), eventsForStart(db.prisma));
-  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards: 4, reminders, log: silentLog });
+  const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards: 4, reminders, log: silentLog, ...(o.recentJobs ? { recentJobs: o.recentJobs } : {}) });
   await pipeline.declare();
   const start = () => pipeline.work({ inbound: true, ingest: true, timers: true, outbound: new Map([["telegram", channel]]), concurrency: 4 });
   if (o.work) await start();
@@ -104,6 +105,33 @@ describe("the inbox of the in-process queues", () => {
       await fresh.pipeline.accept(first);
       expect(await inboxOf(address)).toHaveLength(0);
       await fresh.stop();
+    } finally {
+      await p.stop();
+    }
+  });
+
+  it("a message delivered again after the queues forgot its id sends nothing again (the database remembers)", async () => {
+    const p = await process_({ work: true, recentJobs: 3 });
+    try {
+      const address = chat();
+      const first: Inbound = { channel: "telegram", address, messageId: `again-${address}`, input: { type: "start", params: {} }, at: new Date().toISOString() };
+      await p.pipeline.accept(first);
+      await p.idle();
+      expect(channel.to(address)).toHaveLength(1);
+      const id = await contactId(address);
+      await waitUntil(async () => (await db.prisma.outboxItem.count({ where: { contactId: id, doneAt: null, kind: { not: "timer" } } })) === 0, "the outbox marked done");
+      // The conversation goes on until the queues (keeping their latest 3 completed jobs here) forget the first's ids.
+      for (const text of ["1", "yes", "help", "help"]) {
+        await p.say(address, text);
+        await p.idle();
+      }
+      const shard = QUEUES.inbound(shardOf(vault.hashAddress("telegram", address), 4));
+      expect((await p.broker.counts(shard)).completed).toBe(3);
+      expect(channel.to(address).length).toBeGreaterThan(4);
+      const before = channel.to(address).length;
+      await p.pipeline.accept(first);
+      await p.idle();
+      expect(channel.to(address)).toHaveLength(before);
     } finally {
       await p.stop();
     }

@@ -118,6 +118,26 @@ export function brokerBehaviour(kind: string, open: () => Promise<BrokerFixture>
         expect(ids).toEqual(["tg-1", "tg-2", "tg-1"]);
       });
 
+      it("keeps only the latest completed ids when a count is set: older ids can be used again, recent ones still dedupe", async () => {
+        await broker.declare("q", { keepCompletedMs: 60_000, keepCompletedCount: 2 });
+        const ids: string[] = [];
+        await broker.work("q", (job) => void ids.push(job.id));
+        for (const id of ["tg-1", "tg-2", "tg-3"]) {
+          await broker.put("q", "msg", {}, { id });
+          await until("q", (c) => c.waiting === 0 && c.active === 0 && ids.includes(id), `${id} completed`);
+        }
+        expect((await countsOf("q")).completed).toBe(2);
+        await broker.put("q", "msg", {}, { id: "tg-3" });
+        await broker.put("q", "msg", {}, { id: "tg-1" });
+        await waitFor(() => ids.length === 4, "tg-1 to run again");
+        await until("q", (c) => c.waiting === 0 && c.active === 0, "drained");
+        expect(ids).toEqual(["tg-1", "tg-2", "tg-3", "tg-1"]);
+      });
+
+      it("refuses a count of completed jobs that is not a whole number ≥ 1", async () => {
+        await expect(broker.declare("q", { keepCompletedCount: 0 })).rejects.toBeInstanceOf(InvalidJobError);
+      });
+
       it("refuses ids BullMQ cannot take, and undeclared queues", async () => {
         await broker.declare("q");
         await expect(broker.put("q", "msg", {}, { id: "12345" })).rejects.toBeInstanceOf(InvalidJobError);
