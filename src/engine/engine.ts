@@ -102,7 +102,7 @@ function onSaid(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>)
   return true;
 }
 
-const SOFT_COMMANDS = new Set<GlobalCommand>(["help", "language", "restart"]);
+const SOFT_COMMANDS = new Set<GlobalCommand>(["help", "language", "restart", "mydata"]);
 type HeldCommand = NonNullable<Session["held"]>["command"];
 
 const COMMAND_OR_ANSWER: AnswerSpec = {
@@ -168,6 +168,10 @@ function onCommand(s: Sprint, command: GlobalCommand): Handled {
         { id: "no", key: "session:delete_no" },
       ], expects: "choice" });
       return true;
+    case "mydata":
+      // What we hold is read by the host, which puts it here; then the question that waited.
+      s.emit({ type: "data.requested", at: s.messages.length });
+      return reask(s);
     case "restart":
       s.exitAll("restart");
       s.say("session:restarted");
