@@ -128,7 +128,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     broadcaster.start();
     cleanup.unshift(() => broadcaster.stop());
     if (o.mode !== "chat") {
-      const retention = new RetentionSweeper({ sql: database.db.sql, keepSeconds: pipelineSettings.INLOCO_DELIVERY_RECORDS_KEEP, log });
+      const retention = new RetentionSweeper({ sql: database.db.sql, keepSeconds: pipelineSettings.INLOCO_DELIVERY_RECORDS_KEEP, answersKeepSeconds: pipelineSettings.INLOCO_ANSWERS_KEEP, log });
       retention.start();
       cleanup.unshift(() => retention.stop());
     }
