@@ -20,12 +20,23 @@ export type TurnCompleter = (turn: Turn<Session>, contactId: string) => Promise<
  */
 export function answerDataRequests(read: (contactId: string) => Promise<HeldSummary | undefined>, render: (summary: HeldSummary, session: Session) => Message[], fallback: (session: Session) => HeldSummary): TurnCompleter {
   return async (turn, contactId) => {
-    const asked = turn.events.filter((e): e is Extract<typeof e, { type: "data.requested" }> => e.type === "data.requested");
-    if (asked.length === 0) return turn;
+    if (!asksForData(turn)) return turn;
     const summary = (await read(contactId)) ?? fallback(turn.session);
-    const messages = [...turn.messages];
-    // From the last to the first, so the positions before each stay true.
-    for (const e of [...asked].sort((a, b) => b.at - a.at)) messages.splice(e.at, 0, ...render(summary, turn.session));
-    return { ...turn, messages };
+    return withDataReplies(turn, render(summary, turn.session));
   };
+}
+
+/** Whether a turn asked for the person's data. */
+export function asksForData(turn: Turn<Session>): boolean {
+  return turn.events.some((e) => e.type === "data.requested");
+}
+
+/** The turn with `reply` put where each `data.requested` of it asked. */
+export function withDataReplies(turn: Turn<Session>, reply: readonly Message[]): Turn<Session> {
+  const at = turn.events.flatMap((e) => (e.type === "data.requested" ? [e.at] : []));
+  if (at.length === 0) return turn;
+  const messages = [...turn.messages];
+  // From the last to the first, so the positions before each stay true.
+  for (const i of at.sort((a, b) => b - a)) messages.splice(i, 0, ...reply);
+  return { ...turn, messages };
 }

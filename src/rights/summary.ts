@@ -32,7 +32,7 @@ export function summaryMessages(summary: HeldSummary, lang: string, texts: Texts
   const t = (key: string, params: Record<string, string | number> = {}) => texts.t(lang, `mydata:${key}`, params);
   const labels = new AnswerLabels(flows, texts, lang);
   const none = t("none");
-  const list = (items: string[]) => (items.length === 0 ? none : items.join(", "));
+  const list = (items: string[]) => (items.length === 0 ? none : items.join(t("separator")));
   const consent = !summary.consent_version
     ? t("no_consent")
     : summary.consent_at
@@ -44,7 +44,7 @@ export function summaryMessages(summary: HeldSummary, lang: string, texts: Texts
     language: texts.t(summary.language, "meta:name"),
     territory: summary.territory ?? none,
     consent,
-    surveys: summary.surveys.reduce((n, s) => n + s.runs, 0),
+    surveys: summary.surveys.filter((s) => isSurvey(flows, s.flow_id)).reduce((n, s) => n + s.runs, 0),
     topics: list(summary.chosen.map((c) => labels.option(c.flow_id, c.question, c.choice))),
     feedback: summary.feedback,
     meetings: list(titles),
@@ -53,4 +53,10 @@ export function summaryMessages(summary: HeldSummary, lang: string, texts: Texts
     { key: "mydata:summary", params, lang, choices: [] },
     { key: "mydata:how_to", params: {}, lang, choices: [] },
   ];
+}
+
+/** A survey is a flow that reports `survey.completed` (needs, not the menu, onboarding or an RSVP). */
+function isSurvey(flows: FlowSource, id: string): boolean {
+  const flow = flows.get(id);
+  return flow !== undefined && Object.values(flow.nodes).some((n) => n.type === "emit" && n.event === "survey.completed");
 }
