@@ -1,7 +1,7 @@
 // A person's access request (`inloco contact export`): everything held about them, as JSON (every
 // field as stored, answers with their question texts and option labels added) and as a plain-text
 // document in their own language, for them to read.
-import type { FlowSource } from "../engine/index.ts";
+import { qualifyKey, type FlowSource } from "../engine/index.ts";
 import type { Texts } from "../i18n/texts.ts";
 import { meetingTitle, meetingWhen } from "../messages/meeting.ts";
 import type { HeldAnswer, HeldData } from "../repos/contact-data.ts";
@@ -37,13 +37,13 @@ export function accessDocument(held: HeldData, flows: FlowSource, texts: Texts, 
     deliveries: held.deliveries,
     audit: held.audit,
   };
-  return { json, text: readable(held, labels, texts, lang, now), lang };
+  return { json, text: readable(held, flows, labels, texts, lang, now), lang };
 }
 
 const day = (d: Date | null | undefined): string => (d ? d.toISOString().slice(0, 10) : "–");
 const minute = (d: Date): string => d.toISOString().slice(0, 16).replace("T", " ");
 
-function readable(held: HeldData, labels: AnswerLabels, texts: Texts, lang: string, now: Date): string {
+function readable(held: HeldData, flows: FlowSource, labels: AnswerLabels, texts: Texts, lang: string, now: Date): string {
   const t = (key: string, params: Record<string, string | number> = {}) => texts.t(lang, `mydata:${key}`, params);
   const none = t("doc.none");
   const c = held.contact;
@@ -53,8 +53,8 @@ function readable(held: HeldData, labels: AnswerLabels, texts: Texts, lang: stri
   out.push(t("doc.language", { language: texts.t(c.language, "meta:name") }));
   out.push(t("doc.territory", { territory: c.territory?.name ?? none }));
   out.push(c.consent_version ? t("doc.consent", { date: day(c.consent_at), version: c.consent_version }) : t("doc.no_consent"));
-  out.push(t("doc.preference", { preference: c.contact_preference }));
-  out.push(t("doc.status", { status: c.status }));
+  out.push(t("doc.preference", { preference: t(`doc.preference_${c.contact_preference}`) }));
+  out.push(t("doc.status", { status: texts.has(lang, `mydata:doc.status_${c.status}`) ? t(`doc.status_${c.status}`) : c.status }));
   out.push(t("doc.since", { first: day(c.created_at), last: day(c.last_seen_at) }));
   out.push("", `== ${t("doc.identities")} ==`);
   if (held.identities.length === 0) out.push(none);
@@ -62,9 +62,9 @@ function readable(held: HeldData, labels: AnswerLabels, texts: Texts, lang: stri
   out.push("", `== ${t("doc.answers")} ==`);
   if (held.runs.length === 0) out.push(none);
   for (const run of held.runs) {
-    out.push(t("doc.run", { flow: run.flow_id, date: day(run.started_at), status: t(`doc.run_${run.status}`) }));
+    out.push(t("doc.run", { flow: flowTitle(flows, texts, lang, run.flow_id), date: day(run.started_at), status: t(`doc.run_${run.status}`) }));
     for (const a of held.answers.filter((x) => x.run_id === run.run_id)) {
-      out.push(`  - ${labels.question(a.flow_id, a.question) ?? a.result_name}: ${answerText(a, labels, t)}`);
+      out.push(`  - ${labels.question(a.flow_id, a.question) ?? a.result_name}`, `    ${answerText(a, labels, t)}`);
     }
   }
   out.push("", `== ${t("doc.feedback")} ==`);
@@ -87,11 +87,17 @@ function readable(held: HeldData, labels: AnswerLabels, texts: Texts, lang: stri
   return out.join("\n");
 }
 
+/** A flow's title in `lang` (its `title` text), else its id. */
+function flowTitle(flows: FlowSource, texts: Texts, lang: string, id: string): string {
+  const flow = flows.get(id);
+  return flow?.title ? texts.t(lang, qualifyKey(flow, flow.title)) : id;
+}
+
 function answerText(a: HeldAnswer, labels: AnswerLabels, t: (key: string) => string): string {
   if (a.skipped) return t("doc.skipped");
   switch (a.kind) {
     case "choice":
-      return a.value_choices.map((id) => labels.option(a.flow_id, a.question, id)).join(", ");
+      return a.value_choices.map((id) => labels.option(a.flow_id, a.question, id)).join(t("separator"));
     case "number":
       return String(a.value_number);
     case "date":
