@@ -148,4 +148,23 @@ describe("answers (INLOCO_ANSWERS_KEEP)", () => {
     expect(await leftOf(old)).toMatchObject({ answers: 0, run: 0, feedback: { text: null, contact_id: null } });
     expect(await leftOf(recent)).toMatchObject({ answers: 2, run: 1, feedback: { text: "the bus never comes" } });
   });
+
+  it("`inloco db prune` applies INLOCO_ANSWERS_KEEP too, and says how much", async () => {
+    // Relative to the real clock: the command has no other.
+    const real = (days: number) => new Date(Date.now() - days * DAY);
+    const old = await person(0);
+    const recent = await person(0);
+    await db.sql.query("UPDATE answers SET answered_at = $2 WHERE contact_id = $1", [old.contact, real(40)]);
+    await db.sql.query("UPDATE survey_runs SET started_at = $2 WHERE contact_id = $1", [old.contact, real(40)]);
+    await db.sql.query("UPDATE feedback SET created_at = $2 WHERE id = $1", [old.feedback, real(40)]);
+    await db.sql.query("UPDATE feedback SET created_at = $2 WHERE id = $1", [recent.feedback, real(1)]);
+    await db.sql.query("UPDATE answers SET answered_at = $2 WHERE contact_id = $1", [recent.contact, real(1)]);
+    const env = { ...process.env, DATABASE_URL: db.url, INLOCO_HASH_KEY: generateKey(), INLOCO_ENCRYPTION_KEY: generateKey(), INLOCO_ANSWERS_KEEP: "30d" };
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [join(PROJECT_ROOT, "src", "cli", "inloco.js"), "db", "prune"], { env, timeout: 60_000 }, (error, out, err) => (error ? reject(new Error(err)) : resolve(out))),
+    );
+    expect(stdout).toMatch(/^deleted \d+ answers and \d+ survey runs, made \d+ feedback anonymous, older than 30 days$/m);
+    expect(await leftOf(old)).toMatchObject({ answers: 0, run: 0, feedback: { text: null, contact_id: null } });
+    expect(await leftOf(recent)).toMatchObject({ answers: 2, run: 1, feedback: { text: "the bus never comes" } });
+  });
 });
