@@ -349,6 +349,11 @@ function consentOutdated(s: Sprint): boolean {
 function consentAgain(s: Sprint): Handled {
   const gate = consentGate(s.ctx);
   if (!gate) return true;
+  // No room on the stack for the consent run: start over from the entry flow, behind the consent flow.
+  if (s.session.runs.length >= s.maxDepth) {
+    s.exitAll("restart");
+    return startFlow(s, s.ctx.entryFlow, {});
+  }
   s.session.wait = null;
   walk(s, beginFlow(s, gate.flow, {}));
   return true;

@@ -165,6 +165,13 @@ describe("consent before anything (any flow, any way in)", () => {
     expect(events(done.events)).toEqual(["answer sub.ask = no", "flow.completed sub", "flow.completed outer"]);
   });
 
+  it("with no room left on the stack for the consent note, the conversation starts over behind it, and nothing is collected", () => {
+    const ctx = withFlows([consent, sub, outer], { maxDepth: 1 });
+    const t = resume(inside(ctx), text("yes"), ctx);
+    expect(events(t.events)).toEqual(["flow.exited outer (restart)", "flow.started onboarding"]);
+    expect(t.messages.map((m) => m.key)).toEqual(["onboarding:consent"]);
+  });
+
   it("a consent flow named by the host must be loaded and hold a consent note", () => {
     const ctx = withFlows([sub, outer], { consentFlow: "onboarding" });
     expect(() => resume(null, { type: "start", params: {} }, ctx)).toThrow(EngineError);
