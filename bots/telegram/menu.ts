@@ -6,7 +6,7 @@ import { describe } from "../handover.ts";
 import type { Log } from "../../src/log/log.ts";
 
 /** The commands shown in Telegram's menu, described in `locales/<lang>/telegram.json`. */
-export const BOT_COMMANDS = ["start", "language", "help", "stop", "delete"] as const;
+export const BOT_COMMANDS = ["start", "language", "help", "stop", "mydata", "delete"] as const;
 
 /** Set the menu; the first language is the default. A failure is logged, never thrown. */
 export async function setMenu(api: Api, texts: Texts, log: Log): Promise<void> {

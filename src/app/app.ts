@@ -6,6 +6,7 @@ import { Conversations } from "../conversation/conversations.ts";
 import type { PlanSettings } from "../effects/effect.ts";
 import { outboxPlanner } from "../effects/registry.ts";
 import { eventsForStart } from "../repos/events-for-start.ts";
+import { myDataReplies } from "../rights/my-data.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import { Broadcaster, BULK_PACE } from "../pipeline/broadcaster.ts";
 import { readBroadcastSettings } from "../config/broadcasts.ts";
@@ -85,7 +86,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     };
     // With Redis the queues keep the jobs: outbox items are written done (the relay at start is for the in-process queues).
     const store = new DatabaseConversationStore(database.db.sql, database.vault, { pendingOutbox: broker.kind === "memory", log });
-    const conversations = new Conversations(runtime.engine, store, outboxPlanner(reminders), eventsForStart(database.db.prisma, undefined, runtime.engine.languages));
+    const conversations = new Conversations(runtime.engine, store, outboxPlanner(reminders), eventsForStart(database.db.prisma, undefined, runtime.engine.languages), myDataReplies(database.db.sql, runtime.texts, runtime.engine.flows));
     const pipeline = new Pipeline({
       broker,
       sql: database.db.sql,
@@ -127,7 +128,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
     broadcaster.start();
     cleanup.unshift(() => broadcaster.stop());
     if (o.mode !== "chat") {
-      const retention = new RetentionSweeper({ sql: database.db.sql, keepSeconds: pipelineSettings.INLOCO_DELIVERY_RECORDS_KEEP, log });
+      const retention = new RetentionSweeper({ sql: database.db.sql, keepSeconds: pipelineSettings.INLOCO_DELIVERY_RECORDS_KEEP, answersKeepSeconds: pipelineSettings.INLOCO_ANSWERS_KEEP, log });
       retention.start();
       cleanup.unshift(() => retention.stop());
     }

@@ -7,6 +7,7 @@ import { startApp } from "../app/app.ts";
 import { loadRuntime } from "../app/runtime.ts";
 import { Conversations } from "../conversation/conversations.ts";
 import { MemoryStore } from "../conversation/memory-store.ts";
+import { myDataReplies } from "../rights/my-data.ts";
 import { waitIdle } from "../pipeline/idle.ts";
 import { seedDemo } from "../repos/seed.ts";
 import { databaseSettings, PGLITE_FOLDER } from "../db/index.ts";
@@ -32,7 +33,7 @@ export function registerChat(program: Command): void {
         interactive: Boolean(process.stdin.isTTY),
       };
       if (opts.memory) {
-        const conversations = new Conversations(runtime.engine, new MemoryStore());
+        const conversations = new Conversations(runtime.engine, new MemoryStore(), undefined, undefined, myDataReplies(undefined, runtime.texts, runtime.engine.flows));
         await runChat({
           ...person,
           handle: async (inbound, channel) => {

@@ -79,13 +79,17 @@ export function registerDb(program: Command): void {
       }
     });
   db.command("prune")
-    .description("delete receipts and outboxes older than INLOCO_DELIVERY_RECORDS_KEEP now (workers also do it hourly)")
+    .description("delete receipts and outboxes older than INLOCO_DELIVERY_RECORDS_KEEP, and answers and feedback's text older than INLOCO_ANSWERS_KEEP (if set), now (workers also do it hourly)")
     .action(async () => {
-      const keepSeconds = readPipelineSettings().INLOCO_DELIVERY_RECORDS_KEEP;
+      const settings = readPipelineSettings();
+      const keepSeconds = settings.INLOCO_DELIVERY_RECORDS_KEEP;
+      const answersKeepSeconds = settings.INLOCO_ANSWERS_KEEP;
       const { db: database, close } = await openStakeholderDatabase({ attach: true });
       try {
-        const p = await new RetentionSweeper({ sql: database.sql, keepSeconds }).sweep();
+        const p = await new RetentionSweeper({ sql: database.sql, keepSeconds, answersKeepSeconds }).sweep();
         console.log(`pruned ${p.receipts} receipts, ${p.outbox} outbox items and ${p.ingestReceipts} ingest receipts older than ${keepSeconds / 86400} days`);
+        if (answersKeepSeconds === undefined) console.log("answers and feedback are kept until erased (INLOCO_ANSWERS_KEEP is not set)");
+        else console.log(`deleted ${p.answers} answers and ${p.runs} survey runs, made ${p.feedback} feedback anonymous, older than ${answersKeepSeconds / 86400} days`);
       } finally {
         await close();
       }

@@ -33,6 +33,10 @@ export const PipelineSettings = z.object({
     .prefault("7d")
     .pipe(z.number().min(86_400, "at least a day (1d): the queues recognise a repeated delivery for 24 h, the receipts after that"))
     .describe("how long receipts of processed messages and events, and each turn's outbox, are kept to recognise a repeated delivery; then pruned"),
+  INLOCO_ANSWERS_KEEP: duration
+    .pipe(z.number().min(86_400, "at least a day (1d)"))
+    .optional()
+    .describe("how long answers are kept, and feedback with its text and its person (then anonymised); unset: until the person is erased"),
   INLOCO_WORKER_CONCURRENCY: z.coerce.number({ error: "a whole number, e.g. 8" }).int().min(1).max(200).default(8).describe("jobs at once per outbound and timers queue in one process"),
   // Ingest jobs that run at once share one statement (src/batch/row-batcher.ts) and hold no connection
   // while they wait for it, so more at once means bigger batches, not more load on PostgreSQL.

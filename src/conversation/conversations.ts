@@ -1,3 +1,4 @@
+import type { TurnCompleter } from "../effects/data-requested.ts";
 import type { OutboxPlanner } from "../effects/registry.ts";
 import { resume, type EngineContext, type Input, type Session, type Turn } from "../engine/index.ts";
 import {
@@ -51,6 +52,7 @@ export class Conversations {
     private readonly store: ConversationStore,
     private readonly plan: OutboxPlanner = () => [],
     private readonly prepare: InputPreparer = async (input) => input,
+    private readonly complete: TurnCompleter = async (turn) => turn,
   ) {}
 
   /** Take one input from a person (an address), or for a known contact (a timer); nothing happens for an erased contact. */
@@ -64,7 +66,7 @@ export class Conversations {
       const stored = await this.store.open(who, language);
       if (!stored) return { contactId: undefined, session: undefined, messages: [], events: [], saved: false, duplicate: false, outbox: [] };
       const { contactId, session, timerDueAt } = stored;
-      const turn = resume(session, await this.prepare(input, session, contactId), this.engine);
+      const turn = await this.complete(resume(session, await this.prepare(input, session, contactId), this.engine), contactId);
       // Nothing changed (after STOP, a stale timer): nothing to store. A repeat of it changes nothing either.
       if (turn.session === session) return { contactId, ...turn, saved: false, duplicate: false, outbox: [] };
       const outbox = this.plan(turn, { contactId, channel: who.channel, key: turnKey(contactId, turn.session.turn, receipt), shard: options.shard ?? 0, ...(timerDueAt ? { timerDueAt } : {}), ...(options.delivery ? { delivery: options.delivery } : {}) });

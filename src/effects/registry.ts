@@ -10,6 +10,7 @@ import { contactChanged } from "./contact-changed.ts";
 import { contactResumed } from "./contact-resumed.ts";
 import { contactStopped } from "./contact-stopped.ts";
 import type { Effect, EffectOf, HandOverContext, PlanSettings, TurnChanges, WriteContext } from "./effect.ts";
+import { dataRequested } from "./data-requested.ts";
 import { emitted } from "./emitted.ts";
 import { erasureRequested } from "./erasure-requested.ts";
 import { flowCompleted } from "./flow-completed.ts";
@@ -32,6 +33,7 @@ const EFFECTS: { [T in EventType]: EffectOf<T> } = {
   "contact.stopped": contactStopped,
   "contact.resumed": contactResumed,
   "erasure.requested": erasureRequested,
+  "data.requested": dataRequested,
   emitted,
   "wait.started": waitStarted,
   "input.ignored": nothing,

@@ -3,7 +3,7 @@ import { normalize } from "./text/normalize.ts";
 import type { Reader } from "./text/reader.ts";
 
 /** Commands that work anywhere, in every flow and every language. */
-export const GLOBAL_COMMANDS = ["start", "stop", "help", "language", "delete", "restart"] as const;
+export const GLOBAL_COMMANDS = ["start", "stop", "help", "language", "delete", "restart", "mydata"] as const;
 export type GlobalCommand = (typeof GLOBAL_COMMANDS)[number];
 
 /** Commands that work while a question waits. */

@@ -82,6 +82,7 @@ function onSaid(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>)
   if (command) return onCommand(s, command);
   if (s.session.status !== "active" || !s.session.wait) return startFlow(s, s.ctx.entryFlow, {});
   if (outdated(s)) return true;
+  if (consentOutdated(s)) return consentAgain(s);
   const run = s.run;
   const flow = run && s.flowOf(run);
   const wait = s.session.wait;
@@ -102,7 +103,7 @@ function onSaid(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>)
   return true;
 }
 
-const SOFT_COMMANDS = new Set<GlobalCommand>(["help", "language", "restart"]);
+const SOFT_COMMANDS = new Set<GlobalCommand>(["help", "language", "restart", "mydata"]);
 type HeldCommand = NonNullable<Session["held"]>["command"];
 
 const COMMAND_OR_ANSWER: AnswerSpec = {
@@ -168,6 +169,10 @@ function onCommand(s: Sprint, command: GlobalCommand): Handled {
         { id: "no", key: "session:delete_no" },
       ], expects: "choice" });
       return true;
+    case "mydata":
+      // What we hold is read by the host, which puts it here; then the question that waited.
+      s.emit({ type: "data.requested", at: s.messages.length });
+      return reask(s);
     case "restart":
       s.exitAll("restart");
       s.say("session:restarted");
@@ -202,6 +207,7 @@ function onStart(s: Sprint, input: InputOf<"start">): Handled {
   }
   if (s.session.status === "active" && s.session.wait && !outdatedRuns(s)) {
     s.say(wasStopped ? "session:resumed" : "session:welcome_back");
+    if (consentOutdated(s)) return consentAgain(s);
     return reask(s);
   }
   if (s.session.runs.length > 0) s.exitAll("restart");
@@ -238,6 +244,9 @@ function onTimeout(s: Sprint, input: InputOf<"timeout">): Handled {
     return false;
   }
   const next = kindOf(node).timeout?.(node);
+  // Walking on could collect something: not before the person has accepted the current note, which
+  // comes instead, the question waiting under it. A reminder (which collects nothing) still goes.
+  if (next !== undefined && consentOutdated(s)) return consentAgain(s);
   if (next !== undefined) {
     s.session.wait = null;
     walk(s, next);
@@ -319,6 +328,34 @@ function goBack(s: Sprint, flow: Flow): Handled {
   s.session.wait = { node: previous, attempts: 0, since: s.now, reminded: false };
   s.emit({ type: "wait.started", node: previous, turn: s.session.turn });
   kindOf(node).ask?.(s, placeOf(s, flow, previous), node);
+  return true;
+}
+
+/**
+ * The person is inside a flow but has not accepted the current consent note (its version rose since
+ * they said yes, or they began before consent was asked), and no consent run is under way.
+ */
+function consentOutdated(s: Sprint): boolean {
+  const gate = consentGate(s.ctx);
+  if (!gate || s.session.contact.fields.consent === gate.version) return false;
+  return !s.session.runs.some((r) => r.flow === gate.flow.id);
+}
+
+/**
+ * Ask for consent again before anything more is collected: what was said is not taken; the consent
+ * flow runs on top of the flow that waits (as a link's flow does), which goes on once it completes.
+ * A no is the first-time no: the runs are discarded and the person erased.
+ */
+function consentAgain(s: Sprint): Handled {
+  const gate = consentGate(s.ctx);
+  if (!gate) return true;
+  // No room on the stack for the consent run: start over from the entry flow, behind the consent flow.
+  if (s.session.runs.length >= s.maxDepth) {
+    s.exitAll("restart");
+    return startFlow(s, s.ctx.entryFlow, {});
+  }
+  s.session.wait = null;
+  walk(s, beginFlow(s, gate.flow, {}));
   return true;
 }
 

@@ -86,6 +86,8 @@ export type Event =
   | { type: "contact.stopped" }
   | { type: "contact.resumed" }
   | { type: "erasure.requested" }
+  /** MY DATA: the host puts the person's summary among the turn's messages at `at` (the engine knows no database). */
+  | { type: "data.requested"; at: number }
   | { type: "emitted"; name: string; data: Record<string, unknown>; run: string; flow: string; version: number }
   | { type: "wait.started"; node: string; turn: number; timeout?: number }
   | { type: "input.ignored"; reason: "stopped" | "stale_timer" | "stale_button" }

@@ -80,7 +80,7 @@ export const Session = z.object({
   wait: Wait.nullable(),
   dialog: Dialog.nullable(),
   /** During `command_or_answer`: the command word as written and the command it names. */
-  held: z.object({ command: z.enum(["help", "language", "restart"]), text: z.string() }).optional(),
+  held: z.object({ command: z.enum(["help", "language", "restart", "mydata"]), text: z.string() }).optional(),
 });
 export type Session = z.infer<typeof Session>;
 

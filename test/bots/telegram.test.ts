@@ -356,7 +356,7 @@ describe("telegram: start and polling", () => {
     expect(commands.map((c) => c.language_code ?? "default")).toEqual(["default", "en", "ar", "uk"]);
     const ar = commands.find((c) => c.language_code === "ar");
     expect(ar?.commands).toEqual(
-      ["start", "language", "help", "stop", "delete"].map((command) => ({ command, description: texts.t("ar", `telegram:commands.${command}`) })),
+      ["start", "language", "help", "stop", "mydata", "delete"].map((command) => ({ command, description: texts.t("ar", `telegram:commands.${command}`) })),
     );
     expect(channel.health()).toEqual({ channel: "telegram", state: "ready" });
     await channel.stop();

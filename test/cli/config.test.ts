@@ -29,6 +29,8 @@ describe("inloco start refuses bad configuration with a clear message", () => {
     [{ REDIS_URL: "localhost:6379" }, /REDIS_URL: a redis:\/\/ or rediss:\/\/ URL/],
     [{ INLOCO_REMINDER_AFTER: "tomorrow" }, /INLOCO_REMINDER_AFTER: a duration like 20h/],
     [{ INLOCO_DELIVERY_RECORDS_KEEP: "6h" }, /INLOCO_DELIVERY_RECORDS_KEEP: at least a day \(1d\)/],
+    [{ INLOCO_ANSWERS_KEEP: "a year" }, /INLOCO_ANSWERS_KEEP: a duration like 20h/],
+    [{ INLOCO_ANSWERS_KEEP: "12h" }, /INLOCO_ANSWERS_KEEP: at least a day \(1d\)/],
     [
       { DATABASE_URL: "postgres://inloco:secret@127.0.0.1:9/inloco", INLOCO_HASH_KEY: "a".repeat(64), INLOCO_ENCRYPTION_KEY: "b".repeat(64) },
       /DatabaseUnreachableError: Cannot use the database at postgres:\/\/inloco:\*\*\*@127\.0\.0\.1:9\/inloco: .*Check DATABASE_URL/,

@@ -1,7 +1,8 @@
 // The README's first command, end to end: `npm run demo` (inloco chat) on the embedded database,
-// quit, run again: the conversation resumes at the same question with earlier answers kept.
+// quit, run again: the conversation resumes at the same question with earlier answers kept; MY DATA
+// and a coordinator's export read the same database.
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -34,11 +35,17 @@ describe("the terminal chat on the embedded database", () => {
     expect(first.stderr).toContain("Starting… (the first start prepares the database)\n");
     expect(first.stdout).toContain("\n\n> 3\n");
 
-    const second = await inloco(["chat", "--user", "amira"], "1\n");
+    const second = await inloco(["chat", "--user", "amira"], "1\nبياناتي\n");
     expect(second.code).toBe(0);
     // Welcome back, in Arabic, at the question where she stopped; then her answer moves on.
     expect(second.stdout.split("\n\n")[1]).toContain("هل تحتاج مساعدة لتجد مكاناً تسكن فيه؟");
     expect(second.stdout).toContain("ما هو وضعك في العمل؟");
+    // MY DATA, read from the embedded database, in Arabic; then the question again.
+    const mine = second.stdout.slice(second.stdout.indexOf("> بياناتي"));
+    expect(mine).toContain("هذا ما نحتفظ به عنك");
+    expect(mine).toMatch(/أين تسكن: \u2068?Val di Susa/);
+    expect(mine).toContain("الاستبيانات التي أجبت عنها: 1");
+    expect(mine).toContain("ما هو وضعك في العمل؟");
     expect(second.stderr).toContain("Starting…\n");
     expect(second.stderr).not.toContain("first start");
 
@@ -55,6 +62,11 @@ describe("the terminal chat on the embedded database", () => {
     } finally {
       await db.close();
     }
+
+    // Her access request, in Arabic, written where the command runs.
+    const exported = await inloco(["contact", "export", contactId]);
+    expect(exported.code).toBe(0);
+    expect(readFileSync(join(dataDir, `${contactId}.txt`), "utf8")).toContain("كل ما يحتفظ به In Loco عنك");
 
     const erased = await inloco(["contact", "erase", contactId]);
     expect(erased.stdout).toMatch(/erased contact .*: \d+ answers, 1 channel identities/);

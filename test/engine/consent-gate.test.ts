@@ -58,6 +58,59 @@ describe("consent before anything (shipped flows)", () => {
     expect(events(turns[2]?.events ?? [])).toContain("consent.given 2026-11");
   });
 
+  /** Someone at the needs survey's first question who accepted the note before its version rose. */
+  const midSurveyOnOldNote = (): Session => {
+    const { session } = talk(ctx, [{ type: "start", params: {} }, text("1")], newSession("en", { consent: "2026-11", territory: "asti", contact_pref: "yes" }));
+    expect(session.wait?.node).toBe("housing");
+    // The note's version rose since (the same as the stored consent falling behind it).
+    return { ...session, contact: { ...session.contact, fields: { ...session.contact.fields, consent: "2025-01" } } };
+  };
+
+  it("the note's version rises while someone waits mid-survey: their next answer is not recorded, the new note comes first, then the survey goes on", () => {
+    const { turns, all } = talk(ctx, [text("2"), text("1"), text("yes")], midSurveyOnOldNote());
+    expect(turns[0]?.messages.map((m) => m.key)).toEqual(["onboarding:language"]);
+    expect(events(turns[0]?.events ?? [])).toEqual(["flow.started onboarding"]);
+    const early = beforeConsent(all);
+    expect(early.filter((e) => e.type === "answer.recorded" && e.flow !== "onboarding")).toEqual([]);
+    expect(early.filter((e) => e.type === "emitted")).toEqual([]);
+    expect(events(turns[2]?.events ?? [])).toContain("consent.given 2026-11");
+    // After the note (and what onboarding still asks), the survey comes back at the same question, and answers count again.
+    let { session, last } = talk(ctx, [], turns[2]?.session);
+    for (let i = 0; i < 3 && session.wait?.node !== "housing"; i++) ({ session, last } = talk(ctx, [text("1")], session));
+    expect(session.wait?.node).toBe("housing");
+    expect(session.runs.map((r) => r.flow)).toEqual(["main", "needs"]);
+    expect(last.messages.map((m) => m.key)).toContain("needs:housing.question");
+    const answered = talk(ctx, [text("2")], session).last;
+    expect(events(answered.events)).toContain("answer needs.housing = reception");
+  });
+
+  it("declining the new note mid-survey is the first-time no: every run discarded, the person erased", () => {
+    const { last, all, session } = talk(ctx, [text("2"), text("1"), text("no")], midSurveyOnOldNote());
+    expect(all.filter((e) => e.type === "answer.recorded" && e.flow === "needs")).toEqual([]);
+    const declined = last.events.find((e) => e.type === "consent.declined") as Extract<Event, { type: "consent.declined" }>;
+    expect(declined.discard).toHaveLength(3);
+    expect(events(last.events)).toContain("erasure.requested");
+    // As a first-time no says it.
+    const firstTime = talk(ctx, [text("hello"), text("1"), text("no")]).last;
+    expect(last.messages).toEqual(firstTime.messages);
+    expect(session).toMatchObject({ status: "new", runs: [], contact: { fields: {} } });
+  });
+
+  it("a reminder for someone on an old note collects nothing, and START brings the new note", () => {
+    const old = midSurveyOnOldNote();
+    const timer = resume(old, { type: "timeout", turn: old.turn }, ctx);
+    expect(timer.messages.map((m) => m.key)).toEqual(["session:reminder", "needs:housing.question"]);
+    expect(timer.events.filter((e) => e.type === "answer.recorded" || e.type === "emitted")).toEqual([]);
+    const back = resume(old, { type: "start", params: {} }, ctx);
+    expect(back.messages.map((m) => m.key)).toEqual(["session:welcome_back", "onboarding:language"]);
+  });
+
+  it("commands still work for someone on an old note (HELP, MY DATA) and collect nothing", () => {
+    const { turns } = talk(ctx, [text("help"), text("my data")], midSurveyOnOldNote());
+    expect(turns[0]?.messages.map((m) => m.key)).toEqual(["session:help", "needs:housing.question"]);
+    expect(events(turns[1]?.events ?? [])).toEqual(["data.requested"]);
+  });
+
   it("a link's details come in the language the person chooses after it", () => {
     const link: Input = { type: "start", flow: "rsvp", params: { event: "ev-1", event_title: "Meeting", "event_title@ar": "اجتماع", event_when: "Tue", event_place: "Susa", territory: "asti" } };
     const { last } = talk(ctx, [link, text("2"), text("1"), text("1")]);
@@ -96,17 +149,27 @@ describe("consent before anything (any flow, any way in)", () => {
 
   it.each([
     ["an answer", text("yes")],
-    ["a timer", { type: "timeout", turn: 1 } as Input],
-  ])("a sub-flow entered by %s waits for consent; after it, the sub-flow runs and returns to its parent", (_, input) => {
+    ["a timer walking on", { type: "timeout", turn: 1 } as Input],
+  ])("inside a flow without the current consent, %s collects nothing: the consent note comes first, then the same question, and from there the flow and its sub-flow run", (_, input) => {
     const ctx = withFlows([consent, sub, outer]);
     const t = resume(inside(ctx), input, ctx);
-    expect(events(t.events)).toEqual(input.type === "timeout" ? ["flow.started onboarding"] : ["answer outer.first = yes", "flow.started onboarding"]);
+    expect(events(t.events)).toEqual(["flow.started onboarding"]);
     expect(t.messages.map((m) => m.key)).toEqual(["onboarding:consent"]);
     const agreed = resume(t.session, text("yes"), ctx);
-    expect(events(agreed.events)).toEqual(["contact consent = v2", "consent.given v2", "flow.completed onboarding", "flow.started sub"]);
-    const done = resume(agreed.session, text("no"), ctx);
+    expect(events(agreed.events)).toEqual(["contact consent = v2", "consent.given v2", "flow.completed onboarding"]);
+    expect(agreed.messages.map((m) => m.key)).toEqual(["session:back_to_where", "needs:intro"]);
+    const answered = resume(agreed.session, text("yes"), ctx);
+    expect(events(answered.events)).toEqual(["answer outer.first = yes", "flow.started sub"]);
+    const done = resume(answered.session, text("no"), ctx);
     expect(done.messages.map((m) => m.key)).toEqual(["needs:thanks"]);
     expect(events(done.events)).toEqual(["answer sub.ask = no", "flow.completed sub", "flow.completed outer"]);
+  });
+
+  it("with no room left on the stack for the consent note, the conversation starts over behind it, and nothing is collected", () => {
+    const ctx = withFlows([consent, sub, outer], { maxDepth: 1 });
+    const t = resume(inside(ctx), text("yes"), ctx);
+    expect(events(t.events)).toEqual(["flow.exited outer (restart)", "flow.started onboarding"]);
+    expect(t.messages.map((m) => m.key)).toEqual(["onboarding:consent"]);
   });
 
   it("a consent flow named by the host must be loaded and hold a consent note", () => {

@@ -8,6 +8,7 @@ import type { Input, Message } from "../../src/engine/index.ts";
 import { plainText } from "../../src/messages/plain-text.ts";
 import { outboxPlanner } from "../../src/effects/registry.ts";
 import { eventsForStart } from "../../src/repos/events-for-start.ts";
+import { myDataReplies } from "../../src/rights/my-data.ts";
 import { Pipeline } from "../../src/pipeline/pipeline.ts";
 import type { Broker } from "../../src/queue/index.ts";
 import { DatabaseConversationStore } from "../../src/repos/conversations.ts";
@@ -61,7 +62,7 @@ export async function pipelineHarness(
   const vault = new IdentityVault({ hashKey: Buffer.from(keys.hashKey, "base64"), encryptionKey: Buffer.from(keys.encryptionKey, "base64") });
   const ctx = testContext({ languages: ["en", "it", "ar"], newId: randomUUID });
   const reminders = { reminderAfterSeconds: options.reminderAfterSeconds ?? 3600, entryFlow: "main", now: () => new Date(), flows: ctx.flows };
-  const conversations = new Conversations(ctx, new DatabaseConversationStore(db.sql, vault), outboxPlanner(reminders), eventsForStart(db.prisma));
+  const conversations = new Conversations(ctx, new DatabaseConversationStore(db.sql, vault), outboxPlanner(reminders), eventsForStart(db.prisma), myDataReplies(db.sql, ctx.texts, ctx.flows));
   const channel = new RecordingChannel("telegram", (m) => plainText(m, ctx.texts));
   const shards = options.shards ?? 4;
   const pipeline = new Pipeline({ broker, sql: db.sql, vault, conversations, rules: ctx.texts, channels: ["telegram"], shards, reminders, log: silentLog });

@@ -145,6 +145,7 @@ const SHOWN: Record<Event["type"], readonly string[]> = {
   "contact.stopped": ["type"],
   "contact.resumed": ["type"],
   "erasure.requested": ["type"],
+  "data.requested": ["type"],
   emitted: ["type", "name", "data"],
   "wait.started": ["type", "node"],
   "input.ignored": ["type", "reason"],

@@ -13,7 +13,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
 import { z } from "zod";
 import { resume, Session, newSession, type Input } from "../../src/engine/index.ts";
+import { withDataReplies } from "../../src/effects/data-requested.ts";
 import { plainText } from "../../src/messages/plain-text.ts";
+import { summaryMessages, summaryOfSession } from "../../src/rights/summary.ts";
 import { ALL_LANGUAGES, goldenEvent, TestClock, testContext } from "./engine.ts";
 
 // `facts`: what the host looked up for that turn (src/repos/events-for-start.ts at the menu), as the
@@ -29,6 +31,18 @@ const Say = z.union([
   z.object({ start: z.object({ flow: z.string().optional(), params: z.record(z.string(), z.string()).default({}) }) }).strict(),
   z.object({ timeout: z.union([z.literal("current"), z.number()]) }).strict(),
 ]);
+// `held`: what the host read for MY DATA (src/repos/contact-data.ts heldSummary) over what the session
+// says (language, territory, consent); its reading is tested on a database in test/pipeline/.
+const Held = z
+  .object({
+    territory: z.string().optional(),
+    consent_at: z.string().optional(),
+    surveys: z.array(z.object({ flow_id: z.string(), runs: z.number() })).default([]),
+    chosen: z.array(z.object({ flow_id: z.string(), question: z.string(), choice: z.string() })).default([]),
+    feedback: z.number().default(0),
+    meetings: z.array(z.object({ title: z.record(z.string(), z.string()), base_language: z.string(), answer: z.string() })).default([]),
+  })
+  .strict();
 const Turn = z
   .object({
     say: Say,
@@ -44,6 +58,7 @@ export const GoldenCase = z
     languages: z.array(z.string()).default([...ALL_LANGUAGES]),
     contact: z.object({ language: z.string(), fields: z.record(z.string(), z.string()).default({}) }).optional(),
     entry: z.string().optional(),
+    held: Held.optional(),
     turns: z.array(Turn),
   })
   .strict();
@@ -91,7 +106,7 @@ export function playGolden(path: string): GoldenRun {
     clock.tick(turn.after ?? 1);
     // What a store would give back: JSON, checked against the schema.
     const session = stored === null ? null : Session.parse(JSON.parse(stored));
-    const result = resume(session, toInput(turn.say, session), ctx);
+    const result = withHeld(resume(session, toInput(turn.say, session), ctx), c.held, ctx);
     stored = JSON.stringify(result.session);
     return {
       ...turn,
@@ -100,6 +115,15 @@ export function playGolden(path: string): GoldenRun {
     };
   });
   return { want: c.turns, got };
+}
+
+/** A turn with the MY DATA reply the host would put in it, from `held` and the session. */
+function withHeld(turn: ReturnType<typeof resume>, held: z.infer<typeof Held> | undefined, ctx: ReturnType<typeof testContext>): ReturnType<typeof resume> {
+  if (!turn.events.some((e) => e.type === "data.requested")) return turn;
+  const { consent_at, territory, ...rest } = held ?? { surveys: [], chosen: [], feedback: 0, meetings: [] };
+  const base = summaryOfSession(turn.session);
+  const summary = { ...base, ...rest, ...(territory ? { territory } : {}), ...(consent_at ? { consent_at: new Date(consent_at) } : {}) };
+  return withDataReplies(turn, summaryMessages(summary, turn.session.contact.language, ctx.texts, ctx.flows));
 }
 
 /** What a turn is compared on. */

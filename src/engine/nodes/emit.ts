@@ -14,10 +14,17 @@ export const EmitNode = z
   .strict();
 export type EmitNode = z.infer<typeof EmitNode>;
 
+/** An emit of this name asks for the person's data, as MY DATA does (a menu option): the engine's own event, not the flow's. */
+export const DATA_REQUESTED = "data.requested";
+
 export const emit = nodeKind(EmitNode, {
   exits: (node) => [{ via: "next", to: node.next }],
   answers: (node, out) => valuesAnswers(node.data, out),
   enter(s, _at, node) {
+    if (node.event === DATA_REQUESTED) {
+      s.emit({ type: "data.requested", at: s.messages.length });
+      return node.next;
+    }
     const run = s.run;
     if (run) {
       const data: Record<string, unknown> = {};

@@ -34,6 +34,8 @@ export interface NodeSprint {
   /** The time of this turn, ISO 8601. */
   readonly now: string;
   readonly lang: string;
+  /** What this turn has said so far. */
+  readonly messages: readonly Message[];
   say(key: string, params?: Params, more?: Partial<Omit<Message, "key" | "params" | "lang">>): void;
   emit(event: Event): void;
   setField(field: string, value: string): void;
