@@ -355,7 +355,8 @@ function consentAgain(s: Sprint): Handled {
     return startFlow(s, s.ctx.entryFlow, {});
   }
   s.session.wait = null;
-  walk(s, beginFlow(s, gate.flow, {}));
+  // Their language is known: the consent flow does not ask it again (as after a link that says it).
+  walk(s, beginFlow(s, gate.flow, { lang: s.session.contact.language }));
   return true;
 }
 

@@ -67,15 +67,16 @@ describe("consent before anything (shipped flows)", () => {
   };
 
   it("the note's version rises while someone waits mid-survey: their next answer is not recorded, the new note comes first, then the survey goes on", () => {
-    const { turns, all } = talk(ctx, [text("2"), text("1"), text("yes")], midSurveyOnOldNote());
-    expect(turns[0]?.messages.map((m) => m.key)).toEqual(["onboarding:language"]);
+    const { turns, all } = talk(ctx, [text("2"), text("yes")], midSurveyOnOldNote());
+    // Their language is known: not asked again; the note comes at once.
+    expect(turns[0]?.messages.map((m) => m.key)).toEqual(["onboarding:welcome", "onboarding:consent"]);
     expect(events(turns[0]?.events ?? [])).toEqual(["flow.started onboarding"]);
     const early = beforeConsent(all);
     expect(early.filter((e) => e.type === "answer.recorded" && e.flow !== "onboarding")).toEqual([]);
     expect(early.filter((e) => e.type === "emitted")).toEqual([]);
-    expect(events(turns[2]?.events ?? [])).toContain("consent.given 2026-11");
+    expect(events(turns[1]?.events ?? [])).toContain("consent.given 2026-11");
     // After the note (and what onboarding still asks), the survey comes back at the same question, and answers count again.
-    let { session, last } = talk(ctx, [], turns[2]?.session);
+    let { session, last } = talk(ctx, [], turns[1]?.session);
     for (let i = 0; i < 3 && session.wait?.node !== "housing"; i++) ({ session, last } = talk(ctx, [text("1")], session));
     expect(session.wait?.node).toBe("housing");
     expect(session.runs.map((r) => r.flow)).toEqual(["main", "needs"]);
@@ -85,7 +86,7 @@ describe("consent before anything (shipped flows)", () => {
   });
 
   it("declining the new note mid-survey is the first-time no: every run discarded, the person erased", () => {
-    const { last, all, session } = talk(ctx, [text("2"), text("1"), text("no")], midSurveyOnOldNote());
+    const { last, all, session } = talk(ctx, [text("2"), text("no")], midSurveyOnOldNote());
     expect(all.filter((e) => e.type === "answer.recorded" && e.flow === "needs")).toEqual([]);
     const declined = last.events.find((e) => e.type === "consent.declined") as Extract<Event, { type: "consent.declined" }>;
     expect(declined.discard).toHaveLength(3);
@@ -102,7 +103,7 @@ describe("consent before anything (shipped flows)", () => {
     expect(timer.messages.map((m) => m.key)).toEqual(["session:reminder", "needs:housing.question"]);
     expect(timer.events.filter((e) => e.type === "answer.recorded" || e.type === "emitted")).toEqual([]);
     const back = resume(old, { type: "start", params: {} }, ctx);
-    expect(back.messages.map((m) => m.key)).toEqual(["session:welcome_back", "onboarding:language"]);
+    expect(back.messages.map((m) => m.key)).toEqual(["session:welcome_back", "onboarding:welcome", "onboarding:consent"]);
   });
 
   it("commands still work for someone on an old note (HELP, MY DATA) and collect nothing", () => {
