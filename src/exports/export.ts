@@ -1,0 +1,164 @@
+// `inloco export`: a flow's survey runs as a workbook (responses, codebook, about), read from the
+// database a page at a time and written row by row, so memory stays flat whatever the size.
+import type { Sql } from "../db/index.ts";
+import type { FlowQuestions } from "../flows/questions.ts";
+import { answersOfRuns, consentVersionCounts, flowsWithRuns, runPage, storedOptions, storedResults, type AnswerRow, type RunCursor, type RunFilter } from "../repos/exports.ts";
+import { listTerritories } from "../repos/territories.ts";
+import { aboutRows, ABOUT_HEADERS } from "./about.ts";
+import { codebookHeaders, codebookRows } from "./codebook.ts";
+import { csvSink } from "./csv-sink.ts";
+import { ExportInputError } from "./errors.ts";
+import { ExportOptions, PAGE_SIZE, PROGRESS_EVERY, type ExportOptionsInput } from "./options.ts";
+import { pseudonymizer } from "./pseudonyms.ts";
+import { responseLayout } from "./responses.ts";
+import type { WorkbookSink } from "./sink.ts";
+import { wallClock } from "./times.ts";
+import { variablesOf } from "./variables.ts";
+import { xlsxSink } from "./xlsx-sink.ts";
+
+/** The flows' texts as an export reads them. */
+export interface ExportTexts {
+  /** A text in exactly this language, or undefined. */
+  text(language: string, key: string): string | undefined;
+  /** The languages that have texts. */
+  readonly languages: readonly string[];
+}
+
+/** What an export needs besides its options. */
+export interface ExportContext {
+  sql: Sql;
+  /** The current flow files' questions, by flow id. */
+  flows: ReadonlyMap<string, FlowQuestions>;
+  texts: ExportTexts;
+  /** The languages offered (INLOCO_LANGUAGES): the codebook's text columns. */
+  languages: readonly string[];
+  /** The key of stable person ids (derived from INLOCO_HASH_KEY); asked only with --stable-ids. */
+  stableKey: () => Buffer;
+  now: () => Date;
+  appVersion: string;
+  /** Called every PROGRESS_EVERY rows with the rows written so far. */
+  progress?: (rows: number) => void;
+}
+
+/** What an export wrote. */
+export interface ExportResult {
+  files: string[];
+  rows: number;
+  people: number;
+  columns: number;
+}
+
+/** The filter of an export's runs. */
+const filterOf = (o: ExportOptions): RunFilter => ({ flowId: o.flowId, from: o.from, to: o.to, territories: o.territories });
+
+/** Check what an export is asked for against the flows, territories and languages there are. */
+export async function checkExport(ctx: ExportContext, o: ExportOptions): Promise<void> {
+  if (!ctx.flows.has(o.flowId)) {
+    const known = [...new Set([...ctx.flows.keys(), ...(await flowsWithRuns(ctx.sql))])].sort();
+    if (!known.includes(o.flowId)) throw new ExportInputError("--flow", `no flow "${o.flowId}"`, known);
+  }
+  if (o.from && o.to && o.to.getTime() <= o.from.getTime()) throw new ExportInputError("--to", "must be after --from");
+  if (o.territories.length > 0) {
+    const known = (await listTerritories(ctx.sql)).map((t) => t.id);
+    const unknown = o.territories.filter((t) => !known.includes(t));
+    if (unknown.length > 0) throw new ExportInputError("--territory", `no territory ${unknown.map((t) => `"${t}"`).join(", ")}`, known);
+  }
+  if (o.labels !== undefined && !ctx.texts.languages.includes(o.labels)) throw new ExportInputError("--labels", `no texts in "${o.labels}"`, [...ctx.texts.languages]);
+}
+
+// The answers of a page, by run and result name.
+function byRun(answers: readonly AnswerRow[]): Map<string, Map<string, AnswerRow>> {
+  const out = new Map<string, Map<string, AnswerRow>>();
+  for (const a of answers) {
+    let m = out.get(a.run_id);
+    if (!m) out.set(a.run_id, (m = new Map()));
+    m.set(a.result_name, a);
+  }
+  return out;
+}
+
+/** Export a flow's runs as asked: checks the options, writes the files, returns what it wrote. */
+export async function exportFlow(ctx: ExportContext, input: ExportOptionsInput): Promise<ExportResult> {
+  const o = ExportOptions.parse(input);
+  await checkExport(ctx, o);
+  const def = ctx.flows.get(o.flowId) ?? { flowId: o.flowId, version: "", questions: [] };
+  const [stored, codes] = await Promise.all([storedResults(ctx.sql, o.flowId), storedOptions(ctx.sql, o.flowId)]);
+  const variables = variablesOf(def, stored, codes);
+  const labels = o.labels;
+  const layout = responseLayout(variables, { includeText: o.includeText, ...(labels ? { label: (key: string) => ctx.texts.text(labels, key) ?? ctx.texts.text("en", key) ?? key } : {}) });
+  const personOf = pseudonymizer(o.stableIds ? ctx.stableKey() : undefined);
+  const local = wallClock(o.timeZone);
+  const filter = filterOf(o);
+  const sink: WorkbookSink = o.format === "xlsx" ? xlsxSink(o.out) : csvSink(o.out);
+  try {
+    const responses = await sink.sheet("responses", layout.columns.map((c) => c.header));
+    let rows = 0;
+    const versions = new Map<string, number>();
+    let cursor: RunCursor | undefined;
+    for (;;) {
+      const runs = await runPage(ctx.sql, filter, cursor, PAGE_SIZE);
+      if (runs.length === 0) break;
+      const answers = byRun(await answersOfRuns(ctx.sql, runs.map((r) => r.run_id), { withText: o.includeText }));
+      for (const r of runs) {
+        const given = answers.get(r.run_id) ?? new Map<string, AnswerRow>();
+        let first: AnswerRow | undefined;
+        for (const a of given.values()) if (!first || a.answered_at < first.answered_at) first = a;
+        await responses.add(
+          layout.cellsOf({
+            personId: personOf(r.contact_id),
+            territory: r.territory_id,
+            language: first?.language ?? r.contact_language,
+            flowVersion: r.flow_version,
+            startedAt: local(r.started_at),
+            completedAt: r.completed_at ? local(r.completed_at) : null,
+            complete: r.status === "completed",
+            answers: given,
+          }),
+        );
+        versions.set(r.flow_version, (versions.get(r.flow_version) ?? 0) + 1);
+        rows += 1;
+        if (rows % PROGRESS_EVERY === 0) ctx.progress?.(rows);
+      }
+      const last = runs[runs.length - 1] as (typeof runs)[number];
+      cursor = { startedAt: last.started_at, runId: last.run_id };
+      if (runs.length < PAGE_SIZE) break;
+    }
+    await responses.end();
+
+    const codebook = await sink.sheet("codebook", codebookHeaders(ctx.languages));
+    for (const row of codebookRows(variables, layout.columns, ctx.languages, (l, k) => ctx.texts.text(l, k))) await codebook.add(row);
+    await codebook.end();
+
+    const consent = (await consentVersionCounts(ctx.sql, filter)).map((c) => ({ version: c.consent_version, people: c.people, runs: c.runs }));
+    const people = consent.reduce((n, c) => n + c.people, 0);
+    const about = await sink.sheet("about", ABOUT_HEADERS);
+    const given = (k: string, fallback: string) => o.given[k] ?? fallback;
+    const facts = aboutRows({
+      flowId: o.flowId,
+      flowTitle: def.titleKey ? ctx.texts.text("en", def.titleKey) : undefined,
+      fileVersion: def.version || undefined,
+      versions: [...versions].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true })).map(([version, runs]) => ({ version, runs })),
+      filters: [
+        ["--from", given("from", "(none: from the first run)")],
+        ["--to", given("to", "(none: until now)")],
+        ["--territory", o.territories.length > 0 ? o.territories.join(", ") : "(all)"],
+      ],
+      timeZone: o.timeZone,
+      exportedAt: local(ctx.now()),
+      rows,
+      people,
+      consent,
+      includeText: o.includeText,
+      stableIds: o.stableIds,
+      labels: o.labels,
+      appVersion: ctx.appVersion,
+    });
+    for (const row of facts) await about.add(row);
+    await about.end();
+    const files = await sink.close();
+    return { files, rows, people, columns: layout.columns.length };
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+}
