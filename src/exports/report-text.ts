@@ -50,7 +50,8 @@ export function reportText(r: Report): string {
   completion("Runs by language", r.byLanguage);
   for (const q of r.questions) {
     out.push("", `${q.name}${q.text ? ` — ${cut(q.text.replace(/\s+/g, " "), 90)}` : ""} [${q.type}]`);
-    const rows = q.options.map((o) => ({ label: o.label ? `${o.code}  ${o.label}` : o.code, value: o.count }));
+    const codeWidth = Math.max(0, ...q.options.map((o) => o.code.length));
+    const rows = q.options.map((o) => ({ label: o.label ? `${o.code.padEnd(codeWidth)}  ${o.label.replace(/\s+/g, " ")}` : o.code, value: o.count }));
     if (rows.length > 0) out.push(...chart(rows, min));
     out.push(`  answered ${countText(q.answered, min, "en")} · skipped ${countText(q.skipped, min, "en")} · not asked ${countText(q.notAsked, min, "en")}`);
   }
