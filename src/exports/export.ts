@@ -2,7 +2,7 @@
 // database a page at a time and written row by row, so memory stays flat whatever the size.
 import type { Sql } from "../db/index.ts";
 import type { FlowQuestions } from "../flows/questions.ts";
-import { answersOfRuns, consentVersionCounts, flowsWithRuns, runPage, storedOptions, storedResults, type AnswerRow, type RunCursor, type RunFilter } from "../repos/exports.ts";
+import { answersOfRuns, consentVersionCounts, flowsWithRuns, runPage, storedOptions, storedResults, type AnswerRow, type RunCursor, type RunFilter, type RunRow } from "../repos/exports.ts";
 import { listTerritories } from "../repos/territories.ts";
 import { aboutRows, ABOUT_HEADERS } from "./about.ts";
 import { codebookHeaders, codebookRows } from "./codebook.ts";
@@ -10,19 +10,14 @@ import { csvSink } from "./csv-sink.ts";
 import { ExportInputError } from "./errors.ts";
 import { ExportOptions, PAGE_SIZE, PROGRESS_EVERY, type ExportOptionsInput } from "./options.ts";
 import { pseudonymizer } from "./pseudonyms.ts";
+import { shownText, type ExportTexts } from "./texts.ts";
 import { responseLayout } from "./responses.ts";
 import type { WorkbookSink } from "./sink.ts";
 import { wallClock } from "./times.ts";
 import { variablesOf } from "./variables.ts";
 import { xlsxSink } from "./xlsx-sink.ts";
 
-/** The flows' texts as an export reads them. */
-export interface ExportTexts {
-  /** A text in exactly this language, or undefined. */
-  text(language: string, key: string): string | undefined;
-  /** The languages that have texts. */
-  readonly languages: readonly string[];
-}
+export type { ExportTexts } from "./texts.ts";
 
 /** What an export needs besides its options. */
 export interface ExportContext {
@@ -36,6 +31,8 @@ export interface ExportContext {
   stableKey: () => Buffer;
   now: () => Date;
   appVersion: string;
+  /** Runs read at a time (default PAGE_SIZE). */
+  pageSize?: number;
   /** Called every PROGRESS_EVERY rows with the rows written so far. */
   progress?: (rows: number) => void;
 }
@@ -66,6 +63,12 @@ export async function checkExport(ctx: ExportContext, o: ExportOptions): Promise
   if (o.labels !== undefined && !ctx.texts.languages.includes(o.labels)) throw new ExportInputError("--labels", `no texts in "${o.labels}"`, [...ctx.texts.languages]);
 }
 
+/** A page of runs and their answers by run and result name. */
+interface Page {
+  runs: RunRow[];
+  answers: Map<string, Map<string, AnswerRow>>;
+}
+
 // The answers of a page, by run and result name.
 function byRun(answers: readonly AnswerRow[]): Map<string, Map<string, AnswerRow>> {
   const out = new Map<string, Map<string, AnswerRow>>();
@@ -85,20 +88,32 @@ export async function exportFlow(ctx: ExportContext, input: ExportOptionsInput):
   const [stored, codes] = await Promise.all([storedResults(ctx.sql, o.flowId), storedOptions(ctx.sql, o.flowId)]);
   const variables = variablesOf(def, stored, codes);
   const labels = o.labels;
-  const layout = responseLayout(variables, { includeText: o.includeText, ...(labels ? { label: (key: string) => ctx.texts.text(labels, key) ?? ctx.texts.text("en", key) ?? key } : {}) });
+  const layout = responseLayout(variables, { includeText: o.includeText, ...(labels ? { label: (key: string) => shownText(ctx.texts, labels, key) ?? shownText(ctx.texts, "en", key) ?? key } : {}) });
   const personOf = pseudonymizer(o.stableIds ? ctx.stableKey() : undefined);
   const local = wallClock(o.timeZone);
   const filter = filterOf(o);
+  const pageSize = ctx.pageSize ?? PAGE_SIZE;
   const sink: WorkbookSink = o.format === "xlsx" ? xlsxSink(o.out) : csvSink(o.out);
   try {
     const responses = await sink.sheet("responses", layout.columns.map((c) => c.header));
     let rows = 0;
     const versions = new Map<string, number>();
-    let cursor: RunCursor | undefined;
-    for (;;) {
-      const runs = await runPage(ctx.sql, filter, cursor, PAGE_SIZE);
-      if (runs.length === 0) break;
-      const answers = byRun(await answersOfRuns(ctx.sql, runs.map((r) => r.run_id), { withText: o.includeText }));
+    // A page and its answers; the next page is read while this one is written (the database works
+    // in its own process meanwhile), so two pages at most are in memory.
+    const pageAfter = (cursor: RunCursor | undefined): Promise<Page> => {
+      const page = (async () => {
+        const runs = await runPage(ctx.sql, filter, cursor, pageSize);
+        return { runs, answers: byRun(await answersOfRuns(ctx.sql, runs.map((r) => r.run_id), { withText: o.includeText })) };
+      })();
+      // Awaited below; if writing fails first, its failure is not left unhandled.
+      page.catch(() => undefined);
+      return page;
+    };
+    let next: Promise<Page> | undefined = pageAfter(undefined);
+    while (next) {
+      const { runs, answers }: Page = await next;
+      const last = runs.at(-1);
+      next = last && runs.length === pageSize ? pageAfter({ startedAt: last.started_at, runId: last.run_id }) : undefined;
       for (const r of runs) {
         const given = answers.get(r.run_id) ?? new Map<string, AnswerRow>();
         let first: AnswerRow | undefined;
@@ -119,14 +134,11 @@ export async function exportFlow(ctx: ExportContext, input: ExportOptionsInput):
         rows += 1;
         if (rows % PROGRESS_EVERY === 0) ctx.progress?.(rows);
       }
-      const last = runs[runs.length - 1] as (typeof runs)[number];
-      cursor = { startedAt: last.started_at, runId: last.run_id };
-      if (runs.length < PAGE_SIZE) break;
     }
     await responses.end();
 
     const codebook = await sink.sheet("codebook", codebookHeaders(ctx.languages));
-    for (const row of codebookRows(variables, layout.columns, ctx.languages, (l, k) => ctx.texts.text(l, k))) await codebook.add(row);
+    for (const row of codebookRows(variables, layout.columns, ctx.languages, (l, k) => shownText(ctx.texts, l, k))) await codebook.add(row);
     await codebook.end();
 
     const consent = (await consentVersionCounts(ctx.sql, filter)).map((c) => ({ version: c.consent_version, people: c.people, runs: c.runs }));
@@ -135,7 +147,7 @@ export async function exportFlow(ctx: ExportContext, input: ExportOptionsInput):
     const given = (k: string, fallback: string) => o.given[k] ?? fallback;
     const facts = aboutRows({
       flowId: o.flowId,
-      flowTitle: def.titleKey ? ctx.texts.text("en", def.titleKey) : undefined,
+      flowTitle: def.titleKey ? shownText(ctx.texts, "en", def.titleKey) : undefined,
       fileVersion: def.version || undefined,
       versions: [...versions].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true })).map(([version, runs]) => ({ version, runs })),
       filters: [

@@ -2,10 +2,10 @@
 // then each question's options — read as counts only (never a person, never free text).
 import type { Sql } from "../db/index.ts";
 import type { FlowQuestions, QuestionType } from "../flows/questions.ts";
-import { answerCountRows, answerTotals, completionRows, flowsWithRuns, type CompletionRow } from "../repos/exports.ts";
+import { answerCountRows, answerTotals, completionRows, flowsWithRuns, type CompletionRow, type StoredResultRow } from "../repos/exports.ts";
 import { listTerritories } from "../repos/territories.ts";
 import { ExportInputError } from "./errors.ts";
-import type { ExportTexts } from "./export.ts";
+import { shownText, type ExportTexts } from "./texts.ts";
 import { variablesOf } from "./variables.ts";
 
 /** Runs of one group, and how many were completed. */
@@ -82,13 +82,11 @@ export async function buildReport(ctx: ReportContext, o: { flowId: string; terri
   const filter = { flowId: o.flowId, territories: o.territory !== undefined ? [o.territory] : [] };
   const [completion, counts, totals] = await Promise.all([completionRows(ctx.sql, filter), answerCountRows(ctx.sql, filter), answerTotals(ctx.sql, filter)]);
   const def = ctx.flows.get(o.flowId) ?? { flowId: o.flowId, version: "", questions: [] };
-  const stored = [...new Set(counts.map((c) => `${c.result_name}\u0000${c.kind}`))].map((k) => {
-    const [result_name, kind] = k.split("\u0000") as [string, string];
-    return { result_name, kind: kind as never, flow_version: "", answers: 0, most_choices: 0 };
-  });
+  // Result names and kinds the answers hold (versions don't matter here), for the variables.
+  const stored = [...new Map(counts.map((c): [string, StoredResultRow] => [`${c.result_name}\u0000${c.kind}`, { result_name: c.result_name, kind: c.kind, flow_version: "", answers: c.answers, most_choices: 0 }])).values()];
   const variables = variablesOf(def, stored, counts.filter((c) => c.kind === "choice" && c.value !== null).map((c) => ({ result_name: c.result_name, code: c.value as string })));
   const total = countBy(completion, () => "all")[0] ?? { key: "all", runs: 0, completed: 0 };
-  const english = (key: string | undefined) => (key ? ctx.texts.text("en", key) : undefined);
+  const english = (key: string | undefined) => (key ? shownText(ctx.texts, "en", key) : undefined);
   const questions = variables.map((v): QuestionCounts => {
     const mine = counts.filter((c) => c.result_name === v.name && !c.skipped);
     const answered = totals.find((t) => t.result_name === v.name && !t.skipped)?.answers ?? 0;

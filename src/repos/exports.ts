@@ -57,7 +57,9 @@ export async function runPage(sql: Sql, f: RunFilter, cursor: RunCursor | undefi
   let where = whereOf(f, values);
   if (cursor) {
     values.push(cursor.startedAt, cursor.runId);
-    where += ` AND (r.started_at, r.run_id) > ($${values.length - 1}::timestamptz, $${values.length}::text)`;
+    // The first half is what the index on (flow_id, started_at) can seek to; the row comparison then
+    // drops the runs of that same instant already read. Without it each page scans from the start.
+    where += ` AND r.started_at >= $${values.length - 1}::timestamptz AND (r.started_at, r.run_id) > ($${values.length - 1}::timestamptz, $${values.length}::text)`;
   }
   values.push(limit);
   const { rows } = await sql.query<RunRow>(

@@ -191,6 +191,24 @@ describe("options of an export", () => {
     expect(about).toMatchObject({ "filter --from": "2027-03-02", "filter --territory": "valsusa", rows: 1, people: 1 });
   });
 
+  it("reads the runs page by page without losing or repeating one, runs of the same instant too", async () => {
+    const at = new Date("2027-03-05T08:00:00Z");
+    const { rows: contacts } = await db.sql.query<{ id: string }>("SELECT id::text AS id FROM contacts ORDER BY id LIMIT 3");
+    for (const c of contacts) {
+      await db.sql.query(`INSERT INTO survey_runs (run_id, contact_id, flow_id, flow_version, status, started_at) VALUES (gen_random_uuid()::text, $1, 'rsvp', '1', 'completed', $2)`, [c.id, at]);
+    }
+    const sheetOf = async (pageSize?: number) => {
+      const r = await exportFlow(pageSize ? { ...ctx, pageSize } : ctx, options({ flowId: "rsvp", stableIds: true }));
+      return (await readSheet(r.files[0] as string, "responses")).rows.map((x) => x.person_id);
+    };
+    const whole = await sheetOf();
+    expect(whole).toHaveLength(3);
+    expect(await sheetOf(1)).toEqual(whole);
+    expect(await sheetOf(2)).toEqual(whole);
+    const needs = async (pageSize?: number) => (await readSheet((await exportFlow(pageSize ? { ...ctx, pageSize } : ctx, options({ stableIds: true }))).files[0] as string, "responses")).rows;
+    expect(await needs(1)).toEqual(await needs());
+  });
+
   it("exports a flow whose feedback lost its writer (erased) without trouble", async () => {
     const r = await exportFlow(ctx, options({ flowId: "feedback" }));
     expect(r.rows).toBe(1);
