@@ -2,7 +2,7 @@
 // database a page at a time and written row by row, so memory stays flat whatever the size.
 import type { Sql } from "../db/index.ts";
 import type { FlowQuestions } from "../flows/questions.ts";
-import { answersOfRuns, consentVersionCounts, flowsWithRuns, runPage, storedOptions, storedResults, type AnswerRow, type RunCursor, type RunFilter, type RunRow } from "../repos/exports.ts";
+import { consentVersionCounts, flowsWithRuns, runPage, storedOptions, storedResults, type AnswerRow, type RunCursor, type RunFilter, type RunRow } from "../repos/exports.ts";
 import { listTerritories } from "../repos/territories.ts";
 import { aboutRows, ABOUT_HEADERS } from "./about.ts";
 import { codebookHeaders, codebookRows } from "./codebook.ts";
@@ -63,23 +63,6 @@ export async function checkExport(ctx: ExportContext, o: ExportOptions): Promise
   if (o.labels !== undefined && !ctx.texts.languages.includes(o.labels)) throw new ExportInputError("--labels", `no texts in "${o.labels}"`, [...ctx.texts.languages]);
 }
 
-/** A page of runs and their answers by run and result name. */
-interface Page {
-  runs: RunRow[];
-  answers: Map<string, Map<string, AnswerRow>>;
-}
-
-// The answers of a page, by run and result name.
-function byRun(answers: readonly AnswerRow[]): Map<string, Map<string, AnswerRow>> {
-  const out = new Map<string, Map<string, AnswerRow>>();
-  for (const a of answers) {
-    let m = out.get(a.run_id);
-    if (!m) out.set(a.run_id, (m = new Map()));
-    m.set(a.result_name, a);
-  }
-  return out;
-}
-
 /** Export a flow's runs as asked: checks the options, writes the files, returns what it wrote. */
 export async function exportFlow(ctx: ExportContext, input: ExportOptionsInput): Promise<ExportResult> {
   const o = ExportOptions.parse(input);
@@ -98,31 +81,28 @@ export async function exportFlow(ctx: ExportContext, input: ExportOptionsInput):
     const responses = await sink.sheet("responses", layout.columns.map((c) => c.header));
     let rows = 0;
     const versions = new Map<string, number>();
-    // A page and its answers; the next page is read while this one is written (the database works
-    // in its own process meanwhile), so two pages at most are in memory.
-    const pageAfter = (cursor: RunCursor | undefined): Promise<Page> => {
-      const page = (async () => {
-        const runs = await runPage(ctx.sql, filter, cursor, pageSize);
-        return { runs, answers: byRun(await answersOfRuns(ctx.sql, runs.map((r) => r.run_id), { withText: o.includeText })) };
-      })();
+    // The next page is read while this one is written (the database works in its own process
+    // meanwhile), so two pages at most are in memory.
+    const pageAfter = (cursor: RunCursor | undefined): Promise<RunRow[]> => {
+      const page = runPage(ctx.sql, filter, cursor, pageSize, { withText: o.includeText });
       // Awaited below; if writing fails first, its failure is not left unhandled.
       page.catch(() => undefined);
       return page;
     };
-    let next: Promise<Page> | undefined = pageAfter(undefined);
+    let next: Promise<RunRow[]> | undefined = pageAfter(undefined);
     while (next) {
-      const { runs, answers }: Page = await next;
+      const runs: RunRow[] = await next;
       const last = runs.at(-1);
       next = last && runs.length === pageSize ? pageAfter({ startedAt: last.started_at, runId: last.run_id }) : undefined;
       for (const r of runs) {
-        const given = answers.get(r.run_id) ?? new Map<string, AnswerRow>();
-        let first: AnswerRow | undefined;
-        for (const a of given.values()) if (!first || a.answered_at < first.answered_at) first = a;
+        const given = new Map<string, AnswerRow>();
+        for (const a of r.answers) given.set(a.result_name, a);
         await responses.add(
           layout.cellsOf({
             personId: personOf(r.contact_id),
             territory: r.territory_id,
-            language: first?.language ?? r.contact_language,
+            // The language of its first answer (they come in the order given).
+            language: r.answers[0]?.language ?? r.contact_language,
             flowVersion: r.flow_version,
             startedAt: local(r.started_at),
             completedAt: r.completed_at ? local(r.completed_at) : null,

@@ -13,7 +13,7 @@ export interface RunFilter {
   territories?: readonly string[] | undefined;
 }
 
-/** A survey run as an export row starts. */
+/** A survey run as an export row starts, with its answers. */
 export interface RunRow {
   run_id: string;
   contact_id: string;
@@ -24,6 +24,24 @@ export interface RunRow {
   territory_id: string | null;
   /** The contact's language now (a run without answers has no other). */
   contact_language: string;
+  /** Its answers, in the order they were given. */
+  answers: AnswerRow[];
+}
+
+/** An answer as an export reads it; text and places only when asked for (else null). */
+export interface AnswerRow {
+  result_name: string;
+  kind: "text" | "number" | "choice" | "date" | "location" | "media";
+  value_text: string | null;
+  value_number: number | null;
+  value_choices: string[];
+  /** `YYYY-MM-DD`. */
+  value_date: string | null;
+  value_lat: number | null;
+  value_lon: number | null;
+  value_place: string | null;
+  skipped: boolean;
+  language: string;
 }
 
 /** Where the next page starts: after this run. */
@@ -51,8 +69,12 @@ function whereOf(f: RunFilter, values: unknown[]): string {
   return parts.join(" AND ");
 }
 
-/** One page of a flow's runs, oldest first, after `cursor` (from the start when unset). */
-export async function runPage(sql: Sql, f: RunFilter, cursor: RunCursor | undefined, limit: number): Promise<RunRow[]> {
+/**
+ * One page of a flow's runs, oldest first, after `cursor` (from the start when unset), each with its
+ * answers (by the unique index on run and question) as one JSON value: one round trip a page, and
+ * JSON.parse instead of a driver's row parsing for each of a million answers.
+ */
+export async function runPage(sql: Sql, f: RunFilter, cursor: RunCursor | undefined, limit: number, o: { withText: boolean }): Promise<RunRow[]> {
   const values: unknown[] = [];
   let where = whereOf(f, values);
   if (cursor) {
@@ -62,45 +84,18 @@ export async function runPage(sql: Sql, f: RunFilter, cursor: RunCursor | undefi
     where += ` AND r.started_at >= $${values.length - 1}::timestamptz AND (r.started_at, r.run_id) > ($${values.length - 1}::timestamptz, $${values.length}::text)`;
   }
   values.push(limit);
+  const personal = o.withText ? "'value_text', a.value_text, 'value_lat', a.value_lat, 'value_lon', a.value_lon, 'value_place', a.value_place" : "'value_text', NULL, 'value_lat', NULL, 'value_lon', NULL, 'value_place', NULL";
   const { rows } = await sql.query<RunRow>(
     `SELECT r.run_id, r.contact_id::text AS contact_id, r.flow_version, r.status::text AS status, r.started_at, r.completed_at,
-       c.territory_id, c.language AS contact_language
+       c.territory_id, c.language AS contact_language,
+       coalesce((SELECT json_agg(json_build_object('result_name', a.result_name, 'kind', a.kind, ${personal}, 'value_number', a.value_number,
+           'value_choices', a.value_choices, 'value_date', a.value_date, 'skipped', a.skipped, 'language', a.language) ORDER BY a.answered_at)
+         FROM answers a WHERE a.run_id = r.run_id), '[]'::json) AS answers
      FROM survey_runs r JOIN contacts c ON c.id = r.contact_id
      WHERE ${where}
      ORDER BY r.started_at, r.run_id
      LIMIT $${values.length}`,
     values,
-  );
-  return rows;
-}
-
-/** An answer as an export reads it; text and places only when asked for (else null). */
-export interface AnswerRow {
-  run_id: string;
-  result_name: string;
-  kind: "text" | "number" | "choice" | "date" | "location" | "media";
-  value_text: string | null;
-  value_number: number | null;
-  value_choices: string[];
-  /** `YYYY-MM-DD`. */
-  value_date: string | null;
-  value_lat: number | null;
-  value_lon: number | null;
-  value_place: string | null;
-  skipped: boolean;
-  language: string;
-  answered_at: Date;
-}
-
-/** The answers of some runs (by the unique index on run and question), oldest first in each run. */
-export async function answersOfRuns(sql: Sql, runIds: readonly string[], o: { withText: boolean }): Promise<AnswerRow[]> {
-  if (runIds.length === 0) return [];
-  const personal = o.withText ? "value_text, value_lat, value_lon, value_place" : "NULL::text AS value_text, NULL::float8 AS value_lat, NULL::float8 AS value_lon, NULL::text AS value_place";
-  const { rows } = await sql.query<AnswerRow>(
-    `SELECT run_id, result_name, kind::text AS kind, ${personal}, value_number, value_choices, value_date::text AS value_date, skipped, language, answered_at
-     FROM answers WHERE run_id = ANY($1::text[])
-     ORDER BY run_id, answered_at`,
-    [runIds],
   );
   return rows;
 }
