@@ -71,7 +71,14 @@ export async function exportFlow(ctx: ExportContext, input: ExportOptionsInput):
   const [stored, codes] = await Promise.all([storedResults(ctx.sql, o.flowId), storedOptions(ctx.sql, o.flowId)]);
   const variables = variablesOf(def, stored, codes);
   const labels = o.labels;
-  const layout = responseLayout(variables, { includeText: o.includeText, ...(labels ? { label: (key: string) => shownText(ctx.texts, labels, key) ?? shownText(ctx.texts, "en", key) ?? key } : {}) });
+  // Each label looked up once: i18next's lookup costs more than the rest of a row.
+  const labelCache = new Map<string, string>();
+  const label = (lang: string) => (key: string) => {
+    let t = labelCache.get(key);
+    if (t === undefined) labelCache.set(key, (t = shownText(ctx.texts, lang, key) ?? shownText(ctx.texts, "en", key) ?? key));
+    return t;
+  };
+  const layout = responseLayout(variables, { includeText: o.includeText, ...(labels ? { label: label(labels) } : {}) });
   const personOf = pseudonymizer(o.stableIds ? ctx.stableKey() : undefined);
   const local = wallClock(o.timeZone);
   const filter = filterOf(o);
