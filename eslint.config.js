@@ -83,7 +83,7 @@ export default tseslint.config(
     ),
   },
   {
-    // Services staff reach (meetings, digests) are held to the same rules: the CLI and Slack call them alike.
+    // Services staff reach (meetings, digests, research exports and the report) are held to the same rules: the CLI and Slack call them alike.
     files: ["src/slack/**/*.ts", "src/exports/**/*.ts", "src/meetings/**/*.ts", "src/digests/**/*.ts"],
     rules: restrict(
       [DATABASE_CLIENT, "Staff-facing code reads through src/repos."],

@@ -2,6 +2,7 @@ import { ConfigError } from "../config/env.ts";
 import { FlowError } from "../flows/problems.ts";
 import { BroadcastInputError, BroadcastNotFoundError, BroadcastStateError } from "../broadcasts/index.ts";
 import { AmbiguousTaskForceError, DigestPeriodError, TaskForceNotFoundError } from "../digests/index.ts";
+import { ExportInputError } from "../exports/errors.ts";
 import { MeetingCancelledError, MeetingChangedError, MeetingInputError, MeetingNotFoundError } from "../meetings/index.ts";
 
 /** A service field as the CLI option that sets it (taskForce → --task-force). */
@@ -25,6 +26,7 @@ export function reportAndExit(e: unknown): never {
   else if (e instanceof BroadcastInputError) console.error(e.problems.map((p) => `${broadcastOption(p.field)}: ${p.message}`).join("\n"));
   else if (e instanceof BroadcastNotFoundError || e instanceof BroadcastStateError) console.error(e.message);
   else if (e instanceof TaskForceNotFoundError || e instanceof AmbiguousTaskForceError || e instanceof DigestPeriodError) console.error(e.message);
+  else if (e instanceof ExportInputError) console.error(e.message);
   else if (e instanceof MeetingNotFoundError || e instanceof MeetingCancelledError || e instanceof MeetingChangedError) console.error(e.message);
   else if (e instanceof Error && "code" in e && typeof (e as { code: unknown }).code === "string" && e.name !== "Error") {
     console.error(`${e.name}: ${e.message}`);

@@ -32,6 +32,14 @@ export class IdentityVault {
     return createHmac("sha256", this.#hashKey).update(`delivery\u0000${channel}\u0000${providerMessageId}`, "utf8").digest("hex").slice(0, 40);
   }
 
+  /**
+   * A key of its own for one purpose (`export-pseudonyms`), derived from the hash key: what it makes
+   * can't be matched with address hashes, and the hash key never leaves the vault.
+   */
+  derivedKey(purpose: string): Buffer {
+    return createHmac("sha256", this.#hashKey).update(`derived\u0000${purpose}`, "utf8").digest();
+  }
+
   /** AES-256-GCM with a random IV; returns iv (12 bytes) ‖ tag (16) ‖ ciphertext. */
   encrypt(plaintext: string): Uint8Array<ArrayBuffer> {
     const iv = randomBytes(IV_BYTES);

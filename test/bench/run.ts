@@ -4,6 +4,7 @@ import { broadcastBench } from "./broadcast.ts";
 import { databaseBench } from "./database.ts";
 import { digestBench } from "./digest.ts";
 import { engineBench } from "./engine.ts";
+import { exportBench } from "./export.ts";
 import { grammyBench } from "./grammy-conversations.ts";
 import { closing } from "./measure.ts";
 import { memoryBench } from "./memory.ts";
@@ -23,6 +24,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: "pipeline", run: pipelineBench },
   { name: "broadcast", run: broadcastBench },
   { name: "digest", run: digestBench },
+  { name: "export", run: exportBench },
   { name: "memory", run: memoryBench },
 ];
 
