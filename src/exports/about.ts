@@ -36,7 +36,7 @@ export function aboutRows(f: AboutFacts): Cell[][] {
     ["flow version in the current flow file", f.fileVersion ?? "(none: the flow file is gone; variables come from the data)"],
     ...f.versions.map((v): Cell[] => [`runs of flow version ${v.version}`, v.runs]),
     ...f.filters.map(([k, v]): Cell[] => [`filter ${k}`, v]),
-    ["time zone", `${f.timeZone} (every time in this export is on its clocks)`],
+    ["time zone", `${f.timeZone} (every time in this export is on its clocks; in XLSX a time shows as a date until its column gets a date-and-time format)`],
     ["exported at", f.exportedAt],
     ["rows", f.rows],
     ["people", f.people],
