@@ -42,18 +42,23 @@ function onSaid(s: Sprint, input: Exclude<Input, { type: "start" | "timeout" }>)
   }
   const reader = s.reader();
   let command = globalCommand(input, reader);
+  if (s.session.status === "stopped") {
+    // After STOP nothing is sent until the person writes START again, except what they ask of their
+    // rights: DELETE (and its confirmation) and MY DATA are answered, and nothing more. (Before the
+    // give-way below: a stopped person answers no question, so MY DATA is never taken for an answer.)
+    if (command === "start") return onStart(s, { type: "start", params: {} });
+    if (command === "delete" || command === "mydata") return onCommand(s, command);
+    if (s.session.dialog !== "confirm_delete" || command) {
+      s.emit({ type: "input.ignored", reason: "stopped" });
+      return false;
+    }
+  }
   // "Language" may be an answer too (a topic to choose): help, language and restart give way to a
   // valid answer. STOP, START and DELETE never do: leaving must always work. At a free-text question
   // every text is valid: there the person is asked which they meant.
   if (command && SOFT_COMMANDS.has(command) && !s.session.dialog && answersWait(s, input)) {
     if (input.type === "text" && waitsForText(s)) return askCommandOrAnswer(s, command as HeldCommand, input.text);
     command = undefined;
-  }
-  if (s.session.status === "stopped") {
-    // After STOP nothing is sent until the person writes START again.
-    if (command === "start") return onStart(s, { type: "start", params: {} });
-    s.emit({ type: "input.ignored", reason: "stopped" });
-    return false;
   }
   if (s.session.dialog === "language") {
     const code = readLanguage(input, s.answerEnv());
@@ -273,6 +278,8 @@ function startFlow(s: Sprint, flowId: string, params: Record<string, string>): H
 
 /** Ask the waiting question again (after help, a language change, a cancelled dialogue). */
 function reask(s: Sprint): Handled {
+  // Someone who stopped gets no question again (only START brings them back).
+  if (s.session.status === "stopped") return true;
   const wait = s.session.wait;
   const run = s.run;
   const flow = run && s.flowOf(run);

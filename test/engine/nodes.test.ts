@@ -295,6 +295,23 @@ describe("engine guarantees", () => {
     expect(events(back.events)).toEqual(["contact.resumed"]);
   });
 
+  it("after STOP a person can still delete their data or ask what we keep, and is asked nothing else", () => {
+    const ctx = withFlows([survey]);
+    const stopped = talk(ctx, [start, "stop"]).session;
+    const mine = resume(stopped, { type: "text", text: "my data" }, ctx);
+    expect(events(mine.events)).toEqual(["data.requested"]);
+    expect(mine.messages).toEqual([]);
+    expect(mine.session.status).toBe("stopped");
+    const asked = resume(stopped, { type: "text", text: "delete" }, ctx);
+    expect(keys(asked)).toEqual(["session:delete_confirm"]);
+    const kept = resume(asked.session, { type: "text", text: "no" }, ctx);
+    expect(keys(kept)).toEqual(["session:delete_cancelled"]);
+    expect(kept.session.status).toBe("stopped");
+    const gone = resume(asked.session, { type: "text", text: "yes" }, ctx);
+    expect(events(gone.events)).toContain("erasure.requested");
+    expect(keys(gone)).toEqual(["session:deleted"]);
+  });
+
   it("commands work in every offered language and only as a whole message", () => {
     const ctx = withFlows([{ id: "t", version: 1, nodes: { ...q("say", { type: "text" }, "end"), ...end } }], "t", ["en", "it"]);
     const waiting = talk(ctx, [start]).session;

@@ -90,6 +90,23 @@ describe("MY DATA", () => {
   });
 });
 
+describe("after STOP", () => {
+  it("MY DATA and DELETE are still answered (nothing else is), and DELETE erases", async () => {
+    const amira = chat();
+    await onboard(amira);
+    const contactId = (await contactIdOf(amira)) as string;
+    await say(amira, "stop");
+    const stopped = h.channel.to(amira).length;
+    await say(amira, "hello", "1");
+    expect(h.channel.to(amira)).toHaveLength(stopped);
+    await say(amira, "my data");
+    expect(h.channel.to(amira).slice(stopped)).toEqual([expect.stringMatching(/^Here is what we keep about you:\n1\. Language: English/), expect.stringMatching(/write DELETE/)]);
+    await say(amira, "delete", "yes");
+    expect(h.channel.to(amira).at(-1)).toMatch(/^Your data has been deleted/);
+    expect(await db.prisma.contact.findUnique({ where: { id: contactId } })).toBeNull();
+  });
+});
+
 describe("a consent note whose version rose", () => {
   /** Someone at the needs survey's first question, whose stored consent is of an older note. */
   async function midSurveyOnOldNote(): Promise<{ address: string; contactId: string }> {
