@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { openStakeholderDatabase } from "../app/database.ts";
+import { openStakeholderDatabase, type StakeholderDatabase } from "../app/database.ts";
 import { loadRuntime, PROJECT_ROOT, type Runtime } from "../app/runtime.ts";
 import { exportFlow, type ExportContext } from "../exports/export.ts";
 import { ExportInputError } from "../exports/errors.ts";
@@ -55,6 +55,19 @@ export function flowQuestions(runtime: Runtime): Map<string, FlowQuestions> {
   return out;
 }
 
+/** What an export reads from: the database just opened, the flows, texts and languages of this install. */
+export function exportContext(runtime: Runtime, opened: Pick<StakeholderDatabase, "db" | "vault">, appVersion: string): ExportContext {
+  return {
+    sql: opened.db.sql,
+    flows: flowQuestions(runtime),
+    texts: { text: (l, k) => runtime.texts.text(l, k), languages: Object.keys(runtime.texts.resources) },
+    languages: runtime.settings.INLOCO_LANGUAGES,
+    stableKey: () => opened.vault.derivedKey("export-pseudonyms"),
+    now: () => new Date(),
+    appVersion,
+  };
+}
+
 const collect = (v: string, previous: string[] = []) => [...previous, v];
 const appVersion = () => (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
 const count = (n: number) => n.toLocaleString("en-US");
@@ -85,13 +98,7 @@ export function registerExport(program: Command): Command {
       const opened = await openStakeholderDatabase({ attach: true });
       try {
         const ctx: ExportContext = {
-          sql: opened.db.sql,
-          flows: flowQuestions(runtime),
-          texts: { text: (l, k) => runtime.texts.text(l, k), languages: Object.keys(runtime.texts.resources) },
-          languages: runtime.settings.INLOCO_LANGUAGES,
-          stableKey: () => opened.vault.derivedKey("export-pseudonyms"),
-          now: () => new Date(),
-          appVersion: appVersion(),
+          ...exportContext(runtime, opened, appVersion()),
           // Progress only for a person watching: a script reads the files' names on standard output.
           ...(process.stderr.isTTY ? { progress: (rows: number) => console.error(`… ${count(rows)} runs`) } : {}),
         };

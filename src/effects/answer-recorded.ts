@@ -1,4 +1,5 @@
 import type { AnswerValue } from "../engine/index.ts";
+import type { AnswerValues } from "../repos/answer-values.ts";
 import type { EffectOf } from "./effect.ts";
 
 /** An answer given (or a question skipped): its row, replacing an earlier answer to the same question. */
@@ -31,7 +32,7 @@ export const answerRecorded: EffectOf<"answer.recorded"> = {
 
 /** An answer's typed value as the answers table's columns (a skipped question: a text row with no value). */
 export function answerColumns(v: AnswerValue | null): {
-  kind: string;
+  kind: AnswerValues["kind"];
   text: string | null;
   number: number | null;
   choices: string[];

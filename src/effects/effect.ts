@@ -1,30 +1,21 @@
 // What an engine event does outside the engine. One file per event type says it (as mailroom keeps
 // one handler per event): what the event writes with its turn, before commit, and what it hands to
 // the queues after commit. The registry (registry.ts) lists them.
+import type { AnswerValues } from "../repos/answer-values.ts";
 import type { Event, FlowSource, Session } from "../engine/index.ts";
 import type { OutboxItem } from "../jobs/outbox.ts";
 import type { ChannelName } from "../channel/contract.ts";
 import type { BroadcastDelivery } from "../jobs/jobs.ts";
 
 /** An answer as the answers table keeps it. */
-export interface AnswerRow {
+export interface AnswerRow extends AnswerValues {
   contact_id: string;
   run_id: string;
   flow_id: string;
   flow_version: string;
   question: string;
   result_name: string;
-  kind: string;
-  value_text: string | null;
-  value_number: number | null;
-  value_choices: string[];
-  value_date: string | null;
-  value_lat: number | null;
-  value_lon: number | null;
-  value_place: string | null;
   media_ref: string | null;
-  skipped: boolean;
-  language: string;
   answered_at: string;
 }
 

@@ -1,5 +1,6 @@
 // What the database holds about one person, for their rights: finding them by an address (keyed
 // hash, no scan), everything held (access, `inloco contact export`) and a short summary (MY DATA).
+import type { AnswerValues } from "./answer-values.ts";
 import type { ChannelName } from "../channel/contract.ts";
 import type { IdentityVault, Sql } from "../db/index.ts";
 
@@ -23,23 +24,13 @@ export interface HeldContact {
 }
 
 /** One answer as stored (what the export shows, with question texts added by the caller). */
-export interface HeldAnswer {
+export interface HeldAnswer extends AnswerValues {
   run_id: string;
   flow_id: string;
   flow_version: string;
   question: string;
   result_name: string;
-  kind: string;
-  value_text: string | null;
-  value_number: number | null;
-  value_choices: string[];
-  value_date: string | null;
-  value_lat: number | null;
-  value_lon: number | null;
-  value_place: string | null;
   media_ref: string | null;
-  skipped: boolean;
-  language: string;
   answered_at: Date;
 }
 

@@ -2,6 +2,7 @@
 // (keyset on start time and run id, so memory stays flat however many there are), the answers of a
 // page, and counts. The contact id leaves here only to be turned into a pseudonym at once; free text
 // and places are read only when the export asks for them.
+import type { AnswerValues } from "./answer-values.ts";
 import type { Sql } from "../db/index.ts";
 
 /** Which runs an export or report covers: a flow's, started in [from, to), of some territories. */
@@ -29,19 +30,8 @@ export interface RunRow {
 }
 
 /** An answer as an export reads it; text and places only when asked for (else null). */
-export interface AnswerRow {
+export interface AnswerRow extends AnswerValues {
   result_name: string;
-  kind: "text" | "number" | "choice" | "date" | "location" | "media";
-  value_text: string | null;
-  value_number: number | null;
-  value_choices: string[];
-  /** `YYYY-MM-DD`. */
-  value_date: string | null;
-  value_lat: number | null;
-  value_lon: number | null;
-  value_place: string | null;
-  skipped: boolean;
-  language: string;
 }
 
 /** Where the next page starts: after this run. */

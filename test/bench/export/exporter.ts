@@ -3,7 +3,7 @@
 // Argument: the file to write; DATABASE_URL and the keys in the environment.
 import { openStakeholderDatabase } from "../../../src/app/database.ts";
 import { loadRuntime } from "../../../src/app/runtime.ts";
-import { flowQuestions } from "../../../src/cli/export.ts";
+import { exportContext } from "../../../src/cli/export.ts";
 import { exportFlow } from "../../../src/exports/export.ts";
 
 const out = process.argv[2] as string;
@@ -12,15 +12,7 @@ const opened = await openStakeholderDatabase({ migrate: false });
 try {
   const t0 = performance.now();
   const r = await exportFlow(
-    {
-      sql: opened.db.sql,
-      flows: flowQuestions(runtime),
-      texts: { text: (l, k) => runtime.texts.text(l, k), languages: Object.keys(runtime.texts.resources) },
-      languages: runtime.settings.INLOCO_LANGUAGES,
-      stableKey: () => opened.vault.derivedKey("export-pseudonyms"),
-      now: () => new Date(),
-      appVersion: "bench",
-    },
+    exportContext(runtime, opened, "bench"),
     { flowId: "needs", format: "xlsx", out, labels: "en", timeZone: runtime.settings.INLOCO_TIME_ZONE },
   );
   const seconds = (performance.now() - t0) / 1000;
