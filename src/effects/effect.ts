@@ -1,21 +1,15 @@
 // What an engine event does outside the engine. One file per event type says it (as mailroom keeps
 // one handler per event): what the event writes with its turn, before commit, and what it hands to
 // the queues after commit. The registry (registry.ts) lists them.
-import type { AnswerValues } from "../repos/answer-values.ts";
+import type { AnswerRecord } from "../repos/answer-values.ts";
 import type { Event, FlowSource, Session } from "../engine/index.ts";
 import type { OutboxItem } from "../jobs/outbox.ts";
 import type { ChannelName } from "../channel/contract.ts";
 import type { BroadcastDelivery } from "../jobs/jobs.ts";
 
 /** An answer as the answers table keeps it. */
-export interface AnswerRow extends AnswerValues {
+export interface AnswerRow extends AnswerRecord {
   contact_id: string;
-  run_id: string;
-  flow_id: string;
-  flow_version: string;
-  question: string;
-  result_name: string;
-  media_ref: string | null;
   answered_at: string;
 }
 

@@ -14,3 +14,14 @@ export interface AnswerValues {
   skipped: boolean;
   language: string;
 }
+
+/** An answer's row as stored, but for when it was given (a Date read back, an ISO string written). */
+export interface AnswerRecord extends AnswerValues {
+  run_id: string;
+  flow_id: string;
+  flow_version: string;
+  /** The flow node that asked. */
+  question: string;
+  result_name: string;
+  media_ref: string | null;
+}

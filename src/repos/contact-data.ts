@@ -1,6 +1,6 @@
 // What the database holds about one person, for their rights: finding them by an address (keyed
 // hash, no scan), everything held (access, `inloco contact export`) and a short summary (MY DATA).
-import type { AnswerValues } from "./answer-values.ts";
+import type { AnswerRecord } from "./answer-values.ts";
 import type { ChannelName } from "../channel/contract.ts";
 import type { IdentityVault, Sql } from "../db/index.ts";
 
@@ -24,13 +24,7 @@ export interface HeldContact {
 }
 
 /** One answer as stored (what the export shows, with question texts added by the caller). */
-export interface HeldAnswer extends AnswerValues {
-  run_id: string;
-  flow_id: string;
-  flow_version: string;
-  question: string;
-  result_name: string;
-  media_ref: string | null;
+export interface HeldAnswer extends AnswerRecord {
   answered_at: Date;
 }
 

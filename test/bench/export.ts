@@ -4,14 +4,14 @@
 // written by exceljs alone from arrays already in memory (read back from the export, not timed), in
 // another child. Goals: the export's peak RSS under 300 MB; its rate at least half the library's.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/app/runtime.ts";
 import { generateKey } from "../../src/db/index.ts";
 import { seedDigestBench } from "./digest.ts";
 import { fmt, heading, table, verdict } from "./measure.ts";
-import { shebangFlags } from "./memory.ts";
+import { processRss, shebangFlags } from "./memory.ts";
 import { benchDatabase } from "./pipeline/services.ts";
 
 const RUNS = 100_000;
@@ -27,21 +27,13 @@ interface ChildResult {
   sampledPeak: number;
 }
 
-const rssOf = (pid: number) => {
-  try {
-    return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN) * 1024;
-  } catch {
-    return Number.NaN;
-  }
-};
-
 /** Runs a bench child (a TypeScript file, with the CLI's node flags) and reads its JSON line. */
 function child(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [...shebangFlags(), "--import", "tsx", join(PROJECT_ROOT, "test", "bench", "export", file), ...args], { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let peak = 0;
     const timer = setInterval(() => {
-      const rss = rssOf(p.pid as number);
+      const rss = processRss(p.pid as number);
       if (Number.isFinite(rss)) peak = Math.max(peak, rss);
     }, SAMPLE_MS);
     let out = "";

@@ -83,22 +83,19 @@ function processTree(pid: number): number[] {
   return all;
 }
 
+/** Resident memory of one process, bytes (its VmRSS; NaN when it is gone). */
+export function processRss(pid: number): number {
+  try {
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN) * 1024;
+  } catch {
+    return Number.NaN; // Gone meanwhile.
+  }
+}
+
 /** Resident memory of a process and its descendants, bytes (VmRSS summed; NaN when the process is gone). */
 export function treeRss(pid: number): number {
-  let total = 0;
-  let found = false;
-  for (const p of processTree(pid)) {
-    try {
-      const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1];
-      if (kb !== undefined) {
-        total += Number(kb) * 1024;
-        found = true;
-      }
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return found ? total : Number.NaN;
+  const each = processTree(pid).map(processRss).filter(Number.isFinite);
+  return each.length > 0 ? each.reduce((a, b) => a + b, 0) : Number.NaN;
 }
 
 /** CPU seconds of a process and its live descendants (user + system). */
@@ -123,10 +120,7 @@ function serverRss(match: (cmdline: string[]) => boolean): number {
     if (!/^\d+$/.test(d)) continue;
     try {
       if (!match(readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0"))) continue;
-      for (const p of processTree(Number(d))) {
-        const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1];
-        total += Number(kb ?? 0) * 1024;
-      }
+      for (const p of processTree(Number(d))) total += processRss(p) || 0;
     } catch {
       // Gone meanwhile.
     }
